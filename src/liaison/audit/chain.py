@@ -1,0 +1,170 @@
+"""The audit chain, as pure functions over plain entries.
+
+Each entry's hash is SHA-256 over the canonical JSON of all its other fields,
+including the previous entry's hash, so that changing, removing, inserting or
+reordering any entry breaks the chain from that point on. Signed checkpoints
+(the node key over ``seq`` and ``hash``) catch what a chain alone cannot: an
+attacker who cuts the tail or rewrites the whole chain after some point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from liaison.model.identity import verify_signature
+from liaison.model.ids import canonical_json, content_hash
+
+GENESIS = "0" * 64
+
+
+class Action(StrEnum):
+    NODE_INIT = "node.init"
+    RECORD_CREATE = "record.create"
+    RECORD_READ = "record.read"
+    RECORD_UPDATE = "record.update"
+    RECORD_DELETE = "record.delete"
+    RECORD_HISTORY = "record.history"
+    RECORD_SEARCH = "record.search"
+    RECORD_IMPORT = "record.import"
+    RECORD_EXPORT = "record.export"
+    USER_CREATE = "user.create"
+    USER_UPDATE = "user.update"
+    USER_LIST = "user.list"
+    LOGIN = "auth.login"
+    LOGOUT = "auth.logout"
+    TOKEN_CREATE = "token.create"
+    TOKEN_REVOKE = "token.revoke"
+    TOTP_ENROL = "auth.totp_enrol"
+    TOTP_ENABLE = "auth.totp_enable"
+    AUDIT_READ = "audit.read"
+    AUDIT_VERIFY = "audit.verify"
+    AUDIT_CHECKPOINT = "audit.checkpoint"
+
+
+class Result(StrEnum):
+    OK = "ok"
+    DENIED = "denied"
+    FAILED = "failed"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class Entry:
+    seq: int
+    ts: str
+    actor: str
+    action: str
+    object: str
+    purpose: str | None
+    justification: str | None
+    result: str
+    detail: dict[str, Any]
+    prev_hash: str
+    hash: str = ""
+
+    def body(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("hash")
+        return data
+
+    def computed_hash(self) -> str:
+        return content_hash(self.body())
+
+    def sealed(self) -> Entry:
+        return Entry(**{**asdict(self), "hash": self.computed_hash()})
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    seq: int
+    hash: str
+    ts: str
+    node_id: str
+    signature: str = ""
+
+    def message(self) -> bytes:
+        return canonical_json(
+            {"seq": self.seq, "hash": self.hash, "ts": self.ts, "node_id": self.node_id}
+        )
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    entries: int
+    checkpoints: int
+    first_broken: int | None = None
+    reason: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def verify(
+    entries: Iterable[Entry],
+    checkpoints: list[Checkpoint],
+    public_key: str,
+    head: tuple[int, str] | None,
+) -> Verification:
+    """Walk the chain in ``seq`` order; report the first entry that breaks it."""
+    seen: dict[int, str] = {}
+    prev_hash, expected_seq, count = GENESIS, 1, 0
+    for entry in entries:
+        count += 1
+        problem = _check_entry(entry, expected_seq, prev_hash)
+        if problem:
+            return Verification(False, count, len(checkpoints), expected_seq, problem)
+        seen[entry.seq] = entry.hash
+        prev_hash, expected_seq = entry.hash, entry.seq + 1
+    last = expected_seq - 1
+    problem_at = _check_tail(last, prev_hash, head, checkpoints, seen, public_key)
+    if problem_at:
+        seq, reason = problem_at
+        return Verification(False, count, len(checkpoints), seq, reason)
+    return Verification(True, count, len(checkpoints))
+
+
+def _check_entry(entry: Entry, expected_seq: int, prev_hash: str) -> str | None:
+    if entry.seq > expected_seq:
+        return f"entry {expected_seq} is missing (next entry found is {entry.seq})"
+    if entry.seq < expected_seq:
+        return f"entry {entry.seq} appears again after entry {expected_seq - 1}"
+    if entry.prev_hash != prev_hash:
+        return "previous-hash link does not match the entry before (removed, inserted or moved)"
+    if entry.computed_hash() != entry.hash:
+        return "content does not match its hash (entry was modified)"
+    return None
+
+
+def _check_tail(
+    last: int,
+    last_hash: str,
+    head: tuple[int, str] | None,
+    checkpoints: list[Checkpoint],
+    seen: dict[int, str],
+    public_key: str,
+) -> tuple[int, str] | None:
+    for checkpoint in checkpoints:
+        if not verify_signature(public_key, checkpoint.message(), checkpoint.signature):
+            return checkpoint.seq, f"checkpoint at entry {checkpoint.seq} has a bad signature"
+        if checkpoint.seq > last:
+            return last + 1, (
+                f"signed checkpoint covers entry {checkpoint.seq} but the log ends at {last}"
+            )
+        if seen.get(checkpoint.seq) != checkpoint.hash:
+            return checkpoint.seq, f"entry {checkpoint.seq} differs from its signed checkpoint"
+    if head is not None and head != (last, last_hash):
+        return min(head[0], last) + 1 if head[0] != last else last, (
+            f"chain head says entry {head[0]} but the log ends at entry {last}"
+        )
+    return None
+
+
+def sign_checkpoint(checkpoint: Checkpoint, sign: Callable[[bytes], str]) -> Checkpoint:
+    return Checkpoint(
+        checkpoint.seq, checkpoint.hash, checkpoint.ts, checkpoint.node_id, sign(checkpoint.message())
+    )

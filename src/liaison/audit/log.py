@@ -1,0 +1,133 @@
+"""The audit log in the database: append inside the caller's transaction, read, verify."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, Row, insert, select, update
+
+from liaison.audit.chain import (
+    GENESIS,
+    Action,
+    Checkpoint,
+    Entry,
+    Result,
+    Verification,
+    sign_checkpoint,
+    verify,
+)
+from liaison.storage.tables import audit_checkpoints, audit_head, audit_log
+
+Clock = Callable[[], dt.datetime]
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class Event:
+    """What happened, before it is sealed into the chain."""
+
+    actor: str
+    action: Action
+    object: str
+    result: Result = Result.OK
+    purpose: str | None = None
+    justification: str | None = None
+    detail: dict[str, Any] | None = None
+
+
+class AuditLog:
+    def __init__(
+        self,
+        node_id: str,
+        public_key: str,
+        sign: Callable[[bytes], str],
+        checkpoint_every: int,
+        clock: Clock = utcnow,
+    ) -> None:
+        self.node_id = node_id
+        self.public_key = public_key
+        self._sign = sign
+        self._every = checkpoint_every
+        self._clock = clock
+
+    def start(self, conn: Connection) -> None:
+        """Create the chain head; called once when the node is initialised."""
+        conn.execute(insert(audit_head).values(id=1, seq=0, hash=GENESIS))
+
+    def append(self, conn: Connection, event: Event) -> Entry:
+        """Append one entry in the caller's transaction (the head row serialises writers)."""
+        head = conn.execute(
+            select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1).with_for_update()
+        ).one()
+        entry = Entry(
+            seq=head.seq + 1,
+            ts=self._clock().isoformat(),
+            actor=event.actor,
+            action=event.action.value,
+            object=event.object,
+            purpose=event.purpose,
+            justification=event.justification,
+            result=event.result.value,
+            detail=event.detail or {},
+            prev_hash=head.hash,
+        ).sealed()
+        row = {**entry.body(), "hash": entry.hash, "detail": orjson.dumps(entry.detail).decode()}
+        conn.execute(insert(audit_log).values(**row))
+        conn.execute(
+            update(audit_head).where(audit_head.c.id == 1).values(seq=entry.seq, hash=entry.hash)
+        )
+        if self._every and entry.seq % self._every == 0:
+            self._checkpoint(conn, entry.seq, entry.hash)
+        return entry
+
+    def checkpoint(self, conn: Connection) -> Checkpoint:
+        head = conn.execute(select(audit_head).where(audit_head.c.id == 1)).one()
+        existing = conn.execute(
+            select(audit_checkpoints).where(audit_checkpoints.c.seq == head.seq)
+        ).first()
+        if existing is not None:
+            return Checkpoint(**existing._mapping)
+        return self._checkpoint(conn, head.seq, head.hash)
+
+    def _checkpoint(self, conn: Connection, seq: int, hash_: str) -> Checkpoint:
+        unsigned = Checkpoint(seq, hash_, self._clock().isoformat(), self.node_id)
+        checkpoint = sign_checkpoint(unsigned, self._sign)
+        conn.execute(insert(audit_checkpoints).values(**checkpoint.__dict__))
+        return checkpoint
+
+    def entries(
+        self, conn: Connection, after: int = 0, limit: int | None = None, **filters: str | None
+    ) -> Iterator[Entry]:
+        query = select(audit_log).where(audit_log.c.seq > after).order_by(audit_log.c.seq)
+        for name, value in filters.items():
+            if value:
+                query = query.where(audit_log.c[name] == value)
+        if limit is not None:
+            query = query.limit(limit)
+        for row in conn.execute(query):
+            yield _entry(row)
+
+    def verify(self, conn: Connection) -> Verification:
+        checkpoints = [
+            Checkpoint(**row._mapping)
+            for row in conn.execute(select(audit_checkpoints).order_by(audit_checkpoints.c.seq))
+        ]
+        head_row = conn.execute(select(audit_head).where(audit_head.c.id == 1)).first()
+        head = (head_row.seq, head_row.hash) if head_row else None
+        rows = conn.execution_options(yield_per=5000).execute(
+            select(audit_log).order_by(audit_log.c.seq)
+        )
+        return verify((_entry(r) for r in rows), checkpoints, self.public_key, head)
+
+
+def _entry(row: Row[Any]) -> Entry:
+    data = dict(row._mapping)
+    data["detail"] = orjson.loads(data["detail"])
+    return Entry(**data)

@@ -1,0 +1,169 @@
+"""Liaison's one exception tree.
+
+Every error a user can cause carries structured fields: *what* was wrong
+(``field``), *which value* (``value``) and *why* (``reason``). The API maps
+each class to an HTTP status in one table (``liaison.api.problems``); the
+CLI prints the same fields without a stack trace.
+
+::
+
+    LiaisonError
+    ├── InvalidInput            bad input: field, value, reason       (422)
+    │   ├── InvalidEntity       a FollowTheMoney entity is malformed
+    │   ├── InvalidEnvelope     an envelope field is malformed
+    │   └── ImportRejected      lines of an import were rejected
+    ├── PayloadTooLarge         a body over the configured limit      (413)
+    ├── NotFound                no such record, user, token...        (404)
+    ├── Conflict                version mismatch, duplicate name      (409)
+    │   └── ReadOnlyRecord      the record is a tombstone
+    ├── AuthenticationFailed    wrong password, code or token         (401)
+    ├── RateLimited             too many failed logins                 (429)
+    ├── Forbidden               the role or clearance does not allow  (403)
+    ├── NotInitialised          the data directory has no node yet    (503)
+    └── AuditChainBroken        verification found tampering           (500)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class LiaisonError(Exception):
+    """Base of every error Liaison raises on purpose."""
+
+    title = "Liaison error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def details(self) -> dict[str, Any]:
+        """Structured fields for problem+json and the CLI."""
+        return {}
+
+
+class InvalidInput(LiaisonError):
+    """Bad input, with the field, the value and the reason."""
+
+    title = "Invalid input"
+
+    def __init__(self, field: str, value: Any, reason: str) -> None:
+        shown = _shorten(value)
+        super().__init__(f"{field}: {reason} (got {shown})")
+        self.field = field
+        self.value = shown
+        self.reason = reason
+
+    def details(self) -> dict[str, Any]:
+        return {"errors": [{"field": self.field, "value": self.value, "reason": self.reason}]}
+
+
+class InvalidEntity(InvalidInput):
+    title = "Invalid entity"
+
+
+class InvalidEnvelope(InvalidInput):
+    title = "Invalid envelope"
+
+
+@dataclass(frozen=True)
+class LineError:
+    """One rejected line of an import."""
+
+    line: int
+    field: str
+    value: str
+    reason: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"line": self.line, "field": self.field, "value": self.value, "reason": self.reason}
+
+
+class ImportRejected(InvalidInput):
+    """Raised when an import was refused; nothing of the rejected batch is stored."""
+
+    title = "Import rejected"
+
+    def __init__(self, errors: list[LineError], stored: int = 0) -> None:
+        first = errors[0]
+        super().__init__(f"line {first.line}: {first.field}", first.value, first.reason)
+        self.message = (
+            f"{len(errors)} line(s) rejected; first: line {first.line}, "
+            f"{first.field}: {first.reason} (got {first.value})"
+        )
+        self.args = (self.message,)
+        self.errors = errors
+        self.stored = stored
+
+    def details(self) -> dict[str, Any]:
+        return {"errors": [e.as_dict() for e in self.errors[:100]], "stored": self.stored}
+
+
+class PayloadTooLarge(LiaisonError):
+    title = "Payload too large"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"request body is larger than the limit of {limit} bytes")
+        self.limit = limit
+
+    def details(self) -> dict[str, Any]:
+        return {"limit": self.limit}
+
+
+class NotFound(LiaisonError):
+    title = "Not found"
+
+    def __init__(self, kind: str, key: str) -> None:
+        super().__init__(f"no {kind} {key!r}")
+        self.kind = kind
+        self.key = key
+
+
+class Conflict(LiaisonError):
+    title = "Conflict"
+
+
+class ReadOnlyRecord(Conflict):
+    title = "Record is read-only"
+
+
+class AuthenticationFailed(LiaisonError):
+    title = "Authentication failed"
+
+
+class RateLimited(LiaisonError):
+    title = "Too many attempts"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many failed attempts; try again in {retry_after} s")
+        self.retry_after = retry_after
+
+    def details(self) -> dict[str, Any]:
+        return {"retry_after": self.retry_after}
+
+
+class Forbidden(LiaisonError):
+    title = "Forbidden"
+
+
+class NotInitialised(LiaisonError):
+    title = "Node not initialised"
+
+
+class AuditChainBroken(LiaisonError):
+    title = "Audit chain broken"
+
+    def __init__(self, seq: int, reason: str) -> None:
+        super().__init__(f"audit chain broken at entry {seq}: {reason}")
+        self.seq = seq
+        self.reason = reason
+
+    def details(self) -> dict[str, Any]:
+        return {"seq": self.seq, "reason": self.reason}
+
+
+def _shorten(value: Any, limit: int = 120) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

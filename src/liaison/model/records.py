@@ -1,0 +1,70 @@
+"""A record: one entity in its envelope, at one version.
+
+Versions are never overwritten. A deletion is a new version that is a
+tombstone: it keeps the record id, schema and envelope but no entity data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from followthemoney import EntityProxy
+
+from liaison.errors import InvalidEnvelope
+from liaison.model.envelope import Envelope
+from liaison.model.ids import content_hash
+
+
+@dataclass(frozen=True)
+class Record:
+    record_id: str
+    version: int
+    schema: str
+    entity_id: str
+    properties: dict[str, list[str]]
+    envelope: Envelope
+    caption: str
+    created: dt.datetime
+    modified: dt.datetime
+    created_by: str
+    modified_by: str
+    deleted: bool = False
+    reason: str | None = None
+
+    @property
+    def entity(self) -> dict[str, Any]:
+        return {"id": self.entity_id, "schema": self.schema, "properties": self.properties}
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(
+            {"entity": self.entity, "envelope": self.envelope.to_dict(), "deleted": self.deleted}
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "record_id": self.record_id,
+            "version": self.version,
+            "entity": self.entity,
+            "caption": self.caption,
+            "envelope": self.envelope.to_dict(),
+            "created": self.created.isoformat(),
+            "modified": self.modified.isoformat(),
+            "created_by": self.created_by,
+            "modified_by": self.modified_by,
+            "deleted": self.deleted,
+            "reason": self.reason,
+            "content_hash": self.content_hash,
+        }
+
+
+def check_envelope_fits(proxy: EntityProxy, envelope: Envelope) -> None:
+    """Rules that need both the entity and the envelope."""
+    if envelope.subject_category is not None and not proxy.schema.is_a("Person"):
+        raise InvalidEnvelope(
+            "subject_category",
+            envelope.subject_category.value,
+            f"applies to persons only, not to {proxy.schema.name}",
+        )

@@ -1,0 +1,47 @@
+"""One node's application services: each use case is one transaction with its
+audit entry. The API, the CLI and (later) the web UI call these, nothing lower."""
+
+from __future__ import annotations
+
+from liaison.audit.log import Clock, utcnow
+from liaison.node.accounts import AccountService
+from liaison.node.auditing import AuditService
+from liaison.node.context import NO_REASON, NodeContext, Why
+from liaison.node.records import Page, RecordService
+from liaison.node.setup import SYSTEM, NodeInfo, init_node, load_context
+from liaison.node.transfer import ImportReport, TransferService
+from liaison.settings import Settings
+
+
+class Node:
+    """A node opened on its data directory and database."""
+
+    def __init__(self, ctx: NodeContext) -> None:
+        self.ctx = ctx
+        self.records = RecordService(ctx)
+        self.accounts = AccountService(ctx)
+        self.audit = AuditService(ctx)
+        self.transfer = TransferService(ctx, self.records)
+
+    @classmethod
+    def open(cls, settings: Settings, clock: Clock = utcnow) -> Node:
+        return cls(load_context(settings, clock))
+
+    @property
+    def info(self) -> NodeInfo:
+        return NodeInfo(self.ctx.node_id, self.ctx.name, self.ctx.key.public_key)
+
+    def close(self) -> None:
+        self.ctx.engine.dispose()
+
+
+__all__ = [
+    "NO_REASON",
+    "SYSTEM",
+    "ImportReport",
+    "Node",
+    "NodeInfo",
+    "Page",
+    "Why",
+    "init_node",
+]

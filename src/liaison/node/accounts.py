@@ -1,0 +1,248 @@
+"""Users, sign-in, tokens and the TOTP second factor."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Row
+
+from liaison.accounts import passwords, totp
+from liaison.accounts.throttle import retry_after
+from liaison.accounts.tokens import TokenKind, hash_token, new_token
+from liaison.audit.chain import Action, Result
+from liaison.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound, RateLimited
+from liaison.model.markings import Classification
+from liaison.model.roles import Actor, Role
+from liaison.model.vocab import parse_enum
+from liaison.node.context import NO_REASON, NodeContext, Why
+from liaison.policy.permissions import Permission
+from liaison.storage import users as store
+
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    token_id: int
+    expires: dt.datetime | None
+    actor: Actor
+
+
+def actor_of(row: Row[Any], via: str = "api") -> Actor:
+    return Actor(row.id, row.username, Role(row.role), Classification(row.clearance), via)
+
+
+def user_view(row: Row[Any]) -> dict[str, Any]:
+    return {
+        "username": row.username,
+        "role": row.role,
+        "clearance": Classification(row.clearance).name,
+        "active": row.active,
+        "totp_enabled": row.totp_enabled,
+        "created": row.created.isoformat(),
+    }
+
+
+class AccountService:
+    def __init__(self, ctx: NodeContext) -> None:
+        self.ctx = ctx
+
+    def create_user(self, admin: Actor, username: str, password: str, role: Any,
+                    clearance: Any = "RESTRICTED") -> dict[str, Any]:
+        with self.ctx.guard(admin):
+            self.ctx.permit(admin, Permission.USER_MANAGE, Action.USER_CREATE, username)
+            return self._create(admin, username, password, role, clearance)
+
+    def bootstrap_admin(self, actor: Actor, username: str, password: str) -> dict[str, Any]:
+        """The first administrator, created by `liaison init` when there is nobody yet."""
+        with self.ctx.tx() as conn:
+            if store.all_users(conn):
+                raise Conflict("the node already has users; use `liaison user add`")
+        return self._create(actor, username, password, Role.ADMINISTRATOR, "SECRET")
+
+    def _create(self, actor: Actor, username: str, password: str, role: Any,
+                clearance: Any) -> dict[str, Any]:
+        if not isinstance(username, str) or not _USERNAME.match(username):
+            raise InvalidInput("username", username, "2–64 of a-z 0-9 . _ -, starting with a letter or digit")
+        values = {
+            "username": username,
+            "role": parse_enum(Role, "role", role).value,
+            "clearance": int(Classification.parse(clearance, "clearance")),
+            "password_hash": passwords.hash_password(password),
+            "totp_enabled": False,
+            "active": True,
+            "created": self.ctx.now(),
+        }
+        with self.ctx.tx() as conn:
+            if store.by_name(conn, username) is not None:
+                raise Conflict(f"user {username!r} exists")
+            store.create(conn, **values)
+            self.ctx.record(conn, actor, Action.USER_CREATE, username, role=values["role"],
+                            clearance=Classification(values["clearance"]).name)
+            row = store.by_name(conn, username)
+        assert row is not None
+        return user_view(row)
+
+    def update_user(self, admin: Actor, username: str, **changes: Any) -> dict[str, Any]:
+        with self.ctx.guard(admin):
+            self.ctx.permit(admin, Permission.USER_MANAGE, Action.USER_UPDATE, username)
+            values = _user_changes(changes)
+            with self.ctx.tx() as conn:
+                row = store.by_name(conn, username)
+                if row is None:
+                    raise NotFound("user", username)
+                store.change(conn, row.id, **values)
+                shown = {k: v for k, v in changes.items() if k != "password" and v is not None}
+                self.ctx.record(conn, admin, Action.USER_UPDATE, username,
+                                changed=sorted(values), **{k: str(v) for k, v in shown.items()})
+                updated = store.by_id(conn, row.id)
+        assert updated is not None
+        return user_view(updated)
+
+    def list_users(self, admin: Actor) -> list[dict[str, Any]]:
+        with self.ctx.guard(admin):
+            self.ctx.permit(admin, Permission.USER_MANAGE, Action.USER_LIST, "users")
+            with self.ctx.tx() as conn:
+                rows = store.all_users(conn)
+                self.ctx.record(conn, admin, Action.USER_LIST, "users", count=len(rows))
+        return [user_view(r) for r in rows]
+
+    def login(self, username: str, password: str, code: str | None = None,
+              client: str = "api") -> IssuedToken:
+        """Password (and TOTP when enabled) for a session token; throttled per user name."""
+        now = self.ctx.now()
+        window = dt.timedelta(seconds=self.ctx.settings.login_window_seconds)
+        with self.ctx.tx() as conn:
+            failures = store.recent_failures(conn, username, now - window)
+            wait = retry_after(failures, now, self.ctx.settings.login_max_failures,
+                               self.ctx.settings.login_window_seconds)
+            if wait is not None:
+                self._audit_login(conn, username, client, Result.DENIED, "rate limited")
+        if wait is not None:
+            raise RateLimited(wait)
+        with self.ctx.tx() as conn:
+            row = store.by_name(conn, username)
+            problem = _login_problem(row, password, code, now)
+            if problem is not None:
+                store.record_failure(conn, username, now)
+                self._audit_login(conn, username, client, Result.FAILED, problem)
+        if problem is not None:
+            raise AuthenticationFailed("wrong user name, password or code")
+        assert row is not None
+        actor = actor_of(row, client)
+        with self.ctx.tx() as conn:
+            store.clear_failures(conn, username)
+            issued = self._issue(conn, actor, TokenKind.SESSION, f"session {client}",
+                                 now + dt.timedelta(hours=self.ctx.settings.session_hours))
+            self.ctx.record(conn, actor, Action.LOGIN, username)
+        return issued
+
+    def _audit_login(self, conn: Any, username: str, client: str, result: Result,
+                     reason: str) -> None:
+        anonymous = Actor(None, username, Role.ANALYST, Classification.UNCLASSIFIED, client)
+        self.ctx.record(conn, anonymous, Action.LOGIN, username, NO_REASON, result, reason=reason)
+
+    def logout(self, actor: Actor, token: str) -> None:
+        with self.ctx.tx() as conn:
+            store.revoke_by_hash(conn, hash_token(token))
+            self.ctx.record(conn, actor, Action.LOGOUT, actor.username)
+
+    def authenticate(self, token: str, via: str = "api") -> Actor:
+        with self.ctx.engine.connect() as conn:
+            row = store.token_owner(conn, hash_token(token), self.ctx.now())
+        if row is None or not row.active:
+            raise AuthenticationFailed("unknown, expired or revoked token")
+        return actor_of(row, via)
+
+    def create_token(self, actor: Actor, name: str, days: int | None) -> IssuedToken:
+        if days is not None and not 1 <= days <= 366:
+            raise InvalidInput("days", days, "between 1 and 366")
+        expires = self.ctx.now() + dt.timedelta(days=days) if days else None
+        with self.ctx.tx() as conn:
+            issued = self._issue(conn, actor, TokenKind.API, name or "api token", expires)
+            self.ctx.record(conn, actor, Action.TOKEN_CREATE, f"token:{issued.token_id}", name=name)
+        return issued
+
+    def tokens(self, actor: Actor) -> list[dict[str, Any]]:
+        assert actor.user_id is not None
+        with self.ctx.engine.connect() as conn:
+            rows = store.tokens_of(conn, actor.user_id)
+        return [
+            {"id": r.id, "name": r.name, "kind": r.kind, "created": r.created.isoformat(),
+             "expires": r.expires.isoformat() if r.expires else None, "revoked": r.revoked}
+            for r in rows
+        ]
+
+    def revoke_token(self, actor: Actor, token_id: int) -> None:
+        assert actor.user_id is not None
+        with self.ctx.tx() as conn:
+            if not store.revoke_token(conn, actor.user_id, token_id):
+                raise NotFound("token", str(token_id))
+            self.ctx.record(conn, actor, Action.TOKEN_REVOKE, f"token:{token_id}")
+
+    def totp_enrol(self, actor: Actor) -> dict[str, str]:
+        """Start enrolment: a new secret, active once a code from it is confirmed."""
+        assert actor.user_id is not None
+        secret = totp.new_secret()
+        with self.ctx.tx() as conn:
+            store.change(conn, actor.user_id, totp_secret=secret, totp_enabled=False)
+            self.ctx.record(conn, actor, Action.TOTP_ENROL, actor.username)
+        uri = totp.provisioning_uri(secret, actor.username, f"Liaison {self.ctx.name}")
+        return {"secret": secret, "uri": uri}
+
+    def totp_confirm(self, actor: Actor, code: str) -> None:
+        assert actor.user_id is not None
+        with self.ctx.tx() as conn:
+            row = store.by_id(conn, actor.user_id)
+            assert row is not None
+            if not row.totp_secret or not totp.verify_code(row.totp_secret, code, self.ctx.now()):
+                raise InvalidInput("code", code, "does not match the enrolled authenticator")
+            store.change(conn, actor.user_id, totp_enabled=True)
+            self.ctx.record(conn, actor, Action.TOTP_ENABLE, actor.username)
+
+    def _issue(self, conn: Any, actor: Actor, kind: TokenKind, name: str,
+               expires: dt.datetime | None) -> IssuedToken:
+        assert actor.user_id is not None
+        token, digest = new_token()
+        token_id = store.add_token(conn, user_id=actor.user_id, name=name, kind=kind.value,
+                                   token_hash=digest, created=self.ctx.now(), expires=expires,
+                                   revoked=False)
+        return IssuedToken(token, token_id, expires, actor)
+
+
+def _login_problem(row: Row[Any] | None, password: str, code: str | None,
+                   now: dt.datetime) -> str | None:
+    if row is None:
+        passwords.verify_password(passwords.DUMMY_HASH, password)  # same time as a real check
+        return "unknown user"
+    if not passwords.verify_password(row.password_hash, password):
+        return "wrong password"
+    if not row.active:
+        return "account disabled"
+    if row.totp_enabled and not (code and totp.verify_code(row.totp_secret, code, now)):
+        return "missing or wrong second-factor code"
+    return None
+
+
+def _user_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key, value in changes.items():
+        if value is None:
+            continue
+        if key == "role":
+            values["role"] = parse_enum(Role, "role", value).value
+        elif key == "clearance":
+            values["clearance"] = int(Classification.parse(value, "clearance"))
+        elif key == "active":
+            values["active"] = bool(value)
+        elif key == "password":
+            values["password_hash"] = passwords.hash_password(value)
+        else:
+            raise InvalidInput(key, value, "not a user field; use role, clearance, active, password")
+    if not values:
+        raise InvalidInput("changes", changes, "nothing to change")
+    return values

@@ -1,0 +1,47 @@
+"""Reading and verifying the audit log (auditors), and signed checkpoints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from liaison.audit.chain import Action, Checkpoint, Entry, Result, Verification
+from liaison.model.roles import Actor
+from liaison.node.context import NodeContext
+from liaison.policy.permissions import Permission
+
+
+class AuditService:
+    def __init__(self, ctx: NodeContext) -> None:
+        self.ctx = ctx
+
+    def entries(self, actor: Actor, after: int = 0, limit: int = 100,
+                **filters: str | None) -> list[Entry]:
+        limit = max(1, min(limit, self.ctx.settings.page_size_max))
+        with self.ctx.guard(actor):
+            self.ctx.permit(actor, Permission.AUDIT_READ, Action.AUDIT_READ, "audit")
+            with self.ctx.tx() as conn:
+                found = list(self.ctx.audit.entries(conn, after, limit, **filters))
+                self.ctx.record(conn, actor, Action.AUDIT_READ, "audit", after=after,
+                                returned=len(found))
+        return found
+
+    def verify(self, actor: Actor) -> Verification:
+        """Verify in a read transaction, then log the outcome as an entry of its own."""
+        with self.ctx.guard(actor):
+            self.ctx.permit(actor, Permission.AUDIT_VERIFY, Action.AUDIT_VERIFY, "audit")
+        with self.ctx.engine.connect() as conn:
+            result = self.ctx.audit.verify(conn)
+        outcome = Result.OK if result.ok else Result.FAILED
+        detail: dict[str, Any] = {"entries": result.entries}
+        if not result.ok:
+            detail.update(first_broken=result.first_broken, reason=result.reason)
+        with self.ctx.tx() as conn:
+            self.ctx.record(conn, actor, Action.AUDIT_VERIFY, "audit", result=outcome, **detail)
+        return result
+
+    def checkpoint(self, actor: Actor) -> Checkpoint:
+        with self.ctx.guard(actor):
+            self.ctx.permit(actor, Permission.AUDIT_VERIFY, Action.AUDIT_CHECKPOINT, "audit")
+            with self.ctx.tx() as conn:
+                self.ctx.record(conn, actor, Action.AUDIT_CHECKPOINT, "audit")
+                return self.ctx.audit.checkpoint(conn)

@@ -1,0 +1,91 @@
+"""What every service of a node shares: engine, settings, key, audit log, clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Engine
+
+from liaison.audit.chain import Action, Result
+from liaison.audit.log import AuditLog, Clock, Event
+from liaison.errors import Forbidden
+from liaison.model.identity import NodeKey
+from liaison.model.roles import Actor
+from liaison.policy.permissions import Decision, Permission, check_role
+from liaison.settings import Settings
+
+
+@dataclass(frozen=True)
+class Why:
+    """The purpose and justification a user gives for an action; audit keeps both."""
+
+    purpose: str | None = None
+    justification: str | None = None
+
+
+NO_REASON = Why()
+
+
+class NodeContext:
+    def __init__(
+        self, settings: Settings, engine: Engine, key: NodeKey, name: str, clock: Clock
+    ) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.key = key
+        self.name = name
+        self.clock = clock
+        self.audit = AuditLog(
+            key.node_id, key.public_key, key.sign, settings.audit_checkpoint_every, clock
+        )
+
+    @property
+    def node_id(self) -> str:
+        return self.key.node_id
+
+    def now(self) -> dt.datetime:
+        return self.clock()
+
+    @contextmanager
+    def tx(self) -> Iterator[Connection]:
+        with self.engine.begin() as conn:
+            yield conn
+
+    def record(self, conn: Connection, actor: Actor, action: Action, obj: str, why: Why = NO_REASON,
+               result: Result = Result.OK, **detail: object) -> None:
+        self.audit.append(
+            conn,
+            Event(actor.label, action, obj, result, why.purpose, why.justification, dict(detail)),
+        )
+
+    @contextmanager
+    def guard(self, actor: Actor, why: Why = NO_REASON) -> Iterator[None]:
+        """Turn a refusal raised inside into an audit entry of its own, then Forbidden.
+
+        Put it outside the transaction: the refused transaction rolls back first,
+        and the refusal is logged in a transaction of its own.
+        """
+        try:
+            yield
+        except Denied as denied:
+            with self.tx() as conn:
+                self.record(conn, actor, denied.action, denied.obj, why, Result.DENIED,
+                            reason=denied.reason)
+            raise Forbidden(denied.reason) from None
+
+    def permit(self, actor: Actor, permission: Permission, action: Action, obj: str) -> None:
+        deny_unless(check_role(actor, permission), action, obj)
+
+
+class Denied(Exception):  # noqa: N818 - internal signal, never leaves NodeContext.guard
+    def __init__(self, action: Action, obj: str, reason: str) -> None:
+        super().__init__(reason)
+        self.action, self.obj, self.reason = action, obj, reason
+
+
+def deny_unless(decision: Decision, action: Action, obj: str) -> None:
+    if not decision.allowed:
+        raise Denied(action, obj, "; ".join(decision.reasons))

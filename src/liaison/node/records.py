@@ -1,0 +1,234 @@
+"""Record use cases: create, read, update, delete, history, list. Each one is one
+transaction that writes the change and its audit entry together."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, replace
+from typing import Any
+
+from followthemoney import EntityProxy
+from sqlalchemy import Connection
+
+from liaison.audit.chain import Action
+from liaison.errors import Conflict, InvalidInput, NotFound, ReadOnlyRecord
+from liaison.model.entities import entity_names, parse_entity
+from liaison.model.envelope import Envelope
+from liaison.model.ids import new_entity_id, record_id_for
+from liaison.model.markings import Classification
+from liaison.model.records import Record, check_envelope_fits
+from liaison.model.roles import Actor
+from liaison.node.context import NO_REASON, NodeContext, Why, deny_unless
+from liaison.policy.permissions import Permission, check_clearance
+from liaison.storage import records as store
+from liaison.storage.records import RecordFilter
+
+P = Permission
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+
+
+class RecordService:
+    def __init__(self, ctx: NodeContext) -> None:
+        self.ctx = ctx
+
+    def build(
+        self, actor: Actor, entity: Any, envelope: Any, previous: Record | None = None
+    ) -> tuple[Record, str]:
+        """Validate client input into the next version of a record."""
+        entity = _object("entity", entity)
+        envelope = _object("envelope", envelope)
+        entity_id = previous.entity_id if previous else entity.get("id") or new_entity_id()
+        if previous and entity.get("id") not in (None, previous.entity_id):
+            raise InvalidInput("entity.id", entity.get("id"), "the entity id of a record never changes")
+        if previous and entity.get("schema") not in (None, previous.schema):
+            raise InvalidInput("entity.schema", entity.get("schema"), "the schema never changes")
+        proxy = parse_entity(entity, entity_id)
+        parsed = Envelope.from_dict(envelope, originator=self.ctx.node_id)
+        if previous is not None and parsed.review_due is None:
+            parsed = replace(parsed, review_due=previous.envelope.review_due)
+        parsed = parsed.with_defaults(self.ctx.now().date(), self.ctx.settings.review_years)
+        check_envelope_fits(proxy, parsed)
+        return self._assemble(actor, proxy, parsed, previous)
+
+    def _assemble(
+        self, actor: Actor, proxy: EntityProxy, envelope: Envelope, previous: Record | None
+    ) -> tuple[Record, str]:
+        now = self.ctx.now()
+        assert proxy.id is not None
+        record = Record(
+            record_id=previous.record_id if previous else record_id_for(self.ctx.node_id, proxy.id),
+            version=previous.version + 1 if previous else 1,
+            schema=proxy.schema.name,
+            entity_id=proxy.id,
+            properties={k: list(v) for k, v in proxy.properties.items()},
+            envelope=envelope,
+            caption=proxy.caption,
+            created=previous.created if previous else now,
+            modified=now,
+            created_by=previous.created_by if previous else actor.label,
+            modified_by=actor.label,
+        )
+        return record, store.names_text(entity_names(proxy))
+
+    def create(self, actor: Actor, entity: Any, envelope: Any, why: Why = NO_REASON) -> Record:
+        with self.ctx.guard(actor, why):
+            self.ctx.permit(actor, P.RECORD_WRITE, Action.RECORD_CREATE, "record")
+            record, names = self.build(actor, entity, envelope)
+            _clearance(actor, record, Action.RECORD_CREATE)
+            with self.ctx.tx() as conn:
+                if store.head(conn, record.record_id) is not None:
+                    raise Conflict(f"record {record.record_id} exists; update it instead")
+                store.write(conn, [(record, names)])
+                self.ctx.record(conn, actor, Action.RECORD_CREATE, record.record_id, why,
+                                version=1, schema=record.schema, hash=record.content_hash)
+        return record
+
+    def get(self, actor: Actor, record_id: str, version: int | None = None,
+            why: Why = NO_REASON) -> Record:
+        with self.ctx.guard(actor, why):
+            self.ctx.permit(actor, P.RECORD_READ, Action.RECORD_READ, record_id)
+            with self.ctx.tx() as conn:
+                record = _load(conn, record_id, version)
+                _clearance(actor, record, Action.RECORD_READ)
+                self.ctx.record(conn, actor, Action.RECORD_READ, record_id, why,
+                                version=record.version)
+        return record
+
+    def history(self, actor: Actor, record_id: str, why: Why = NO_REASON) -> list[Record]:
+        with self.ctx.guard(actor, why):
+            self.ctx.permit(actor, P.RECORD_READ, Action.RECORD_HISTORY, record_id)
+            with self.ctx.tx() as conn:
+                versions = store.all_versions(conn, _head(conn, record_id))
+                for record in versions:
+                    _clearance(actor, record, Action.RECORD_HISTORY)
+                self.ctx.record(conn, actor, Action.RECORD_HISTORY, record_id, why,
+                                versions=len(versions))
+        return versions
+
+    def update(self, actor: Actor, record_id: str, entity: Any, envelope: Any,
+               expected_version: int | None, why: Why = NO_REASON) -> Record:
+        with self.ctx.guard(actor, why):
+            self.ctx.permit(actor, P.RECORD_WRITE, Action.RECORD_UPDATE, record_id)
+            with self.ctx.tx() as conn:
+                current = self._writable(conn, actor, record_id, expected_version)
+                record, names = self.build(actor, entity, envelope, previous=current)
+                _clearance(actor, record, Action.RECORD_UPDATE)
+                store.write(conn, [(record, names)])
+                self.ctx.record(conn, actor, Action.RECORD_UPDATE, record_id, why,
+                                version=record.version, hash=record.content_hash)
+        return record
+
+    def delete(self, actor: Actor, record_id: str, reason: str | None,
+               expected_version: int | None = None, why: Why = NO_REASON) -> Record:
+        if not reason or not reason.strip():
+            raise InvalidInput("reason", reason, "a deletion needs a reason, kept with the tombstone")
+        with self.ctx.guard(actor, why):
+            self.ctx.permit(actor, P.RECORD_WRITE, Action.RECORD_DELETE, record_id)
+            with self.ctx.tx() as conn:
+                current = self._writable(conn, actor, record_id, expected_version)
+                tombstone = replace(
+                    current, version=current.version + 1, properties={}, deleted=True,
+                    reason=reason.strip(), modified=self.ctx.now(), modified_by=actor.label,
+                )
+                store.write(conn, [(tombstone, "")])
+                self.ctx.record(conn, actor, Action.RECORD_DELETE, record_id, why,
+                                version=tombstone.version, reason=tombstone.reason)
+        return tombstone
+
+    def search(self, actor: Actor, flt: RecordFilter, cursor: str | None, limit: int,
+               why: Why = NO_REASON) -> Page:
+        limit = max(1, min(limit, self.ctx.settings.page_size_max))
+        after = decode_cursor(cursor)
+        with self.ctx.guard(actor, why):
+            self.ctx.permit(actor, P.RECORD_READ, Action.RECORD_SEARCH, "records")
+            with self.ctx.tx() as conn:
+                rows = store.search(conn, flt, actor.clearance, after, limit + 1)
+                self.ctx.record(conn, actor, Action.RECORD_SEARCH, "records", why,
+                                filter=_filter_detail(flt), returned=min(len(rows), limit))
+        more = len(rows) > limit
+        rows = rows[:limit]
+        next_cursor = encode_cursor(rows[-1].id) if more and rows else None
+        return Page([summary(r) for r in rows], next_cursor)
+
+    def _writable(self, conn: Connection, actor: Actor, record_id: str,
+                  expected_version: int | None) -> Record:
+        current = _load(conn, record_id, None)
+        _clearance(actor, current, Action.RECORD_UPDATE)
+        if current.deleted:
+            raise ReadOnlyRecord(f"record {record_id} was deleted at version {current.version}")
+        if current.envelope.originator != self.ctx.node_id:
+            raise ReadOnlyRecord(f"record {record_id} is owned by {current.envelope.originator}")
+        if expected_version is not None and expected_version != current.version:
+            raise Conflict(
+                f"record {record_id} is at version {current.version}, not {expected_version}; "
+                "reload it and apply your change again"
+            )
+        return current
+
+
+def _object(name: str, value: Any) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InvalidInput(name, value, "must be an object")
+    return value
+
+
+def _head(conn: Connection, record_id: str) -> Any:
+    head = store.head(conn, record_id)
+    if head is None:
+        raise NotFound("record", record_id)
+    return head
+
+
+def _load(conn: Connection, record_id: str, version: int | None) -> Record:
+    record = store.load(conn, _head(conn, record_id), version)
+    if record is None:
+        raise NotFound("record version", f"{record_id}@{version}")
+    return record
+
+
+def _clearance(actor: Actor, record: Record, action: Action) -> None:
+    deny_unless(check_clearance(actor, record.envelope.markings), action, record.record_id)
+
+
+def summary(row: Any) -> dict[str, Any]:
+    level = row.classification
+    return {
+        "record_id": row.record_id,
+        "schema": row.schema,
+        "caption": row.caption,
+        "version": row.version,
+        "originator": row.originator,
+        "classification": None if level is None else Classification(level).name,
+        "tlp": row.tlp,
+        "crime_area": row.crime_area,
+        "deleted": row.deleted,
+        "modified": row.modified.isoformat(),
+    }
+
+
+def _filter_detail(flt: RecordFilter) -> dict[str, Any]:
+    return {k: (v.name if isinstance(v, Classification) else v)
+            for k, v in flt.__dict__.items() if v}
+
+
+def encode_cursor(row_id: int) -> str:
+    return base64.urlsafe_b64encode(f"r:{row_id}".encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    try:
+        prefix, value = base64.urlsafe_b64decode(cursor.encode()).decode().split(":", 1)
+        if prefix != "r":
+            raise ValueError(prefix)
+        return int(value)
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidInput("cursor", cursor, "not a cursor this node issued") from None

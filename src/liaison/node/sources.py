@@ -1,0 +1,124 @@
+"""Readers for bulk import: FollowTheMoney JSON lines and CSV with a column mapping.
+
+Each reader yields ``(line_number, entity_dict)`` or ``(line_number, LineError)``,
+so that a broken line is reported by number and never stops the others from
+being checked.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+import orjson
+
+from liaison.errors import InvalidInput, LineError
+from liaison.model.entities import get_schema
+
+Item = tuple[int, dict[str, Any] | LineError]
+
+#: Keys that FollowTheMoney exports carry besides id, schema and properties.
+FTM_METADATA = frozenset(
+    {"caption", "datasets", "referents", "first_seen", "last_seen", "last_change", "target",
+     "liaison"}
+)
+LINE_KEYS = frozenset({"id", "schema", "properties", "envelope"}) | FTM_METADATA
+MAX_LINE_BYTES = 1024 * 1024
+
+
+def jsonl_items(lines: Iterable[str | bytes]) -> Iterator[Item]:
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        yield number, _json_line(number, line)
+
+
+def _json_line(number: int, line: str | bytes) -> dict[str, Any] | LineError:
+    if len(line) > MAX_LINE_BYTES:
+        return LineError(number, "line", f"{len(line)} bytes", f"longer than {MAX_LINE_BYTES} bytes")
+    try:
+        data = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        shown = line[:80] if isinstance(line, str) else line[:80].decode("utf-8", "replace")
+        return LineError(number, "line", shown, f"not valid JSON ({exc.msg} at char {exc.pos})")
+    if not isinstance(data, dict):
+        return LineError(number, "line", str(data)[:80], "must be a JSON object (one entity)")
+    unknown = sorted(set(data) - LINE_KEYS)
+    if unknown:
+        return LineError(number, unknown[0], unknown[0], "unknown key in an entity line")
+    return {k: v for k, v in data.items() if k not in FTM_METADATA}
+
+
+@dataclass(frozen=True)
+class CsvMapping:
+    """Which CSV columns fill which properties of which schema."""
+
+    schema: str
+    properties: dict[str, list[str]]
+    id_column: str | None = None
+    envelope: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, data: Any) -> CsvMapping:
+        if not isinstance(data, dict):
+            raise InvalidInput("mapping", data, "must be an object with schema and properties")
+        schema = get_schema(data.get("schema"), "mapping.schema")
+        props = data.get("properties")
+        if not isinstance(props, dict) or not props:
+            raise InvalidInput("mapping.properties", props, "must map property names to columns")
+        columns: dict[str, list[str]] = {}
+        for name, cols in props.items():
+            if schema.get(name) is None:
+                raise InvalidInput(f"mapping.properties.{name}", name, f"{schema.name} has no such property")
+            columns[name] = [cols] if isinstance(cols, str) else list(cols)
+        envelope = data.get("envelope") or {}
+        return cls(schema.name, columns, data.get("id_column"), envelope)
+
+    def columns(self) -> set[str]:
+        wanted = {c for cols in self.properties.values() for c in cols}
+        return wanted | ({self.id_column} if self.id_column else set())
+
+
+def csv_items(stream: TextIO, mapping: CsvMapping) -> Iterator[Item]:
+    reader = csv.reader(stream, strict=True)
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error):
+        yield 1, LineError(1, "header", "", "the CSV has no header line")
+        return
+    missing = sorted(mapping.columns() - set(header))
+    if missing:
+        yield 1, LineError(1, "header", ",".join(header)[:80], f"missing column(s): {', '.join(missing)}")
+        return
+    index = {name: i for i, name in enumerate(header)}
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield reader.line_num, LineError(reader.line_num, "line", "", f"broken CSV: {exc}")
+            continue
+        if not any(cell.strip() for cell in row):
+            continue
+        yield reader.line_num, _csv_row(reader.line_num, row, header, index, mapping)
+
+
+def _csv_row(number: int, row: list[str], header: list[str], index: dict[str, int],
+             mapping: CsvMapping) -> dict[str, Any] | LineError:
+    if len(row) != len(header):
+        return LineError(number, "line", ",".join(row)[:80],
+                         f"expected {len(header)} columns, got {len(row)}")
+    properties = {
+        name: [row[index[c]].strip() for c in cols if row[index[c]].strip()]
+        for name, cols in mapping.properties.items()
+    }
+    properties = {k: v for k, v in properties.items() if v}
+    entity_id = row[index[mapping.id_column]].strip() if mapping.id_column else None
+    if not entity_id:
+        key = orjson.dumps([mapping.schema, sorted(properties.items())])
+        entity_id = "csv-" + hashlib.sha1(key, usedforsecurity=False).hexdigest()
+    return {"id": entity_id, "schema": mapping.schema, "properties": properties}

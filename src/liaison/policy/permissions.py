@@ -1,0 +1,60 @@
+"""What each role may do on its own node, and the clearance rule.
+
+Separation of duties: administrators run the node but do not read records;
+auditors read records and the audit log but never change records; nobody
+edits the audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from liaison.errors import Forbidden
+from liaison.model.markings import Classification, Markings
+from liaison.model.roles import Actor, Role
+
+
+class Permission(StrEnum):
+    RECORD_READ = "record:read"
+    RECORD_WRITE = "record:write"
+    RECORD_IMPORT = "record:import"
+    RECORD_EXPORT = "record:export"
+    AUDIT_READ = "audit:read"
+    AUDIT_VERIFY = "audit:verify"
+    USER_MANAGE = "user:manage"
+
+
+P = Permission
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMINISTRATOR: frozenset({P.USER_MANAGE, P.AUDIT_VERIFY}),
+    Role.ANALYST: frozenset({P.RECORD_READ, P.RECORD_WRITE, P.RECORD_IMPORT, P.RECORD_EXPORT}),
+    Role.LIAISON_OFFICER: frozenset({P.RECORD_READ, P.RECORD_EXPORT}),
+    Role.SUPERVISOR: frozenset({P.RECORD_READ, P.RECORD_WRITE}),
+    Role.AUDITOR: frozenset({P.RECORD_READ, P.AUDIT_READ, P.AUDIT_VERIFY}),
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reasons: tuple[str, ...]
+
+
+def check_role(actor: Actor, permission: Permission) -> Decision:
+    allowed = permission in ROLE_PERMISSIONS[actor.role]
+    verb = "grants" if allowed else "does not grant"
+    return Decision(allowed, (f"role {actor.role.value} {verb} {permission.value}",))
+
+
+def check_clearance(actor: Actor, markings: Markings) -> Decision:
+    level = markings.effective().classification or Classification.UNCLASSIFIED
+    allowed = actor.clearance >= level
+    relation = "covers" if allowed else "is below"
+    reason = f"clearance {actor.clearance.name} {relation} classification {level.name}"
+    return Decision(allowed, (reason,))
+
+
+def require(decision: Decision) -> None:
+    if not decision.allowed:
+        raise Forbidden("; ".join(decision.reasons))

@@ -1,0 +1,37 @@
+"""Settings: one typed object, built from the environment once (prefix ``LIAISON_``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting of a node. Each is documented in ``docs/settings.md``."""
+
+    model_config = SettingsConfigDict(env_prefix="LIAISON_", extra="forbid")
+
+    data_dir: Path = Field(default=Path("liaison-data"))
+    database_url: str | None = None
+    node_name: str = "liaison-node"
+    host: str = "127.0.0.1"
+    port: int = 8470
+    max_body_bytes: int = 32 * 1024 * 1024
+    session_hours: int = 8
+    login_max_failures: int = 5
+    login_window_seconds: int = 900
+    review_years: int = 3
+    audit_checkpoint_every: int = 1000
+    import_batch_size: int = 2000
+    page_size_max: int = 500
+
+    @property
+    def key_path(self) -> Path:
+        return self.data_dir / "node.key"
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'liaison.db').resolve()}"

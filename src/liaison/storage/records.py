@@ -1,0 +1,163 @@
+"""SQL for records: the append-only versions and the head index."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, Row, and_, insert, or_, select, update
+
+from liaison.model.envelope import Envelope
+from liaison.model.markings import Classification
+from liaison.model.records import Record
+from liaison.storage.tables import record_versions, records
+
+
+@dataclass(frozen=True)
+class RecordFilter:
+    schema: str | None = None
+    classification: Classification | None = None
+    tlp: str | None = None
+    crime_area: str | None = None
+    text: str | None = None
+    include_deleted: bool = False
+
+
+def names_text(names: Iterable[str]) -> str:
+    """Lower-cased names joined by a separator, for substring filters."""
+    return "\x1f".join(n.casefold() for n in names)
+
+
+def head(conn: Connection, record_id: str) -> Row[Any] | None:
+    return conn.execute(select(records).where(records.c.record_id == record_id)).first()
+
+
+def heads_for(conn: Connection, record_ids: Sequence[str]) -> dict[str, Row[Any]]:
+    query = select(
+        records.c.record_id,
+        records.c.version,
+        records.c.content_hash,
+        records.c.deleted,
+        records.c.created,
+        records.c.created_by,
+    ).where(records.c.record_id.in_(record_ids))
+    return {row.record_id: row for row in conn.execute(query)}
+
+
+def load(conn: Connection, head_row: Row[Any], version: int | None = None) -> Record | None:
+    wanted = head_row.version if version is None else version
+    row = conn.execute(
+        select(record_versions).where(
+            and_(
+                record_versions.c.record_id == head_row.record_id,
+                record_versions.c.version == wanted,
+            )
+        )
+    ).first()
+    return None if row is None else to_record(head_row, row)
+
+
+def all_versions(conn: Connection, head_row: Row[Any]) -> list[Record]:
+    rows = conn.execute(
+        select(record_versions)
+        .where(record_versions.c.record_id == head_row.record_id)
+        .order_by(record_versions.c.version)
+    )
+    return [to_record(head_row, row) for row in rows]
+
+
+def to_record(head_row: Row[Any], row: Row[Any]) -> Record:
+    entity = orjson.loads(row.entity)
+    envelope = orjson.loads(row.envelope)
+    return Record(
+        record_id=row.record_id,
+        version=row.version,
+        schema=row.schema,
+        entity_id=entity["id"],
+        properties=entity["properties"],
+        envelope=Envelope.from_dict(envelope, originator=envelope["originator"]),
+        caption=row.caption,
+        created=head_row.created,
+        modified=row.at,
+        created_by=head_row.created_by,
+        modified_by=row.actor,
+        deleted=row.deleted,
+        reason=row.reason,
+    )
+
+
+def version_row(record: Record) -> dict[str, Any]:
+    return {
+        "record_id": record.record_id,
+        "version": record.version,
+        "schema": record.schema,
+        "entity": orjson.dumps({"id": record.entity_id, "properties": record.properties}).decode(),
+        "envelope": orjson.dumps(record.envelope.to_dict()).decode(),
+        "caption": record.caption,
+        "deleted": record.deleted,
+        "reason": record.reason,
+        "content_hash": record.content_hash,
+        "actor": record.modified_by,
+        "at": record.modified,
+    }
+
+
+def head_row(record: Record, names: str) -> dict[str, Any]:
+    markings = record.envelope.markings
+    return {
+        "record_id": record.record_id,
+        "entity_id": record.entity_id,
+        "originator": record.envelope.originator,
+        "schema": record.schema,
+        "caption": record.caption,
+        "names": names,
+        "classification": None if markings.classification is None else int(markings.classification),
+        "tlp": markings.tlp.value if markings.tlp else None,
+        "crime_area": record.envelope.crime_area.value if record.envelope.crime_area else None,
+        "version": record.version,
+        "content_hash": record.content_hash,
+        "deleted": record.deleted,
+        "created": record.created,
+        "modified": record.modified,
+        "created_by": record.created_by,
+        "modified_by": record.modified_by,
+    }
+
+
+def write(conn: Connection, items: Sequence[tuple[Record, str]]) -> None:
+    """Append versions and move the heads; new records get a head row."""
+    if not items:
+        return
+    conn.execute(insert(record_versions), [version_row(r) for r, _ in items])
+    new = [head_row(r, names) for r, names in items if r.version == 1]
+    if new:
+        conn.execute(insert(records), new)
+    for record, names in items:
+        if record.version > 1:
+            row = head_row(record, names)
+            del row["record_id"], row["created"], row["created_by"]
+            conn.execute(
+                update(records).where(records.c.record_id == record.record_id).values(**row)
+            )
+
+
+def search(
+    conn: Connection, flt: RecordFilter, clearance: Classification, after: int, limit: int
+) -> list[Row[Any]]:
+    query = select(records).where(records.c.id > after).order_by(records.c.id).limit(limit)
+    level = int(flt.classification) if flt.classification is not None else None
+    conditions = [
+        or_(records.c.classification.is_(None), records.c.classification <= int(clearance)),
+        records.c.schema == flt.schema if flt.schema else None,
+        records.c.classification == level if level is not None else None,
+        records.c.tlp == flt.tlp if flt.tlp else None,
+        records.c.crime_area == flt.crime_area if flt.crime_area else None,
+        records.c.names.contains(flt.text.casefold(), autoescape=True) if flt.text else None,
+        None if flt.include_deleted else records.c.deleted.is_(False),
+    ]
+    for condition in conditions:
+        if condition is not None:
+            query = query.where(condition)
+    return list(conn.execute(query))
