@@ -1,0 +1,55 @@
+"""Request dependencies: the node, the signed-in actor, the stated purpose."""
+
+from __future__ import annotations
+
+import threading
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+
+from liaison.errors import AuthenticationFailed
+from liaison.model.roles import Actor
+from liaison.node import Node, Why
+
+_lock = threading.Lock()
+
+
+def get_node(request: Request) -> Node:
+    """Open the node on first use, so that building the app has no side effects."""
+    state = request.app.state
+    if state.node is None:
+        with _lock:
+            if state.node is None:
+                state.node = Node.open(state.settings)
+    node: Node = state.node
+    return node
+
+
+NodeDep = Annotated[Node, Depends(get_node)]
+
+
+def bearer_token(authorization: Annotated[str | None, Header()] = None) -> str:
+    if not authorization or not authorization.lower().startswith("bearer "):
+        raise AuthenticationFailed("send `Authorization: Bearer <token>`; get one at /api/v1/auth/login")
+    return authorization[7:].strip()
+
+
+TokenDep = Annotated[str, Depends(bearer_token)]
+
+
+def current_actor(node: NodeDep, token: TokenDep) -> Actor:
+    return node.accounts.authenticate(token)
+
+
+ActorDep = Annotated[Actor, Depends(current_actor)]
+
+
+def why(
+    x_liaison_purpose: Annotated[str | None, Header(max_length=200)] = None,
+    x_liaison_justification: Annotated[str | None, Header(max_length=2000)] = None,
+) -> Why:
+    """The purpose and justification of a request, kept in its audit entry."""
+    return Why(x_liaison_purpose, x_liaison_justification)
+
+
+WhyDep = Annotated[Why, Depends(why)]

@@ -1,0 +1,75 @@
+"""Domain errors to HTTP, in one table, as ``application/problem+json`` (RFC 9457)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from liaison import errors as e
+
+log = logging.getLogger(__name__)
+
+STATUS: dict[type[e.LiaisonError], int] = {
+    e.InvalidInput: 422,
+    e.PayloadTooLarge: 413,
+    e.NotFound: 404,
+    e.Conflict: 409,
+    e.AuthenticationFailed: 401,
+    e.RateLimited: 429,
+    e.Forbidden: 403,
+    e.NotInitialised: 503,
+    e.AuditChainBroken: 500,
+}
+
+
+def status_for(exc: e.LiaisonError) -> int:
+    for kind in type(exc).__mro__:
+        if kind in STATUS:
+            return STATUS[kind]
+    return 400
+
+
+def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    headers = {"Retry-After": str(extra["retry_after"])} if "retry_after" in extra else None
+    if status == 401:
+        headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
+    return JSONResponse(body, status, headers=headers, media_type="application/problem+json")
+
+
+async def _liaison(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, e.LiaisonError)
+    return problem(status_for(exc), exc.title, exc.message, **exc.details())
+
+
+async def _validation(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"field": ".".join(str(p) for p in err["loc"] if p != "body"),
+         "value": str(err.get("input"))[:120], "reason": err["msg"]}
+        for err in exc.errors()
+    ]
+    first = errors[0] if errors else {"field": "body", "reason": "invalid"}
+    return problem(422, "Invalid input", f"{first['field']}: {first['reason']}", errors=errors)
+
+
+async def _http(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    return problem(exc.status_code, str(exc.detail), str(exc.detail))
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem(500, "Internal error", "the node could not complete the request; see its log")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(e.LiaisonError, _liaison)
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,107 @@
+"""Records: create, read, update, delete, versions, list."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Response
+from pydantic import BaseModel, Field
+
+from liaison.api.deps import ActorDep, NodeDep, WhyDep
+from liaison.errors import InvalidInput
+from liaison.model.markings import Classification
+from liaison.storage.records import RecordFilter
+
+router = APIRouter(tags=["records"])
+
+
+class RecordIn(BaseModel):
+    entity: dict[str, Any] = Field(
+        description="A FollowTheMoney entity: {id?, schema, properties: {name: [values]}}"
+    )
+    envelope: dict[str, Any] | None = Field(
+        default=None, description="legal_basis, purposes, crime_area, markings, evaluation, ..."
+    )
+
+
+def _version(if_match: str | None) -> int | None:
+    if if_match is None:
+        return None
+    text = if_match.strip().strip('"').removeprefix("W/").strip('"')
+    if not text.isdigit():
+        raise InvalidInput("If-Match", if_match, "must be the record version, as in the ETag")
+    return int(text)
+
+
+@router.post("/records", status_code=201)
+def create_record(body: RecordIn, node: NodeDep, actor: ActorDep, why: WhyDep,
+                  response: Response) -> dict[str, Any]:
+    record = node.records.create(actor, body.entity, body.envelope, why)
+    response.headers["ETag"] = f'"{record.version}"'
+    response.headers["Location"] = f"/api/v1/records/{record.record_id}"
+    return record.to_dict()
+
+
+@router.get("/records")
+def list_records(
+    node: NodeDep, actor: ActorDep, why: WhyDep,
+    schema: str | None = None,
+    classification: str | None = None,
+    tlp: str | None = None,
+    crime_area: str | None = None,
+    q: Annotated[str | None, Query(max_length=200, description="text in names")] = None,
+    include_deleted: bool = False,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> dict[str, Any]:
+    """Records this user may see, oldest first; follow ``next_cursor`` for more."""
+    flt = RecordFilter(
+        schema=schema,
+        classification=Classification.parse(classification) if classification else None,
+        tlp=tlp.upper() if tlp else None,
+        crime_area=crime_area,
+        text=q,
+        include_deleted=include_deleted,
+    )
+    page = node.records.search(actor, flt, cursor, limit, why)
+    return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+@router.get("/records/{record_id}")
+def get_record(record_id: str, node: NodeDep, actor: ActorDep, why: WhyDep,
+               response: Response) -> dict[str, Any]:
+    record = node.records.get(actor, record_id, None, why)
+    response.headers["ETag"] = f'"{record.version}"'
+    return record.to_dict()
+
+
+@router.put("/records/{record_id}")
+def update_record(record_id: str, body: RecordIn, node: NodeDep, actor: ActorDep, why: WhyDep,
+                  response: Response,
+                  if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+    """Write the next version (the whole entity and envelope). Send If-Match to avoid
+    overwriting a change you have not seen."""
+    record = node.records.update(actor, record_id, body.entity, body.envelope,
+                                 _version(if_match), why)
+    response.headers["ETag"] = f'"{record.version}"'
+    return record.to_dict()
+
+
+@router.delete("/records/{record_id}")
+def delete_record(record_id: str, node: NodeDep, actor: ActorDep, why: WhyDep,
+                  reason: Annotated[str, Query(min_length=1, max_length=2000)],
+                  if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+    """Delete: a tombstone version is written; earlier versions stay."""
+    return node.records.delete(actor, record_id, reason, _version(if_match), why).to_dict()
+
+
+@router.get("/records/{record_id}/versions")
+def record_versions(record_id: str, node: NodeDep, actor: ActorDep,
+                    why: WhyDep) -> list[dict[str, Any]]:
+    return [r.to_dict() for r in node.records.history(actor, record_id, why)]
+
+
+@router.get("/records/{record_id}/versions/{version}")
+def record_version(record_id: str, version: int, node: NodeDep, actor: ActorDep,
+                   why: WhyDep) -> dict[str, Any]:
+    return node.records.get(actor, record_id, version, why).to_dict()

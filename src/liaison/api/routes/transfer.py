@@ -1,0 +1,70 @@
+"""Bulk import (FtM JSON lines, CSV with a mapping) and export."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import Annotated, Any
+
+import orjson
+from fastapi import APIRouter, File, Form, UploadFile
+from fastapi.responses import StreamingResponse
+
+from liaison.api.deps import ActorDep, NodeDep, WhyDep
+from liaison.errors import InvalidInput
+from liaison.node.sources import CsvMapping, Item, csv_items, jsonl_items
+from liaison.storage.records import RecordFilter
+
+router = APIRouter(tags=["import and export"])
+
+
+class Format(StrEnum):
+    JSONL = "jsonl"
+    CSV = "csv"
+
+
+def _json_field(name: str, text: str | None) -> Any:
+    if not text:
+        return None
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidInput(name, text, f"not valid JSON ({exc.msg})") from None
+
+
+@router.post("/imports")
+async def import_file(
+    node: NodeDep, actor: ActorDep, why: WhyDep,
+    file: Annotated[UploadFile, File(description="FtM JSON lines or CSV")],
+    format: Annotated[Format, Form()] = Format.JSONL,
+    mapping: Annotated[str | None, Form(description="CSV only: JSON column mapping")] = None,
+    envelope: Annotated[str | None, Form(description="JSON envelope defaults")] = None,
+    strict: Annotated[bool, Form(description="write nothing unless every line is valid")] = False,
+) -> dict[str, Any]:
+    data = await file.read()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput("file", f"byte {exc.start}", "not UTF-8 text") from None
+    defaults = _json_field("envelope", envelope) or {}
+    if format is Format.CSV:
+        parsed = CsvMapping.from_dict(_json_field("mapping", mapping))
+
+        def items() -> Iterable[Item]:
+            return csv_items(io.StringIO(text, newline=""), parsed)
+    else:
+        def items() -> Iterable[Item]:
+            return jsonl_items(text.splitlines())
+    source = f"upload:{file.filename or 'file'}"
+    report = node.transfer.import_items(actor, items, defaults, strict, source=source, why=why)
+    return report.to_dict()
+
+
+@router.get("/export")
+def export(node: NodeDep, actor: ActorDep, why: WhyDep, schema: str | None = None,
+           crime_area: str | None = None, q: str | None = None) -> StreamingResponse:
+    """The records this user may see, as FtM JSON lines with their envelopes."""
+    flt = RecordFilter(schema=schema, crime_area=crime_area, text=q)
+    lines = node.transfer.export(actor, flt, why)
+    return StreamingResponse(lines, media_type="application/x-ndjson")

@@ -1,0 +1,54 @@
+"""The `liaison` command: thin over the library."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from liaison.cli import audit, records, transfer, users
+from liaison.cli.common import console, handle_errors, settings
+from liaison.node import SYSTEM, Node, init_node
+
+app = typer.Typer(help="Liaison: one agency's node.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+app.add_typer(records.app, name="record")
+app.add_typer(users.app, name="user")
+app.add_typer(users.tokens, name="token")
+app.add_typer(audit.app, name="audit")
+app.command("import")(transfer.import_)
+app.command("export")(transfer.export)
+
+
+@app.command()
+@handle_errors
+def init(
+    name: Annotated[str | None, typer.Option(help="node name, such as manila")] = None,
+    admin: Annotated[str, typer.Option(help="first administrator's user name")] = "admin",
+) -> None:
+    """Create the data directory, database, node key and first administrator."""
+    config = settings()
+    password = os.environ.get("LIAISON_ADMIN_PASSWORD") or str(
+        typer.prompt(f"password for {admin}", hide_input=True, confirmation_prompt=True)
+    )
+    info = init_node(config, name)
+    node = Node.open(config)
+    node.accounts.bootstrap_admin(SYSTEM, admin, password)
+    console.print(f"node [bold]{info.name}[/] initialised in {config.data_dir}")
+    console.print(f"node id: {info.node_id}\npublic key: {info.public_key}")
+
+
+@app.command()
+def serve(host: str | None = None, port: int | None = None) -> None:
+    """Run the node's HTTP API."""
+    import uvicorn
+
+    from liaison.api.app import create_app
+
+    config = settings()
+    uvicorn.run(create_app(config), host=host or config.host, port=port or config.port)
+
+
+def main() -> None:
+    app()
