@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     audit_checkpoint_every: int = 1000
     import_batch_size: int = 2000
     page_size_max: int = 500
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
 
     @property
     def key_path(self) -> Path:

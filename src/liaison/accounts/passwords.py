@@ -1,4 +1,9 @@
-"""Argon2id password hashing (argon2-cffi, RFC 9106 low-memory profile)."""
+"""Argon2id password hashing (argon2-cffi).
+
+The default cost is RFC 9106's second recommended option (64 MiB, 3 passes);
+a node may lower it through settings, as the test suite does to stay fast.
+Hashes carry their parameters, so a stored hash verifies whatever the setting.
+"""
 
 from __future__ import annotations
 
@@ -8,25 +13,27 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from liaison.errors import InvalidInput
 
 MIN_LENGTH = 12
-_HASHER = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=2, type=Type.ID)
+
+
+class Passwords:
+    def __init__(self, time_cost: int = 3, memory_kib: int = 65536) -> None:
+        self._hasher = PasswordHasher(
+            time_cost=time_cost, memory_cost=memory_kib, parallelism=2, type=Type.ID
+        )
+        #: Verified against when the user does not exist, so that timing does not tell.
+        self.dummy_hash = self._hasher.hash("liaison-dummy-password")
+
+    def hash(self, password: str) -> str:
+        check_strength(password)
+        return self._hasher.hash(password)
+
+    def verify(self, stored: str, password: str) -> bool:
+        try:
+            return self._hasher.verify(stored, password)
+        except (VerificationError, InvalidHashError):
+            return False
 
 
 def check_strength(password: str) -> None:
-    if len(password) < MIN_LENGTH:
+    if not isinstance(password, str) or len(password) < MIN_LENGTH:
         raise InvalidInput("password", "***", f"must have at least {MIN_LENGTH} characters")
-
-
-def hash_password(password: str) -> str:
-    check_strength(password)
-    return _HASHER.hash(password)
-
-
-def verify_password(stored: str, password: str) -> bool:
-    try:
-        return _HASHER.verify(stored, password)
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-#: Verified against when the user does not exist, so that timing does not tell.
-DUMMY_HASH = _HASHER.hash("liaison-dummy-password")

@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy import Row
 
-from liaison.accounts import passwords, totp
+from liaison.accounts import totp
+from liaison.accounts.passwords import Passwords
 from liaison.accounts.throttle import retry_after
 from liaison.accounts.tokens import TokenKind, hash_token, new_token
 from liaison.audit.chain import Action, Result
@@ -50,6 +51,7 @@ def user_view(row: Row[Any]) -> dict[str, Any]:
 class AccountService:
     def __init__(self, ctx: NodeContext) -> None:
         self.ctx = ctx
+        self.passwords = Passwords(ctx.settings.argon2_time_cost, ctx.settings.argon2_memory_kib)
 
     def create_user(self, admin: Actor, username: str, password: str, role: Any,
                     clearance: Any = "RESTRICTED") -> dict[str, Any]:
@@ -72,7 +74,7 @@ class AccountService:
             "username": username,
             "role": parse_enum(Role, "role", role).value,
             "clearance": int(Classification.parse(clearance, "clearance")),
-            "password_hash": passwords.hash_password(password),
+            "password_hash": self.passwords.hash(password),
             "totp_enabled": False,
             "active": True,
             "created": self.ctx.now(),
@@ -90,7 +92,7 @@ class AccountService:
     def update_user(self, admin: Actor, username: str, **changes: Any) -> dict[str, Any]:
         with self.ctx.guard(admin):
             self.ctx.permit(admin, Permission.USER_MANAGE, Action.USER_UPDATE, username)
-            values = _user_changes(changes)
+            values = _user_changes(changes, self.passwords)
             with self.ctx.tx() as conn:
                 row = store.by_name(conn, username)
                 if row is None:
@@ -126,7 +128,7 @@ class AccountService:
             raise RateLimited(wait)
         with self.ctx.tx() as conn:
             row = store.by_name(conn, username)
-            problem = _login_problem(row, password, code, now)
+            problem = _login_problem(self.passwords, row, password, code, now)
             if problem is not None:
                 store.record_failure(conn, username, now)
                 self._audit_login(conn, username, client, Result.FAILED, problem)
@@ -214,12 +216,12 @@ class AccountService:
         return IssuedToken(token, token_id, expires, actor)
 
 
-def _login_problem(row: Row[Any] | None, password: str, code: str | None,
+def _login_problem(hasher: Passwords, row: Row[Any] | None, password: str, code: str | None,
                    now: dt.datetime) -> str | None:
     if row is None:
-        passwords.verify_password(passwords.DUMMY_HASH, password)  # same time as a real check
+        hasher.verify(hasher.dummy_hash, password)  # same time as a real check
         return "unknown user"
-    if not passwords.verify_password(row.password_hash, password):
+    if not hasher.verify(row.password_hash, password):
         return "wrong password"
     if not row.active:
         return "account disabled"
@@ -228,7 +230,7 @@ def _login_problem(row: Row[Any] | None, password: str, code: str | None,
     return None
 
 
-def _user_changes(changes: dict[str, Any]) -> dict[str, Any]:
+def _user_changes(changes: dict[str, Any], hasher: Passwords) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for key, value in changes.items():
         if value is None:
@@ -240,7 +242,7 @@ def _user_changes(changes: dict[str, Any]) -> dict[str, Any]:
         elif key == "active":
             values["active"] = bool(value)
         elif key == "password":
-            values["password_hash"] = passwords.hash_password(value)
+            values["password_hash"] = hasher.hash(value)
         else:
             raise InvalidInput(key, value, "not a user field; use role, clearance, active, password")
     if not values:
