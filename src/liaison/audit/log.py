@@ -124,7 +124,10 @@ class AuditLog:
         rows = conn.execution_options(yield_per=5000).execute(
             select(audit_log).order_by(audit_log.c.seq)
         )
-        return verify((_entry(r) for r in rows), checkpoints, self.public_key, head)
+        try:
+            return verify((_entry(r) for r in rows), checkpoints, self.public_key, head)
+        finally:
+            rows.close()  # verify may stop early; release the server-side cursor
 
 
 def _entry(row: Row[Any]) -> Entry:

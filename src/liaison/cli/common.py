@@ -26,8 +26,14 @@ def settings() -> Settings:
     return Settings()
 
 
+_opened: list[Node] = []
+
+
 def open_node() -> Node:
-    return Node.open(settings())
+    """Open the node; ``handle_errors`` closes it when the command ends."""
+    node = Node.open(settings())
+    _opened.append(node)
+    return node
 
 
 def sign_in(node: Node) -> Actor:
@@ -59,6 +65,9 @@ def handle_errors(func: F) -> F:
         except LiaisonError as exc:
             err.print(f"[red]error:[/] {exc.message}")
             raise typer.Exit(1) from None
+        finally:
+            while _opened:
+                _opened.pop().close()
 
     return wrapper  # type: ignore[return-value]
 

@@ -34,7 +34,10 @@ def init(
     )
     info = init_node(config, name)
     node = Node.open(config)
-    node.accounts.bootstrap_admin(SYSTEM, admin, password)
+    try:
+        node.accounts.bootstrap_admin(SYSTEM, admin, password)
+    finally:
+        node.close()
     console.print(f"node [bold]{info.name}[/] initialised in {config.data_dir}")
     console.print(f"node id: {info.node_id}\npublic key: {info.public_key}")
 

@@ -38,10 +38,12 @@ def import_(
         parsed = CsvMapping.from_dict(read_json_arg("mapping", mapping))
 
         def items() -> Iterable[Item]:
-            return csv_items(path.open(encoding="utf-8-sig", newline=""), parsed)
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                yield from csv_items(handle, parsed)
     else:
         def items() -> Iterable[Item]:
-            return jsonl_items(path.open("rb"))
+            with path.open("rb") as handle:
+                yield from jsonl_items(handle)
     total = _count_lines(path)
     columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err) as bar:

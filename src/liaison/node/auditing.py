@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from liaison.audit.chain import Action, Checkpoint, Entry, Result, Verification
 from liaison.model.roles import Actor
 from liaison.node.context import NodeContext
@@ -14,14 +16,15 @@ class AuditService:
     def __init__(self, ctx: NodeContext) -> None:
         self.ctx = ctx
 
-    def entries(self, actor: Actor, after: int = 0, limit: int = 100,
+    def entries(self, reader: Actor, after: int = 0, limit: int = 100,
                 **filters: str | None) -> list[Entry]:
+        """Entries after a sequence number; filters on action, actor, object, result."""
         limit = max(1, min(limit, self.ctx.settings.page_size_max))
-        with self.ctx.guard(actor):
-            self.ctx.permit(actor, Permission.AUDIT_READ, Action.AUDIT_READ, "audit")
+        with self.ctx.guard(reader):
+            self.ctx.permit(reader, Permission.AUDIT_READ, Action.AUDIT_READ, "audit")
             with self.ctx.tx() as conn:
                 found = list(self.ctx.audit.entries(conn, after, limit, **filters))
-                self.ctx.record(conn, actor, Action.AUDIT_READ, "audit", after=after,
+                self.ctx.record(conn, reader, Action.AUDIT_READ, "audit", after=after,
                                 returned=len(found))
         return found
 
@@ -35,8 +38,14 @@ class AuditService:
         detail: dict[str, Any] = {"entries": result.entries}
         if not result.ok:
             detail.update(first_broken=result.first_broken, reason=result.reason)
-        with self.ctx.tx() as conn:
-            self.ctx.record(conn, actor, Action.AUDIT_VERIFY, "audit", result=outcome, **detail)
+        try:
+            with self.ctx.tx() as conn:
+                self.ctx.record(conn, actor, Action.AUDIT_VERIFY, "audit", result=outcome, **detail)
+        except IntegrityError:
+            if result.ok:
+                raise
+            result.notes.append("the verification could not be logged: the next sequence "
+                                "number is taken, which is itself a sign of tampering")
         return result
 
     def checkpoint(self, actor: Actor) -> Checkpoint:

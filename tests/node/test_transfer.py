@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+
+import orjson
+import pytest
+
+from liaison.errors import ImportRejected, InvalidInput
+from liaison.node import Node
+from liaison.node.sources import CsvMapping, Item, csv_items, jsonl_items
+from liaison.storage.records import RecordFilter
+from tests.conftest import Team
+
+
+def lines(*entities: object) -> list[bytes]:
+    return [e if isinstance(e, bytes) else orjson.dumps(e) for e in entities]
+
+
+def people(n: int, start: int = 0) -> list[bytes]:
+    return lines(*({"id": f"p{i}", "schema": "Person",
+                    "properties": {"name": [f"Fictitious Person {i}"]}} for i in range(start, start + n)))
+
+
+def run(node: Node, team: Team, data: list[bytes], strict: bool = False,
+        defaults: dict[str, object] | None = None):  # type: ignore[no-untyped-def]
+    def items() -> Iterable[Item]:
+        return jsonl_items(data)
+    return node.transfer.import_items(team.analyst, items, defaults, strict)
+
+
+def all_captions(node: Node, team: Team) -> list[str]:
+    return [i["caption"] for i in node.records.search(team.analyst, RecordFilter(), None, 500).items]
+
+
+def test_import_in_batches_then_reimport_is_idempotent(node: Node, team: Team) -> None:
+    data = people(120)  # batch size is 50 in tests
+    report = run(node, team, data, defaults={"crime_area": "fraud", "review_due": "2029-01-01"})
+    assert (report.created, report.batches, report.rejected) == (120, 3, [])
+    again = run(node, team, data, defaults={"crime_area": "fraud", "review_due": "2029-01-01"})
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 120)
+    changed = run(node, team, people(1), defaults={"crime_area": "cybercrime"})
+    assert changed.updated == 1
+    imports = node.audit.entries(team.auditor, limit=500, action="record.import")
+    assert len(imports) == 3 + 3 + 1
+
+
+def test_broken_lines_are_reported_by_number_and_others_stored(node: Node, team: Team) -> None:
+    data = people(3) + [
+        b'{"id": "t1", "schema": "Person", "properties": {"name": ["Trunc',
+        orjson.dumps({"id": "b1", "schema": "Person", "properties": {"name": ["A"], "birthDate": ["1990-13-45"]}}),
+        orjson.dumps({"id": "b2", "schema": "Persn", "properties": {}}),
+        orjson.dumps({"id": "b3", "schema": "Person", "properties": {"name": ["B"]},
+                      "envelope": {"markings": {"tlp": "BLUE"}}}),
+        b"[1, 2]",
+    ] + people(1, start=10)
+    report = run(node, team, data)
+    assert report.created == 4
+    got = {(e.line, e.field) for e in report.rejected}
+    assert got == {(4, "line"), (5, "properties.birthDate"), (6, "schema"),
+                   (7, "markings.tlp"), (8, "line")}
+    assert "1990-13-45" in {e.value for e in report.rejected}
+
+
+def test_strict_import_writes_nothing_when_a_line_is_bad(node: Node, team: Team) -> None:
+    data = people(60) + lines({"schema": "Person", "properties": {"name": ["X"], "birthDate": ["soon"]}})
+    with pytest.raises(ImportRejected) as caught:
+        run(node, team, data, strict=True)
+    assert [(e.line, e.field) for e in caught.value.errors] == [(61, "properties.birthDate")]
+    assert all_captions(node, team) == []
+
+
+def test_csv_with_mapping() -> None:
+    text = ("ref,full_name,dob,country\n"
+            "1,Мария Иванова,1985-03-02,ru\n"
+            '2,"Santos, Jose",1970-01-01,ph\n'
+            "3,broken line\n"
+            '4,"unterminated,1970-01-01,ph\n')
+    mapping = CsvMapping.from_dict({"schema": "Person", "id_column": "ref",
+                                    "properties": {"name": "full_name", "birthDate": "dob",
+                                                   "nationality": "country"}})
+    items = list(csv_items(io.StringIO(text, newline=""), mapping))
+    assert items[0] == (2, {"id": "1", "schema": "Person", "properties": {
+        "name": ["Мария Иванова"], "birthDate": ["1985-03-02"], "nationality": ["ru"]}})
+    assert items[1][1]["properties"]["name"] == ["Santos, Jose"]  # type: ignore[index]
+    assert items[2][0] == 4 and "expected 4 columns" in items[2][1].reason  # type: ignore[union-attr]
+    assert len(items) == 4 and not isinstance(items[3][1], dict)
+
+
+def test_csv_mapping_errors_are_clear() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        CsvMapping.from_dict({"schema": "Person", "properties": {"shoe": "col"}})
+    assert caught.value.field == "mapping.properties.shoe"
+    mapping = CsvMapping.from_dict({"schema": "Person", "properties": {"name": "full_name"}})
+    items = list(csv_items(io.StringIO("name,dob\nA,1\n"), mapping))
+    assert items[0][1].reason == "missing column(s): full_name"  # type: ignore[union-attr]
+
+
+def test_export_round_trips_through_import(node: Node, team: Team, tmp_path: object) -> None:
+    envelope = {"markings": {"tlp": "GREEN", "handling": ["H0"]}, "crime_area": "piracy",
+                "evaluation": {"scheme": "admiralty", "source": "B", "information": "2"}}
+    run(node, team, people(5), defaults=envelope)
+    exported = b"".join(node.transfer.export(team.analyst, RecordFilter()))
+    rows = [orjson.loads(line) for line in exported.splitlines()]
+    assert len(rows) == 5
+    assert rows[0]["envelope"]["markings"]["tlp"] == "GREEN"
+    assert rows[0]["liaison"]["originator"] == node.ctx.node_id
+    report = run(node, team, exported.splitlines())
+    assert (report.unchanged, report.created, report.updated) == (5, 0, 0)
+    assert node.audit.entries(team.auditor, action="record.export")
+
+
+def test_import_respects_roles_and_clearance(node: Node, team: Team) -> None:
+    from liaison.errors import Forbidden
+
+    with pytest.raises(Forbidden):
+        node.transfer.import_items(team.auditor, lambda: jsonl_items(people(1)))
+    report = node.transfer.import_items(
+        team.junior, lambda: jsonl_items(people(2)), {"markings": {"classification": "SECRET"}})
+    assert report.created == 0
+    assert {e.reason for e in report.rejected} == {"above your clearance"}
