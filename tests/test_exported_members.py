@@ -11,7 +11,8 @@ def test_all_is_importable_and_complete() -> None:
     for name in liaison.__all__:
         assert hasattr(liaison, name), name
     public = {
-        name for name, value in vars(liaison).items()
+        name
+        for name, value in vars(liaison).items()
         if not name.startswith("_") and not inspect.ismodule(value)
     }
     assert public == set(liaison.__all__) - {"__version__"}

@@ -25,7 +25,7 @@ CLI prints the same fields without a stack trace.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -75,7 +75,6 @@ class LineError:
     field: str
     value: str
     reason: str
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {"line": self.line, "field": self.field, "value": self.value, "reason": self.reason}

@@ -9,8 +9,9 @@ from tests.model.test_envelope import FULL
 
 def test_record_crud_over_http(client: TestClient, node: Node, team: Team) -> None:
     headers = auth(node, team.analyst)
-    created = client.post("/api/v1/records", json={"entity": person(), "envelope": FULL},
-                          headers=headers)
+    created = client.post(
+        "/api/v1/records", json={"entity": person(), "envelope": FULL}, headers=headers
+    )
     assert created.status_code == 201, created.text
     record = created.json()
     rid = record["record_id"]
@@ -20,12 +21,18 @@ def test_record_crud_over_http(client: TestClient, node: Node, team: Team) -> No
     assert got["envelope"] == record["envelope"]
     assert got["envelope"]["markings"]["h3_text"] == FULL["markings"]["h3_text"]  # type: ignore[index]
 
-    stale = client.put(f"/api/v1/records/{rid}", headers={**headers, "If-Match": '"7"'},
-                       json={"entity": person("Пётр Сидоров"), "envelope": FULL})
+    stale = client.put(
+        f"/api/v1/records/{rid}",
+        headers={**headers, "If-Match": '"7"'},
+        json={"entity": person("Пётр Сидоров"), "envelope": FULL},
+    )
     assert stale.status_code == 409
     assert stale.headers["content-type"] == "application/problem+json"
-    updated = client.put(f"/api/v1/records/{rid}", headers={**headers, "If-Match": '"1"'},
-                         json={"entity": person("Пётр Сидоров"), "envelope": FULL})
+    updated = client.put(
+        f"/api/v1/records/{rid}",
+        headers={**headers, "If-Match": '"1"'},
+        json={"entity": person("Пётр Сидоров"), "envelope": FULL},
+    )
     assert updated.status_code == 200 and updated.json()["version"] == 2
 
     deleted = client.delete(f"/api/v1/records/{rid}", params={"reason": "test"}, headers=headers)
@@ -42,16 +49,21 @@ def test_list_with_cursor(client: TestClient, node: Node, team: Team) -> None:
         client.post("/api/v1/records", json={"entity": person(f"Ana Reyes {i}")}, headers=headers)
     page = client.get("/api/v1/records", params={"limit": 2, "q": "reyes"}, headers=headers).json()
     assert len(page["items"]) == 2 and page["next_cursor"]
-    rest = client.get("/api/v1/records", params={"limit": 10, "q": "reyes",
-                                                 "cursor": page["next_cursor"]},
-                      headers=headers).json()
+    rest = client.get(
+        "/api/v1/records",
+        params={"limit": 10, "q": "reyes", "cursor": page["next_cursor"]},
+        headers=headers,
+    ).json()
     assert [i["caption"] for i in rest["items"]] == ["Ana Reyes 2", "Ana Reyes 3", "Ana Reyes 4"]
     assert rest["next_cursor"] is None
 
 
 def test_purpose_headers_reach_the_audit_log(client: TestClient, node: Node, team: Team) -> None:
-    headers = {**auth(node, team.analyst), "X-Liaison-Purpose": "cross_check",
-               "X-Liaison-Justification": "fictitious case 42"}
+    headers = {
+        **auth(node, team.analyst),
+        "X-Liaison-Purpose": "cross_check",
+        "X-Liaison-Justification": "fictitious case 42",
+    }
     client.get("/api/v1/records", headers=headers)
     entry = node.audit.entries(team.auditor, action="record.search")[-1]
     assert (entry.purpose, entry.justification) == ("cross_check", "fictitious case 42")
@@ -61,20 +73,33 @@ def test_import_and_export_over_http(client: TestClient, node: Node, team: Team)
     headers = auth(node, team.analyst)
     csv_text = "ref,name,dob\n1,Maria Santos,1980-05-06\n2,Jose Bautista,1975-13-01\n"
     response = client.post(
-        "/api/v1/imports", headers=headers,
+        "/api/v1/imports",
+        headers=headers,
         files={"file": ("people.csv", csv_text, "text/csv")},
-        data={"format": "csv", "mapping": '{"schema": "Person", "id_column": "ref", '
-              '"properties": {"name": "name", "birthDate": "dob"}}',
-              "envelope": '{"crime_area": "human_trafficking"}'},
+        data={
+            "format": "csv",
+            "mapping": '{"schema": "Person", "id_column": "ref", '
+            '"properties": {"name": "name", "birthDate": "dob"}}',
+            "envelope": '{"crime_area": "human_trafficking"}',
+        },
     )
     assert response.status_code == 200, response.text
     report = response.json()
     assert report["created"] == 1
-    assert report["rejected"] == [{"line": 3, "field": "properties.birthDate",
-                                   "value": "1975-13-01", "reason": "not a valid date"}]
-    strict = client.post("/api/v1/imports", headers=headers,
-                         files={"file": ("x.jsonl", '{"schema": "Person"}\n', "application/x-ndjson")},
-                         data={"strict": "true"})
+    assert report["rejected"] == [
+        {
+            "line": 3,
+            "field": "properties.birthDate",
+            "value": "1975-13-01",
+            "reason": "not a valid date",
+        }
+    ]
+    strict = client.post(
+        "/api/v1/imports",
+        headers=headers,
+        files={"file": ("x.jsonl", '{"schema": "Person"}\n', "application/x-ndjson")},
+        data={"strict": "true"},
+    )
     assert strict.status_code == 422
     assert strict.json()["errors"][0]["line"] == 1
     exported = client.get("/api/v1/export", headers=headers)

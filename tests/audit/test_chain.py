@@ -17,15 +17,28 @@ def build_chain(n: int) -> list[Entry]:
     chain: list[Entry] = []
     prev = GENESIS
     for seq in range(1, n + 1):
-        entry = Entry(seq, f"2026-01-01T00:00:{seq:02d}", f"api:user{seq % 3}", "record.read",
-                      f"rec-{seq}", None, None, "ok", {"n": seq}, prev).sealed()
+        entry = Entry(
+            seq,
+            f"2026-01-01T00:00:{seq:02d}",
+            f"api:user{seq % 3}",
+            "record.read",
+            f"rec-{seq}",
+            None,
+            None,
+            "ok",
+            {"n": seq},
+            prev,
+        ).sealed()
         chain.append(entry)
         prev = entry.hash
     return chain
 
 
-def check(chain: list[Entry], head: tuple[int, str] | None = None,
-          checkpoints: list[Checkpoint] | None = None) -> tuple[bool, int | None]:
+def check(
+    chain: list[Entry],
+    head: tuple[int, str] | None = None,
+    checkpoints: list[Checkpoint] | None = None,
+) -> tuple[bool, int | None]:
     result = verify(chain, checkpoints or [], KEY.public_key, head)
     return result.ok, result.first_broken
 
@@ -117,8 +130,9 @@ def test_rewritten_chain_contradicts_signed_checkpoint() -> None:
     rewritten = build_chain(2)
     prev = rewritten[-1].hash
     for seq in range(3, 7):  # an attacker rebuilds entries 3..6 with a valid chain
-        entry = Entry(seq, "t", "api:mallory", "record.read", "x", None, None, "ok", {},
-                      prev).sealed()
+        entry = Entry(
+            seq, "t", "api:mallory", "record.read", "x", None, None, "ok", {}, prev
+        ).sealed()
         rewritten.append(entry)
         prev = entry.hash
     assert check(rewritten, None, [signed]) == (False, 4)

@@ -47,19 +47,30 @@ def test_intact_log_verifies_with_checkpoints(busy: Node, team: Team) -> None:
     [
         (["UPDATE audit_log SET actor = 'api:mallory' WHERE seq = 5"], 5),
         (["DELETE FROM audit_log WHERE seq = 7"], 7),
-        (["UPDATE audit_log SET seq = 1000 WHERE seq = 4",
-          "UPDATE audit_log SET seq = 4 WHERE seq = 6",
-          "UPDATE audit_log SET seq = 6 WHERE seq = 1000"], 4),
-        (["INSERT INTO audit_log SELECT seq + 1000, ts, actor, action, object, purpose,"
-          " justification, result, detail, prev_hash, hash FROM audit_log WHERE seq = 3",
-          "UPDATE audit_log SET seq = seq + 10000 WHERE seq >= 9 AND seq < 1000",
-          "UPDATE audit_log SET seq = seq - 9999 WHERE seq >= 10000",
-          "UPDATE audit_log SET seq = 9 WHERE seq = 1003"], 9),
+        (
+            [
+                "UPDATE audit_log SET seq = 1000 WHERE seq = 4",
+                "UPDATE audit_log SET seq = 4 WHERE seq = 6",
+                "UPDATE audit_log SET seq = 6 WHERE seq = 1000",
+            ],
+            4,
+        ),
+        (
+            [
+                "INSERT INTO audit_log SELECT seq + 1000, ts, actor, action, object, purpose,"
+                " justification, result, detail, prev_hash, hash FROM audit_log WHERE seq = 3",
+                "UPDATE audit_log SET seq = seq + 10000 WHERE seq >= 9 AND seq < 1000",
+                "UPDATE audit_log SET seq = seq - 9999 WHERE seq >= 10000",
+                "UPDATE audit_log SET seq = 9 WHERE seq = 1003",
+            ],
+            9,
+        ),
     ],
     ids=["modified", "deleted", "reordered", "inserted"],
 )
-def test_tampering_is_found(busy: Node, team: Team, statements: list[str],
-                            first_broken: int) -> None:
+def test_tampering_is_found(
+    busy: Node, team: Team, statements: list[str], first_broken: int
+) -> None:
     tamper(busy, *statements)
     result = busy.audit.verify(team.auditor)
     assert not result.ok

@@ -36,23 +36,32 @@ def test_init_users_records_import_export_audit(env: dict[str, str], tmp_path: P
     assert liaison(env, "admin", "init", "--name", "manila")[0] == 0
     code, out = liaison(env, "admin", "init", "--name", "manila")
     assert code == 1 and "already" in out
-    assert liaison(env, "admin", "user", "add", "ana", "--role", "analyst",
-                   "--clearance", "SECRET")[0] == 0
+    assert (
+        liaison(env, "admin", "user", "add", "ana", "--role", "analyst", "--clearance", "SECRET")[0]
+        == 0
+    )
     assert liaison(env, "admin", "user", "add", "aud", "--role", "auditor")[0] == 0
 
     body = '{"entity": {"schema": "Person", "properties": {"name": ["Liza Soberano Fict"]}}}'
     code, out = liaison(env, "ana", "record", "create", body)
     assert code == 0, out
     record_id = orjson.loads(out)["record_id"]
-    code, out = liaison(env, "ana", "record", "create",
-                        '{"entity": {"schema": "Person", "properties": {"name": ["X"], '
-                        '"birthDate": ["1990-13-01"]}}}')
+    code, out = liaison(
+        env,
+        "ana",
+        "record",
+        "create",
+        '{"entity": {"schema": "Person", "properties": {"name": ["X"], '
+        '"birthDate": ["1990-13-01"]}}}',
+    )
     assert code == 2
     assert "properties.birthDate" in out and "1990-13-01" in out and "Traceback" not in out
 
     data = tmp_path / "people.jsonl"
-    data.write_text('{"id": "a", "schema": "Person", "properties": {"name": ["Амир Хасанов"]}}\n'
-                    '{"id": "b", "schema": "Person", "properties": {"name": ["Broken"\n')
+    data.write_text(
+        '{"id": "a", "schema": "Person", "properties": {"name": ["Амир Хасанов"]}}\n'
+        '{"id": "b", "schema": "Person", "properties": {"name": ["Broken"\n'
+    )
     code, out = liaison(env, "ana", "import", str(data))
     assert code == 2 and "line 2" in out and "1 created" in out
 

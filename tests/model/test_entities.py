@@ -6,8 +6,11 @@ from liaison.errors import InvalidEntity
 from liaison.model.entities import parse_entity
 
 SCHEMATA = {
-    "Person": {"name": ["Maria Cristina dela Cruz"], "birthDate": ["1988-07-14"],
-               "nationality": ["ph"]},
+    "Person": {
+        "name": ["Maria Cristina dela Cruz"],
+        "birthDate": ["1988-07-14"],
+        "nationality": ["ph"],
+    },
     "Organization": {"name": ["Fictitious Shipping Ltd"]},
     "Company": {"name": ["ООО Вымышленная Компания"], "jurisdiction": ["ru"]},
     "Passport": {"holder": ["p1"], "number": ["P1234567"], "country": ["ph"]},
@@ -43,12 +46,21 @@ def test_schemata_of_the_brief_parse(schema: str) -> None:
     [
         ({"schema": "Wizard", "properties": {}}, "schema", "unknown"),
         ({"schema": "Thing", "properties": {}}, "schema", "abstract"),
-        ({"schema": "Person", "properties": {"name": ["A"], "shoeSize": ["44"]}},
-         "properties.shoeSize", "no such property"),
-        ({"schema": "Person", "properties": {"name": ["A"], "birthDate": ["1990-13-45"]}},
-         "properties.birthDate", "not a valid date"),
-        ({"schema": "Person", "properties": {"name": ["A"], "associates": ["x"]}},
-         "properties.associates", "reverse"),
+        (
+            {"schema": "Person", "properties": {"name": ["A"], "shoeSize": ["44"]}},
+            "properties.shoeSize",
+            "no such property",
+        ),
+        (
+            {"schema": "Person", "properties": {"name": ["A"], "birthDate": ["1990-13-45"]}},
+            "properties.birthDate",
+            "not a valid date",
+        ),
+        (
+            {"schema": "Person", "properties": {"name": ["A"], "associates": ["x"]}},
+            "properties.associates",
+            "reverse",
+        ),
         ({"schema": "Person", "properties": {}}, "properties.name", "required"),
         ({"schema": "Person", "properties": {"name": [{"x": 1}]}}, "properties.name", "strings"),
         ({"schema": "Person", "properties": ["name"]}, "properties", "object"),

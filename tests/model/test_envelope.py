@@ -60,12 +60,21 @@ def test_unmarked_record_is_amber_strict_and_h2() -> None:
         ({"markings": {"handling": ["H3"]}}, "markings.h3_text", "None"),
         ({"markings": {"handling": ["H9"]}}, "markings.handling", "H9"),
         ({"markings": {"colour": "red"}}, "markings.colour", "colour"),
-        ({"evaluation": {"scheme": "admiralty", "source": "X", "information": "1"}},
-         "evaluation.source", "X"),
-        ({"evaluation": {"scheme": "europol", "source": "A", "information": "5"}},
-         "evaluation.information", "5"),
-        ({"evaluation": {"scheme": "nato", "source": "A", "information": "1"}},
-         "evaluation.scheme", "nato"),
+        (
+            {"evaluation": {"scheme": "admiralty", "source": "X", "information": "1"}},
+            "evaluation.source",
+            "X",
+        ),
+        (
+            {"evaluation": {"scheme": "europol", "source": "A", "information": "5"}},
+            "evaluation.information",
+            "5",
+        ),
+        (
+            {"evaluation": {"scheme": "nato", "source": "A", "information": "1"}},
+            "evaluation.scheme",
+            "nato",
+        ),
         ({"review_due": "2026-02-30"}, "review_due", "2026-02-30"),
         ({"expires": "next year"}, "expires", "next year"),
         ({"review_due": "2030-01-01", "expires": "2029-01-01"}, "expires", "2029-01-01"),
@@ -75,7 +84,9 @@ def test_unmarked_record_is_amber_strict_and_h2() -> None:
         ({"handling_codes": ["H1"]}, "handling_codes", "handling_codes"),
     ],
 )
-def test_bad_envelope_names_field_and_value(data: dict[str, object], field: str, value: str) -> None:
+def test_bad_envelope_names_field_and_value(
+    data: dict[str, object], field: str, value: str
+) -> None:
     with pytest.raises(InvalidEnvelope) as caught:
         Envelope.from_dict(data, originator="n")
     assert caught.value.field == field

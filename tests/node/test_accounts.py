@@ -41,7 +41,9 @@ def test_totp_second_factor(node: Node, team: Team) -> None:
     enrol = node.accounts.totp_enrol(team.officer)
     now = dt.datetime.now(dt.UTC)
     with pytest.raises(InvalidInput):
-        node.accounts.totp_confirm(team.officer, "000000" if totp.code_at(enrol["secret"], now) != "000000" else "111111")
+        node.accounts.totp_confirm(
+            team.officer, "000000" if totp.code_at(enrol["secret"], now) != "000000" else "111111"
+        )
     node.accounts.totp_confirm(team.officer, totp.code_at(enrol["secret"], now))
     with pytest.raises(AuthenticationFailed):
         node.accounts.login("officer", PASSWORD)

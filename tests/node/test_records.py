@@ -3,7 +3,14 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from liaison.errors import Conflict, Forbidden, InvalidEntity, InvalidInput, NotFound, ReadOnlyRecord
+from liaison.errors import (
+    Conflict,
+    Forbidden,
+    InvalidEntity,
+    InvalidInput,
+    NotFound,
+    ReadOnlyRecord,
+)
 from liaison.node import Node, Why
 from liaison.storage.records import RecordFilter
 from liaison.storage.tables import audit_log, record_versions
@@ -32,9 +39,13 @@ def test_every_envelope_field_round_trips_through_storage(node: Node, team: Team
 
 def test_versions_are_kept_and_tombstone_ends_them(node: Node, team: Team) -> None:
     r1 = node.records.create(team.analyst, person("Juan dela Cruz"), {"crime_area": "piracy"})
-    r2 = node.records.update(team.analyst, r1.record_id,
-                             person("Juan dela Cruz", birthDate=["1979-04-01"]),
-                             {"crime_area": "piracy"}, expected_version=1)
+    r2 = node.records.update(
+        team.analyst,
+        r1.record_id,
+        person("Juan dela Cruz", birthDate=["1979-04-01"]),
+        {"crime_area": "piracy"},
+        expected_version=1,
+    )
     gone = node.records.delete(team.supervisor, r1.record_id, "entered twice", 2)
     history = node.records.history(team.analyst, r1.record_id)
     assert [(r.version, r.deleted) for r in history] == [(1, False), (2, False), (3, True)]
@@ -60,9 +71,13 @@ def test_failed_write_leaves_nothing_half_written(node: Node, team: Team) -> Non
     record = node.records.create(team.analyst, person(), {})
     before = (count(node, record_versions), count(node, audit_log))
     with pytest.raises(InvalidEntity):
-        node.records.update(team.analyst, record.record_id,
-                            {"schema": "Person", "properties": {"name": ["X"], "birthDate": ["31.02.1990"]}},
-                            {}, None)
+        node.records.update(
+            team.analyst,
+            record.record_id,
+            {"schema": "Person", "properties": {"name": ["X"], "birthDate": ["31.02.1990"]}},
+            {},
+            None,
+        )
     assert (count(node, record_versions), count(node, audit_log)) == before
     assert node.records.get(team.analyst, record.record_id).version == 1
 
@@ -70,8 +85,13 @@ def test_failed_write_leaves_nothing_half_written(node: Node, team: Team) -> Non
 def test_entity_id_and_schema_never_change(node: Node, team: Team) -> None:
     record = node.records.create(team.analyst, {**person(), "id": "p-1"}, {})
     with pytest.raises(InvalidInput, match="schema"):
-        node.records.update(team.analyst, record.record_id,
-                            {"schema": "Company", "properties": {"name": ["X"]}}, {}, None)
+        node.records.update(
+            team.analyst,
+            record.record_id,
+            {"schema": "Company", "properties": {"name": ["X"]}},
+            {},
+            None,
+        )
     with pytest.raises(InvalidInput, match="entity id"):
         node.records.update(team.analyst, record.record_id, {**person(), "id": "p-2"}, {}, None)
     with pytest.raises(Conflict):
@@ -80,8 +100,11 @@ def test_entity_id_and_schema_never_change(node: Node, team: Team) -> None:
 
 def test_subject_category_only_for_persons(node: Node, team: Team) -> None:
     with pytest.raises(InvalidInput) as caught:
-        node.records.create(team.analyst, {"schema": "Vessel", "properties": {"name": ["MV X"]}},
-                            {"subject_category": "suspect"})
+        node.records.create(
+            team.analyst,
+            {"schema": "Vessel", "properties": {"name": ["MV X"]}},
+            {"subject_category": "suspect"},
+        )
     assert caught.value.field == "subject_category"
 
 
@@ -101,8 +124,9 @@ def test_roles(node: Node, team: Team) -> None:
 
 
 def test_clearance_hides_and_refuses(node: Node, team: Team) -> None:
-    secret = node.records.create(team.analyst, person("Секретный Человек"),
-                                 {"markings": {"classification": "SECRET"}})
+    secret = node.records.create(
+        team.analyst, person("Секретный Человек"), {"markings": {"classification": "SECRET"}}
+    )
     node.records.create(team.analyst, person("Open Person"), {})
     with pytest.raises(Forbidden, match="clearance RESTRICTED"):
         node.records.get(team.junior, secret.record_id)
@@ -115,10 +139,14 @@ def test_clearance_hides_and_refuses(node: Node, team: Team) -> None:
 def test_list_filters_and_cursor_pagination(node: Node, team: Team) -> None:
     names = [f"Person {i:02d}" for i in range(7)]
     for i, name in enumerate(names):
-        envelope = {"markings": {"tlp": "RED" if i % 2 else "GREEN"},
-                    "crime_area": "fraud" if i < 3 else "cybercrime"}
+        envelope = {
+            "markings": {"tlp": "RED" if i % 2 else "GREEN"},
+            "crime_area": "fraud" if i < 3 else "cybercrime",
+        }
         node.records.create(team.analyst, person(name), envelope)
-    node.records.create(team.analyst, {"schema": "Vessel", "properties": {"name": ["МВ Морской"]}}, {})
+    node.records.create(
+        team.analyst, {"schema": "Vessel", "properties": {"name": ["МВ Морской"]}}, {}
+    )
     seen, cursor = [], None
     while True:
         page = node.records.search(team.analyst, RecordFilter(schema="Person"), cursor, 3)
@@ -165,7 +193,11 @@ def test_every_action_is_audited_with_purpose(node: Node, team: Team) -> None:
     node.records.delete(team.analyst, record.record_id, "duplicate", None, why)
     entries = [e for e in node.audit.entries(team.auditor, limit=500) if e.actor == "api:analyst"]
     assert [e.action for e in entries] == [
-        "record.create", "record.read", "record.search", "record.update", "record.history",
+        "record.create",
+        "record.read",
+        "record.search",
+        "record.update",
+        "record.history",
         "record.delete",
     ]
     assert all(e.purpose == "operational_analysis" for e in entries)

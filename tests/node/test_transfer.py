@@ -18,19 +18,31 @@ def lines(*entities: object) -> list[bytes]:
 
 
 def people(n: int, start: int = 0) -> list[bytes]:
-    return lines(*({"id": f"p{i}", "schema": "Person",
-                    "properties": {"name": [f"Fictitious Person {i}"]}} for i in range(start, start + n)))
+    return lines(
+        *(
+            {"id": f"p{i}", "schema": "Person", "properties": {"name": [f"Fictitious Person {i}"]}}
+            for i in range(start, start + n)
+        )
+    )
 
 
-def run(node: Node, team: Team, data: list[bytes], strict: bool = False,
-        defaults: dict[str, object] | None = None):  # type: ignore[no-untyped-def]
+def run(
+    node: Node,
+    team: Team,
+    data: list[bytes],
+    strict: bool = False,
+    defaults: dict[str, object] | None = None,
+):  # type: ignore[no-untyped-def]
     def items() -> Iterable[Item]:
         return jsonl_items(data)
+
     return node.transfer.import_items(team.analyst, items, defaults, strict)
 
 
 def all_captions(node: Node, team: Team) -> list[str]:
-    return [i["caption"] for i in node.records.search(team.analyst, RecordFilter(), None, 500).items]
+    return [
+        i["caption"] for i in node.records.search(team.analyst, RecordFilter(), None, 500).items
+    ]
 
 
 def test_import_in_batches_then_reimport_is_idempotent(node: Node, team: Team) -> None:
@@ -46,24 +58,45 @@ def test_import_in_batches_then_reimport_is_idempotent(node: Node, team: Team) -
 
 
 def test_broken_lines_are_reported_by_number_and_others_stored(node: Node, team: Team) -> None:
-    data = people(3) + [
+    data = [
+        *people(3),
         b'{"id": "t1", "schema": "Person", "properties": {"name": ["Trunc',
-        orjson.dumps({"id": "b1", "schema": "Person", "properties": {"name": ["A"], "birthDate": ["1990-13-45"]}}),
+        orjson.dumps(
+            {
+                "id": "b1",
+                "schema": "Person",
+                "properties": {"name": ["A"], "birthDate": ["1990-13-45"]},
+            }
+        ),
         orjson.dumps({"id": "b2", "schema": "Persn", "properties": {}}),
-        orjson.dumps({"id": "b3", "schema": "Person", "properties": {"name": ["B"]},
-                      "envelope": {"markings": {"tlp": "BLUE"}}}),
+        orjson.dumps(
+            {
+                "id": "b3",
+                "schema": "Person",
+                "properties": {"name": ["B"]},
+                "envelope": {"markings": {"tlp": "BLUE"}},
+            }
+        ),
         b"[1, 2]",
-    ] + people(1, start=10)
+        *people(1, start=10),
+    ]
     report = run(node, team, data)
     assert report.created == 4
     got = {(e.line, e.field) for e in report.rejected}
-    assert got == {(4, "line"), (5, "properties.birthDate"), (6, "schema"),
-                   (7, "markings.tlp"), (8, "line")}
+    assert got == {
+        (4, "line"),
+        (5, "properties.birthDate"),
+        (6, "schema"),
+        (7, "markings.tlp"),
+        (8, "line"),
+    }
     assert "1990-13-45" in {e.value for e in report.rejected}
 
 
 def test_strict_import_writes_nothing_when_a_line_is_bad(node: Node, team: Team) -> None:
-    data = people(60) + lines({"schema": "Person", "properties": {"name": ["X"], "birthDate": ["soon"]}})
+    data = people(60) + lines(
+        {"schema": "Person", "properties": {"name": ["X"], "birthDate": ["soon"]}}
+    )
     with pytest.raises(ImportRejected) as caught:
         run(node, team, data, strict=True)
     assert [(e.line, e.field) for e in caught.value.errors] == [(61, "properties.birthDate")]
@@ -71,17 +104,33 @@ def test_strict_import_writes_nothing_when_a_line_is_bad(node: Node, team: Team)
 
 
 def test_csv_with_mapping() -> None:
-    text = ("ref,full_name,dob,country\n"
-            "1,Мария Иванова,1985-03-02,ru\n"
-            '2,"Santos, Jose",1970-01-01,ph\n'
-            "3,broken line\n"
-            '4,"unterminated,1970-01-01,ph\n')
-    mapping = CsvMapping.from_dict({"schema": "Person", "id_column": "ref",
-                                    "properties": {"name": "full_name", "birthDate": "dob",
-                                                   "nationality": "country"}})
+    text = (
+        "ref,full_name,dob,country\n"
+        "1,Мария Иванова,1985-03-02,ru\n"
+        '2,"Santos, Jose",1970-01-01,ph\n'
+        "3,broken line\n"
+        '4,"unterminated,1970-01-01,ph\n'
+    )
+    mapping = CsvMapping.from_dict(
+        {
+            "schema": "Person",
+            "id_column": "ref",
+            "properties": {"name": "full_name", "birthDate": "dob", "nationality": "country"},
+        }
+    )
     items = list(csv_items(io.StringIO(text, newline=""), mapping))
-    assert items[0] == (2, {"id": "1", "schema": "Person", "properties": {
-        "name": ["Мария Иванова"], "birthDate": ["1985-03-02"], "nationality": ["ru"]}})
+    assert items[0] == (
+        2,
+        {
+            "id": "1",
+            "schema": "Person",
+            "properties": {
+                "name": ["Мария Иванова"],
+                "birthDate": ["1985-03-02"],
+                "nationality": ["ru"],
+            },
+        },
+    )
     assert items[1][1]["properties"]["name"] == ["Santos, Jose"]  # type: ignore[index]
     assert items[2][0] == 4 and "expected 4 columns" in items[2][1].reason  # type: ignore[union-attr]
     assert len(items) == 4 and not isinstance(items[3][1], dict)
@@ -97,8 +146,11 @@ def test_csv_mapping_errors_are_clear() -> None:
 
 
 def test_export_round_trips_through_import(node: Node, team: Team, tmp_path: object) -> None:
-    envelope = {"markings": {"tlp": "GREEN", "handling": ["H0"]}, "crime_area": "piracy",
-                "evaluation": {"scheme": "admiralty", "source": "B", "information": "2"}}
+    envelope = {
+        "markings": {"tlp": "GREEN", "handling": ["H0"]},
+        "crime_area": "piracy",
+        "evaluation": {"scheme": "admiralty", "source": "B", "information": "2"},
+    }
     run(node, team, people(5), defaults=envelope)
     exported = b"".join(node.transfer.export(team.analyst, RecordFilter()))
     rows = [orjson.loads(line) for line in exported.splitlines()]
@@ -116,6 +168,7 @@ def test_import_respects_roles_and_clearance(node: Node, team: Team) -> None:
     with pytest.raises(Forbidden):
         node.transfer.import_items(team.auditor, lambda: jsonl_items(people(1)))
     report = node.transfer.import_items(
-        team.junior, lambda: jsonl_items(people(2)), {"markings": {"classification": "SECRET"}})
+        team.junior, lambda: jsonl_items(people(2)), {"markings": {"classification": "SECRET"}}
+    )
     assert report.created == 0
     assert {e.reason for e in report.rejected} == {"above your clearance"}

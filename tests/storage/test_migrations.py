@@ -20,8 +20,10 @@ def test_migrations_match_the_tables(node: Node) -> None:
 def test_record_versions_are_append_only(node: Node, team: Team) -> None:
     assert "record_versions" in APPEND_ONLY
     node.records.create(team.analyst, person(), {})
-    for statement in (sa.update(record_versions).values(caption="changed"),
-                      sa.delete(record_versions)):
+    for statement in (
+        sa.update(record_versions).values(caption="changed"),
+        sa.delete(record_versions),
+    ):
         try:
             with node.ctx.engine.begin() as conn:
                 conn.execute(statement)

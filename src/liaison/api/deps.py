@@ -30,7 +30,9 @@ NodeDep = Annotated[Node, Depends(get_node)]
 
 def bearer_token(authorization: Annotated[str | None, Header()] = None) -> str:
     if not authorization or not authorization.lower().startswith("bearer "):
-        raise AuthenticationFailed("send `Authorization: Bearer <token>`; get one at /api/v1/auth/login")
+        raise AuthenticationFailed(
+            "send `Authorization: Bearer <token>`; get one at /api/v1/auth/login"
+        )
     return authorization[7:].strip()
 
 

@@ -50,8 +50,11 @@ async def _liaison(_: Request, exc: Exception) -> JSONResponse:
 async def _validation(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
-        {"field": ".".join(str(p) for p in err["loc"] if p != "body"),
-         "value": str(err.get("input"))[:120], "reason": err["msg"]}
+        {
+            "field": ".".join(str(p) for p in err["loc"] if p != "body"),
+            "value": str(err.get("input"))[:120],
+            "reason": err["msg"],
+        }
         for err in exc.errors()
     ]
     first = errors[0] if errors else {"field": "body", "reason": "invalid"}

@@ -35,8 +35,8 @@ class Action(StrEnum):
     USER_LIST = "user.list"
     LOGIN = "auth.login"
     LOGOUT = "auth.logout"
-    TOKEN_CREATE = "token.create"
-    TOKEN_REVOKE = "token.revoke"
+    TOKEN_CREATE = "token.create"  # noqa: S105 - an action name, not a secret
+    TOKEN_REVOKE = "token.revoke"  # noqa: S105 - an action name, not a secret
     TOTP_ENROL = "auth.totp_enrol"
     TOTP_ENABLE = "auth.totp_enable"
     AUDIT_READ = "audit.read"
@@ -166,5 +166,9 @@ def _check_tail(
 
 def sign_checkpoint(checkpoint: Checkpoint, sign: Callable[[bytes], str]) -> Checkpoint:
     return Checkpoint(
-        checkpoint.seq, checkpoint.hash, checkpoint.ts, checkpoint.node_id, sign(checkpoint.message())
+        checkpoint.seq,
+        checkpoint.hash,
+        checkpoint.ts,
+        checkpoint.node_id,
+        sign(checkpoint.message()),
     )

@@ -64,7 +64,9 @@ class AuditLog:
     def append(self, conn: Connection, event: Event) -> Entry:
         """Append one entry in the caller's transaction (the head row serialises writers)."""
         head = conn.execute(
-            select(audit_head.c.seq, audit_head.c.hash).where(audit_head.c.id == 1).with_for_update()
+            select(audit_head.c.seq, audit_head.c.hash)
+            .where(audit_head.c.id == 1)
+            .with_for_update()
         ).one()
         entry = Entry(
             seq=head.seq + 1,

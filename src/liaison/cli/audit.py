@@ -28,8 +28,10 @@ def verify() -> None:
     node = open_node()
     result = node.audit.verify(sign_in(node))
     if result.ok:
-        console.print(f"[green]audit chain intact[/]: {result.entries} entries, "
-                      f"{result.checkpoints} signed checkpoints")
+        console.print(
+            f"[green]audit chain intact[/]: {result.entries} entries, "
+            f"{result.checkpoints} signed checkpoints"
+        )
         return
     err.print(f"[red]audit chain broken at entry {result.first_broken}[/]: {result.reason}")
     raise typer.Exit(1)

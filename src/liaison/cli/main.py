@@ -11,8 +11,9 @@ from liaison.cli import audit, records, transfer, users
 from liaison.cli.common import console, handle_errors, settings
 from liaison.node import SYSTEM, Node, init_node
 
-app = typer.Typer(help="Liaison: one agency's node.", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="Liaison: one agency's node.", no_args_is_help=True, pretty_exceptions_enable=False
+)
 app.add_typer(records.app, name="record")
 app.add_typer(users.app, name="user")
 app.add_typer(users.tokens, name="token")

@@ -48,8 +48,14 @@ def history(record_id: str, purpose: PurposeOpt = None) -> None:
     versions = node.records.history(sign_in(node), record_id, Why(purpose))
     table = Table("version", "modified", "by", "deleted", "caption", "hash")
     for r in versions:
-        table.add_row(str(r.version), r.modified.isoformat(timespec="seconds"), r.modified_by,
-                      "yes" if r.deleted else "", r.caption, r.content_hash[:12])
+        table.add_row(
+            str(r.version),
+            r.modified.isoformat(timespec="seconds"),
+            r.modified_by,
+            "yes" if r.deleted else "",
+            r.caption,
+            r.content_hash[:12],
+        )
     console.print(table)
 
 
@@ -67,13 +73,26 @@ def list_(
 ) -> None:
     """List records you may see, with filters; prints the cursor for the next page."""
     node = open_node()
-    flt = RecordFilter(schema, Classification.parse(classification) if classification else None,
-                       tlp.upper() if tlp else None, crime_area, q, include_deleted)
+    flt = RecordFilter(
+        schema,
+        Classification.parse(classification) if classification else None,
+        tlp.upper() if tlp else None,
+        crime_area,
+        q,
+        include_deleted,
+    )
     page = node.records.search(sign_in(node), flt, cursor, limit)
     table = Table("record", "schema", "caption", "v", "tlp", "classification", "crime area")
     for item in page.items:
-        table.add_row(item["record_id"], item["schema"], item["caption"], str(item["version"]),
-                      item["tlp"] or "", item["classification"] or "", item["crime_area"] or "")
+        table.add_row(
+            item["record_id"],
+            item["schema"],
+            item["caption"],
+            str(item["version"]),
+            item["tlp"] or "",
+            item["classification"] or "",
+            item["crime_area"] or "",
+        )
     console.print(table)
     if page.next_cursor:
         console.print(f"next page: --cursor {page.next_cursor}")
@@ -81,8 +100,11 @@ def list_(
 
 @app.command("delete")
 @handle_errors
-def delete(record_id: str, reason: Annotated[str, typer.Option(help="why; kept")],
-           purpose: PurposeOpt = None) -> None:
+def delete(
+    record_id: str,
+    reason: Annotated[str, typer.Option(help="why; kept")],
+    purpose: PurposeOpt = None,
+) -> None:
     """Delete a record: a tombstone version is written, earlier versions stay."""
     node = open_node()
     tombstone = node.records.delete(sign_in(node), record_id, reason, None, Why(purpose))

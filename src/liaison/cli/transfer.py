@@ -41,19 +41,28 @@ def import_(
             with path.open(encoding="utf-8-sig", newline="") as handle:
                 yield from csv_items(handle, parsed)
     else:
+
         def items() -> Iterable[Item]:
             with path.open("rb") as handle:
                 yield from jsonl_items(handle)
+
     total = _count_lines(path)
     columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err) as bar:
         task = bar.add_task("import", total=total)
         report = node.transfer.import_items(
-            actor, items, defaults, strict, lambda n: bar.advance(task, n),
-            source=f"file:{path.name}", why=Why(purpose),
+            actor,
+            items,
+            defaults,
+            strict,
+            lambda n: bar.advance(task, n),
+            source=f"file:{path.name}",
+            why=Why(purpose),
         )
-    console.print(f"{report.lines} lines: {report.created} created, {report.updated} updated, "
-                  f"{report.unchanged} unchanged, {len(report.rejected)} rejected")
+    console.print(
+        f"{report.lines} lines: {report.created} created, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {len(report.rejected)} rejected"
+    )
     for line in report.rejected[:20]:
         err.print(f"  line {line.line}: {line.field}: {line.reason} (got {line.value})")
     if report.rejected:
@@ -69,8 +78,9 @@ def export(
 ) -> None:
     """Export the records you may see as FtM JSON lines with their envelopes."""
     node = open_node()
-    lines = node.transfer.export(sign_in(node), RecordFilter(schema=schema, crime_area=crime_area),
-                                 Why(purpose))
+    lines = node.transfer.export(
+        sign_in(node), RecordFilter(schema=schema, crime_area=crime_area), Why(purpose)
+    )
     handle = out.open("wb") if out else sys.stdout.buffer
     count = 0
     for line in lines:

@@ -23,8 +23,11 @@ def new_password(env: str = "LIAISON_NEW_PASSWORD") -> str:
 
 @app.command("add")
 @handle_errors
-def add(username: str, role: Annotated[Role, typer.Option()],
-        clearance: Annotated[str, typer.Option()] = "RESTRICTED") -> None:
+def add(
+    username: str,
+    role: Annotated[Role, typer.Option()],
+    clearance: Annotated[str, typer.Option()] = "RESTRICTED",
+) -> None:
     """Add a user with a role and a clearance (password from LIAISON_NEW_PASSWORD or prompt)."""
     node = open_node()
     admin = sign_in(node)
@@ -39,23 +42,40 @@ def list_() -> None:
     node = open_node()
     table = Table("user", "role", "clearance", "active", "TOTP")
     for user in node.accounts.list_users(sign_in(node)):
-        table.add_row(user["username"], user["role"], user["clearance"],
-                      "yes" if user["active"] else "no", "yes" if user["totp_enabled"] else "")
+        table.add_row(
+            user["username"],
+            user["role"],
+            user["clearance"],
+            "yes" if user["active"] else "no",
+            "yes" if user["totp_enabled"] else "",
+        )
     console.print(table)
 
 
 @app.command("set")
 @handle_errors
-def set_(username: str, role: Role | None = None, clearance: str | None = None,
-         active: Annotated[bool | None, typer.Option("--active/--inactive")] = None,
-         password: Annotated[bool, typer.Option(help="set a new password")] = False) -> None:
+def set_(
+    username: str,
+    role: Role | None = None,
+    clearance: str | None = None,
+    active: Annotated[bool | None, typer.Option("--active/--inactive")] = None,
+    password: Annotated[bool, typer.Option(help="set a new password")] = False,
+) -> None:
     """Change a user's role, clearance, state or password."""
     node = open_node()
     admin = sign_in(node)
-    user = node.accounts.update_user(admin, username, role=role, clearance=clearance,
-                                     active=active, password=new_password() if password else None)
-    console.print(f"{user['username']}: {user['role']}, {user['clearance']}, "
-                  f"{'active' if user['active'] else 'inactive'}")
+    user = node.accounts.update_user(
+        admin,
+        username,
+        role=role,
+        clearance=clearance,
+        active=active,
+        password=new_password() if password else None,
+    )
+    console.print(
+        f"{user['username']}: {user['role']}, {user['clearance']}, "
+        f"{'active' if user['active'] else 'inactive'}"
+    )
 
 
 @tokens.command("create")

@@ -85,7 +85,9 @@ class Envelope:
             crime_area=_opt(CrimeArea, "crime_area", data.get("crime_area")),
             markings=_markings(data.get("markings")),
             evaluation=Evaluation.from_dict(data.get("evaluation")),
-            subject_category=_opt(SubjectCategory, "subject_category", data.get("subject_category")),
+            subject_category=_opt(
+                SubjectCategory, "subject_category", data.get("subject_category")
+            ),
             assertion=_opt(Assertion, "assertion", data.get("assertion")) or Assertion.FACT,
             review_due=parse_date("review_due", data.get("review_due")),
             expires=parse_date("expires", data.get("expires")),

@@ -55,7 +55,9 @@ class Evaluation:
         if not data:
             return None
         if not isinstance(data, dict):
-            raise InvalidEnvelope("evaluation", data, "must be an object with scheme, source, information")
+            raise InvalidEnvelope(
+                "evaluation", data, "must be an object with scheme, source, information"
+            )
         for key in data:
             if key not in {"scheme", "source", "information"}:
                 raise InvalidEnvelope(f"evaluation.{key}", key, "unknown field")

@@ -113,9 +113,9 @@ class Markings:
         _reject_unknown("markings", data, {"classification", "tlp", "pap", "handling", "h3_text"})
         cls_value = data.get("classification")
         return cls(
-            classification=None if cls_value is None else Classification.parse(
-                cls_value, "markings.classification"
-            ),
+            classification=None
+            if cls_value is None
+            else Classification.parse(cls_value, "markings.classification"),
             tlp=_enum(TLP, "markings.tlp", data.get("tlp")),
             pap=_enum(PAP, "markings.pap", data.get("pap")),
             handling=frozenset(_handling(data.get("handling"))),
@@ -129,7 +129,7 @@ def _handling(values: Any) -> list[HandlingCode]:
     if isinstance(values, str):
         values = [v for v in values.replace(";", ",").split(",") if v.strip()]
     if not isinstance(values, list):
-        raise InvalidEnvelope("markings.handling", values, "must be a list such as [\"H0\", \"H2\"]")
+        raise InvalidEnvelope("markings.handling", values, 'must be a list such as ["H0", "H2"]')
     return [_enum(HandlingCode, "markings.handling", v) or HandlingCode.H2 for v in values]
 
 

@@ -18,7 +18,7 @@ from liaison.errors import AuthenticationFailed, Conflict, InvalidInput, NotFoun
 from liaison.model.markings import Classification
 from liaison.model.roles import Actor, Role
 from liaison.model.vocab import parse_enum
-from liaison.node.context import NO_REASON, NodeContext, Why
+from liaison.node.context import NO_REASON, NodeContext
 from liaison.policy.permissions import Permission
 from liaison.storage import users as store
 
@@ -53,8 +53,9 @@ class AccountService:
         self.ctx = ctx
         self.passwords = Passwords(ctx.settings.argon2_time_cost, ctx.settings.argon2_memory_kib)
 
-    def create_user(self, admin: Actor, username: str, password: str, role: Any,
-                    clearance: Any = "RESTRICTED") -> dict[str, Any]:
+    def create_user(
+        self, admin: Actor, username: str, password: str, role: Any, clearance: Any = "RESTRICTED"
+    ) -> dict[str, Any]:
         with self.ctx.guard(admin):
             self.ctx.permit(admin, Permission.USER_MANAGE, Action.USER_CREATE, username)
             return self._create(admin, username, password, role, clearance)
@@ -66,11 +67,14 @@ class AccountService:
                 raise Conflict("the node already has users; use `liaison user add`")
         return self._create(actor, username, password, Role.ADMINISTRATOR, "SECRET")
 
-    def _create(self, actor: Actor, username: str, password: str, role: Any,
-                clearance: Any) -> dict[str, Any]:
+    def _create(
+        self, actor: Actor, username: str, password: str, role: Any, clearance: Any
+    ) -> dict[str, Any]:
         if not isinstance(username, str) or not _USERNAME.match(username):
-            raise InvalidInput("username", username, "2–64 of a-z 0-9 . _ -, starting with a letter or digit")
-        values = {
+            raise InvalidInput(
+                "username", username, "2–64 of a-z 0-9 . _ -, starting with a letter or digit"
+            )
+        values: dict[str, Any] = {
             "username": username,
             "role": parse_enum(Role, "role", role).value,
             "clearance": int(Classification.parse(clearance, "clearance")),
@@ -83,8 +87,14 @@ class AccountService:
             if store.by_name(conn, username) is not None:
                 raise Conflict(f"user {username!r} exists")
             store.create(conn, **values)
-            self.ctx.record(conn, actor, Action.USER_CREATE, username, role=values["role"],
-                            clearance=Classification(values["clearance"]).name)
+            self.ctx.record(
+                conn,
+                actor,
+                Action.USER_CREATE,
+                username,
+                role=values["role"],
+                clearance=Classification(values["clearance"]).name,
+            )
             row = store.by_name(conn, username)
         assert row is not None
         return user_view(row)
@@ -99,8 +109,14 @@ class AccountService:
                     raise NotFound("user", username)
                 store.change(conn, row.id, **values)
                 shown = {k: v for k, v in changes.items() if k != "password" and v is not None}
-                self.ctx.record(conn, admin, Action.USER_UPDATE, username,
-                                changed=sorted(values), **{k: str(v) for k, v in shown.items()})
+                self.ctx.record(
+                    conn,
+                    admin,
+                    Action.USER_UPDATE,
+                    username,
+                    changed=sorted(values),
+                    values={k: str(v) for k, v in shown.items()},
+                )
                 updated = store.by_id(conn, row.id)
         assert updated is not None
         return user_view(updated)
@@ -113,15 +129,20 @@ class AccountService:
                 self.ctx.record(conn, admin, Action.USER_LIST, "users", count=len(rows))
         return [user_view(r) for r in rows]
 
-    def login(self, username: str, password: str, code: str | None = None,
-              client: str = "api") -> IssuedToken:
+    def login(
+        self, username: str, password: str, code: str | None = None, client: str = "api"
+    ) -> IssuedToken:
         """Password (and TOTP when enabled) for a session token; throttled per user name."""
         now = self.ctx.now()
         window = dt.timedelta(seconds=self.ctx.settings.login_window_seconds)
         with self.ctx.tx() as conn:
             failures = store.recent_failures(conn, username, now - window)
-            wait = retry_after(failures, now, self.ctx.settings.login_max_failures,
-                               self.ctx.settings.login_window_seconds)
+            wait = retry_after(
+                failures,
+                now,
+                self.ctx.settings.login_max_failures,
+                self.ctx.settings.login_window_seconds,
+            )
             if wait is not None:
                 self._audit_login(conn, username, client, Result.DENIED, "rate limited")
         if wait is not None:
@@ -138,13 +159,19 @@ class AccountService:
         actor = actor_of(row, client)
         with self.ctx.tx() as conn:
             store.clear_failures(conn, username)
-            issued = self._issue(conn, actor, TokenKind.SESSION, f"session {client}",
-                                 now + dt.timedelta(hours=self.ctx.settings.session_hours))
+            issued = self._issue(
+                conn,
+                actor,
+                TokenKind.SESSION,
+                f"session {client}",
+                now + dt.timedelta(hours=self.ctx.settings.session_hours),
+            )
             self.ctx.record(conn, actor, Action.LOGIN, username)
         return issued
 
-    def _audit_login(self, conn: Any, username: str, client: str, result: Result,
-                     reason: str) -> None:
+    def _audit_login(
+        self, conn: Any, username: str, client: str, result: Result, reason: str
+    ) -> None:
         anonymous = Actor(None, username, Role.ANALYST, Classification.UNCLASSIFIED, client)
         self.ctx.record(conn, anonymous, Action.LOGIN, username, NO_REASON, result, reason=reason)
 
@@ -174,8 +201,14 @@ class AccountService:
         with self.ctx.engine.connect() as conn:
             rows = store.tokens_of(conn, actor.user_id)
         return [
-            {"id": r.id, "name": r.name, "kind": r.kind, "created": r.created.isoformat(),
-             "expires": r.expires.isoformat() if r.expires else None, "revoked": r.revoked}
+            {
+                "id": r.id,
+                "name": r.name,
+                "kind": r.kind,
+                "created": r.created.isoformat(),
+                "expires": r.expires.isoformat() if r.expires else None,
+                "revoked": r.revoked,
+            }
             for r in rows
         ]
 
@@ -206,18 +239,27 @@ class AccountService:
             store.change(conn, actor.user_id, totp_enabled=True)
             self.ctx.record(conn, actor, Action.TOTP_ENABLE, actor.username)
 
-    def _issue(self, conn: Any, actor: Actor, kind: TokenKind, name: str,
-               expires: dt.datetime | None) -> IssuedToken:
+    def _issue(
+        self, conn: Any, actor: Actor, kind: TokenKind, name: str, expires: dt.datetime | None
+    ) -> IssuedToken:
         assert actor.user_id is not None
         token, digest = new_token()
-        token_id = store.add_token(conn, user_id=actor.user_id, name=name, kind=kind.value,
-                                   token_hash=digest, created=self.ctx.now(), expires=expires,
-                                   revoked=False)
+        token_id = store.add_token(
+            conn,
+            user_id=actor.user_id,
+            name=name,
+            kind=kind.value,
+            token_hash=digest,
+            created=self.ctx.now(),
+            expires=expires,
+            revoked=False,
+        )
         return IssuedToken(token, token_id, expires, actor)
 
 
-def _login_problem(hasher: Passwords, row: Row[Any] | None, password: str, code: str | None,
-                   now: dt.datetime) -> str | None:
+def _login_problem(
+    hasher: Passwords, row: Row[Any] | None, password: str, code: str | None, now: dt.datetime
+) -> str | None:
     if row is None:
         hasher.verify(hasher.dummy_hash, password)  # same time as a real check
         return "unknown user"
@@ -244,7 +286,9 @@ def _user_changes(changes: dict[str, Any], hasher: Passwords) -> dict[str, Any]:
         elif key == "password":
             values["password_hash"] = hasher.hash(value)
         else:
-            raise InvalidInput(key, value, "not a user field; use role, clearance, active, password")
+            raise InvalidInput(
+                key, value, "not a user field; use role, clearance, active, password"
+            )
     if not values:
         raise InvalidInput("changes", changes, "nothing to change")
     return values

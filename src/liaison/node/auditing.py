@@ -16,16 +16,18 @@ class AuditService:
     def __init__(self, ctx: NodeContext) -> None:
         self.ctx = ctx
 
-    def entries(self, reader: Actor, after: int = 0, limit: int = 100,
-                **filters: str | None) -> list[Entry]:
+    def entries(
+        self, reader: Actor, after: int = 0, limit: int = 100, **filters: str | None
+    ) -> list[Entry]:
         """Entries after a sequence number; filters on action, actor, object, result."""
         limit = max(1, min(limit, self.ctx.settings.page_size_max))
         with self.ctx.guard(reader):
             self.ctx.permit(reader, Permission.AUDIT_READ, Action.AUDIT_READ, "audit")
             with self.ctx.tx() as conn:
                 found = list(self.ctx.audit.entries(conn, after, limit, **filters))
-                self.ctx.record(conn, reader, Action.AUDIT_READ, "audit", after=after,
-                                returned=len(found))
+                self.ctx.record(
+                    conn, reader, Action.AUDIT_READ, "audit", after=after, returned=len(found)
+                )
         return found
 
     def verify(self, actor: Actor) -> Verification:
@@ -44,8 +46,10 @@ class AuditService:
         except IntegrityError:
             if result.ok:
                 raise
-            result.notes.append("the verification could not be logged: the next sequence "
-                                "number is taken, which is itself a sign of tampering")
+            result.notes.append(
+                "the verification could not be logged: the next sequence "
+                "number is taken, which is itself a sign of tampering"
+            )
         return result
 
     def checkpoint(self, actor: Actor) -> Checkpoint:

@@ -54,8 +54,16 @@ class NodeContext:
         with self.engine.begin() as conn:
             yield conn
 
-    def record(self, conn: Connection, actor: Actor, action: Action, obj: str, why: Why = NO_REASON,
-               result: Result = Result.OK, **detail: object) -> None:
+    def record(
+        self,
+        conn: Connection,
+        actor: Actor,
+        action: Action,
+        obj: str,
+        why: Why = NO_REASON,
+        result: Result = Result.OK,
+        **detail: object,
+    ) -> None:
         self.audit.append(
             conn,
             Event(actor.label, action, obj, result, why.purpose, why.justification, dict(detail)),
@@ -72,15 +80,16 @@ class NodeContext:
             yield
         except Denied as denied:
             with self.tx() as conn:
-                self.record(conn, actor, denied.action, denied.obj, why, Result.DENIED,
-                            reason=denied.reason)
+                self.record(
+                    conn, actor, denied.action, denied.obj, why, Result.DENIED, reason=denied.reason
+                )
             raise Forbidden(denied.reason) from None
 
     def permit(self, actor: Actor, permission: Permission, action: Action, obj: str) -> None:
         deny_unless(check_role(actor, permission), action, obj)
 
 
-class Denied(Exception):  # noqa: N818 - internal signal, never leaves NodeContext.guard
+class Denied(Exception):
     def __init__(self, action: Action, obj: str, reason: str) -> None:
         super().__init__(reason)
         self.action, self.obj, self.reason = action, obj, reason

@@ -44,7 +44,9 @@ class RecordService:
         envelope = _object("envelope", envelope)
         entity_id = previous.entity_id if previous else entity.get("id") or new_entity_id()
         if previous and entity.get("id") not in (None, previous.entity_id):
-            raise InvalidInput("entity.id", entity.get("id"), "the entity id of a record never changes")
+            raise InvalidInput(
+                "entity.id", entity.get("id"), "the entity id of a record never changes"
+            )
         if previous and entity.get("schema") not in (None, previous.schema):
             raise InvalidInput("entity.schema", entity.get("schema"), "the schema never changes")
         proxy = parse_entity(entity, entity_id)
@@ -84,19 +86,29 @@ class RecordService:
                 if store.head(conn, record.record_id) is not None:
                     raise Conflict(f"record {record.record_id} exists; update it instead")
                 store.write(conn, [(record, names)])
-                self.ctx.record(conn, actor, Action.RECORD_CREATE, record.record_id, why,
-                                version=1, schema=record.schema, hash=record.content_hash)
+                self.ctx.record(
+                    conn,
+                    actor,
+                    Action.RECORD_CREATE,
+                    record.record_id,
+                    why,
+                    version=1,
+                    schema=record.schema,
+                    hash=record.content_hash,
+                )
         return record
 
-    def get(self, actor: Actor, record_id: str, version: int | None = None,
-            why: Why = NO_REASON) -> Record:
+    def get(
+        self, actor: Actor, record_id: str, version: int | None = None, why: Why = NO_REASON
+    ) -> Record:
         with self.ctx.guard(actor, why):
             self.ctx.permit(actor, P.RECORD_READ, Action.RECORD_READ, record_id)
             with self.ctx.tx() as conn:
                 record = _load(conn, record_id, version)
                 _clearance(actor, record, Action.RECORD_READ)
-                self.ctx.record(conn, actor, Action.RECORD_READ, record_id, why,
-                                version=record.version)
+                self.ctx.record(
+                    conn, actor, Action.RECORD_READ, record_id, why, version=record.version
+                )
         return record
 
     def history(self, actor: Actor, record_id: str, why: Why = NO_REASON) -> list[Record]:
@@ -106,12 +118,20 @@ class RecordService:
                 versions = store.all_versions(conn, _head(conn, record_id))
                 for record in versions:
                     _clearance(actor, record, Action.RECORD_HISTORY)
-                self.ctx.record(conn, actor, Action.RECORD_HISTORY, record_id, why,
-                                versions=len(versions))
+                self.ctx.record(
+                    conn, actor, Action.RECORD_HISTORY, record_id, why, versions=len(versions)
+                )
         return versions
 
-    def update(self, actor: Actor, record_id: str, entity: Any, envelope: Any,
-               expected_version: int | None, why: Why = NO_REASON) -> Record:
+    def update(
+        self,
+        actor: Actor,
+        record_id: str,
+        entity: Any,
+        envelope: Any,
+        expected_version: int | None,
+        why: Why = NO_REASON,
+    ) -> Record:
         with self.ctx.guard(actor, why):
             self.ctx.permit(actor, P.RECORD_WRITE, Action.RECORD_UPDATE, record_id)
             with self.ctx.tx() as conn:
@@ -119,44 +139,80 @@ class RecordService:
                 record, names = self.build(actor, entity, envelope, previous=current)
                 _clearance(actor, record, Action.RECORD_UPDATE)
                 store.write(conn, [(record, names)])
-                self.ctx.record(conn, actor, Action.RECORD_UPDATE, record_id, why,
-                                version=record.version, hash=record.content_hash)
+                self.ctx.record(
+                    conn,
+                    actor,
+                    Action.RECORD_UPDATE,
+                    record_id,
+                    why,
+                    version=record.version,
+                    hash=record.content_hash,
+                )
         return record
 
-    def delete(self, actor: Actor, record_id: str, reason: str | None,
-               expected_version: int | None = None, why: Why = NO_REASON) -> Record:
+    def delete(
+        self,
+        actor: Actor,
+        record_id: str,
+        reason: str | None,
+        expected_version: int | None = None,
+        why: Why = NO_REASON,
+    ) -> Record:
         if not reason or not reason.strip():
-            raise InvalidInput("reason", reason, "a deletion needs a reason, kept with the tombstone")
+            raise InvalidInput(
+                "reason", reason, "a deletion needs a reason, kept with the tombstone"
+            )
         with self.ctx.guard(actor, why):
             self.ctx.permit(actor, P.RECORD_WRITE, Action.RECORD_DELETE, record_id)
             with self.ctx.tx() as conn:
                 current = self._writable(conn, actor, record_id, expected_version)
                 tombstone = replace(
-                    current, version=current.version + 1, properties={}, deleted=True,
-                    reason=reason.strip(), modified=self.ctx.now(), modified_by=actor.label,
+                    current,
+                    version=current.version + 1,
+                    properties={},
+                    deleted=True,
+                    reason=reason.strip(),
+                    modified=self.ctx.now(),
+                    modified_by=actor.label,
                 )
                 store.write(conn, [(tombstone, "")])
-                self.ctx.record(conn, actor, Action.RECORD_DELETE, record_id, why,
-                                version=tombstone.version, reason=tombstone.reason)
+                self.ctx.record(
+                    conn,
+                    actor,
+                    Action.RECORD_DELETE,
+                    record_id,
+                    why,
+                    version=tombstone.version,
+                    reason=tombstone.reason,
+                )
         return tombstone
 
-    def search(self, actor: Actor, flt: RecordFilter, cursor: str | None, limit: int,
-               why: Why = NO_REASON) -> Page:
+    def search(
+        self, actor: Actor, flt: RecordFilter, cursor: str | None, limit: int, why: Why = NO_REASON
+    ) -> Page:
         limit = max(1, min(limit, self.ctx.settings.page_size_max))
         after = decode_cursor(cursor)
         with self.ctx.guard(actor, why):
             self.ctx.permit(actor, P.RECORD_READ, Action.RECORD_SEARCH, "records")
             with self.ctx.tx() as conn:
                 rows = store.search(conn, flt, actor.clearance, after, limit + 1)
-                self.ctx.record(conn, actor, Action.RECORD_SEARCH, "records", why,
-                                filter=_filter_detail(flt), returned=min(len(rows), limit))
+                self.ctx.record(
+                    conn,
+                    actor,
+                    Action.RECORD_SEARCH,
+                    "records",
+                    why,
+                    filter=_filter_detail(flt),
+                    returned=min(len(rows), limit),
+                )
         more = len(rows) > limit
         rows = rows[:limit]
         next_cursor = encode_cursor(rows[-1].id) if more and rows else None
         return Page([summary(r) for r in rows], next_cursor)
 
-    def _writable(self, conn: Connection, actor: Actor, record_id: str,
-                  expected_version: int | None) -> Record:
+    def _writable(
+        self, conn: Connection, actor: Actor, record_id: str, expected_version: int | None
+    ) -> Record:
         current = _load(conn, record_id, None)
         _clearance(actor, current, Action.RECORD_UPDATE)
         if current.deleted:
@@ -214,8 +270,9 @@ def summary(row: Any) -> dict[str, Any]:
 
 
 def _filter_detail(flt: RecordFilter) -> dict[str, Any]:
-    return {k: (v.name if isinstance(v, Classification) else v)
-            for k, v in flt.__dict__.items() if v}
+    return {
+        k: (v.name if isinstance(v, Classification) else v) for k, v in flt.__dict__.items() if v
+    }
 
 
 def encode_cursor(row_id: int) -> str:

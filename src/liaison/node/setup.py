@@ -44,8 +44,11 @@ def init_node(settings: Settings, name: str | None = None, clock: Clock = utcnow
             info = NodeInfo(key.node_id, name or settings.node_name, key.public_key)
             conn.execute(
                 insert(node_table).values(
-                    id=1, node_id=info.node_id, name=info.name,
-                    public_key=info.public_key, created=clock(),
+                    id=1,
+                    node_id=info.node_id,
+                    name=info.name,
+                    public_key=info.public_key,
+                    created=clock(),
                 )
             )
             context = NodeContext(settings, engine, key, info.name, clock)

@@ -22,8 +22,16 @@ Item = tuple[int, dict[str, Any] | LineError]
 
 #: Keys that FollowTheMoney exports carry besides id, schema and properties.
 FTM_METADATA = frozenset(
-    {"caption", "datasets", "referents", "first_seen", "last_seen", "last_change", "target",
-     "liaison"}
+    {
+        "caption",
+        "datasets",
+        "referents",
+        "first_seen",
+        "last_seen",
+        "last_change",
+        "target",
+        "liaison",
+    }
 )
 LINE_KEYS = frozenset({"id", "schema", "properties", "envelope"}) | FTM_METADATA
 MAX_LINE_BYTES = 1024 * 1024
@@ -38,7 +46,9 @@ def jsonl_items(lines: Iterable[str | bytes]) -> Iterator[Item]:
 
 def _json_line(number: int, line: str | bytes) -> dict[str, Any] | LineError:
     if len(line) > MAX_LINE_BYTES:
-        return LineError(number, "line", f"{len(line)} bytes", f"longer than {MAX_LINE_BYTES} bytes")
+        return LineError(
+            number, "line", f"{len(line)} bytes", f"longer than {MAX_LINE_BYTES} bytes"
+        )
     try:
         data = orjson.loads(line)
     except orjson.JSONDecodeError as exc:
@@ -72,7 +82,9 @@ class CsvMapping:
         columns: dict[str, list[str]] = {}
         for name, cols in props.items():
             if schema.get(name) is None:
-                raise InvalidInput(f"mapping.properties.{name}", name, f"{schema.name} has no such property")
+                raise InvalidInput(
+                    f"mapping.properties.{name}", name, f"{schema.name} has no such property"
+                )
             columns[name] = [cols] if isinstance(cols, str) else list(cols)
         envelope = data.get("envelope") or {}
         return cls(schema.name, columns, data.get("id_column"), envelope)
@@ -91,7 +103,12 @@ def csv_items(stream: TextIO, mapping: CsvMapping) -> Iterator[Item]:
         return
     missing = sorted(mapping.columns() - set(header))
     if missing:
-        yield 1, LineError(1, "header", ",".join(header)[:80], f"missing column(s): {', '.join(missing)}")
+        yield (
+            1,
+            LineError(
+                1, "header", ",".join(header)[:80], f"missing column(s): {', '.join(missing)}"
+            ),
+        )
         return
     index = {name: i for i, name in enumerate(header)}
     while True:
@@ -107,11 +124,13 @@ def csv_items(stream: TextIO, mapping: CsvMapping) -> Iterator[Item]:
         yield reader.line_num, _csv_row(reader.line_num, row, header, index, mapping)
 
 
-def _csv_row(number: int, row: list[str], header: list[str], index: dict[str, int],
-             mapping: CsvMapping) -> dict[str, Any] | LineError:
+def _csv_row(
+    number: int, row: list[str], header: list[str], index: dict[str, int], mapping: CsvMapping
+) -> dict[str, Any] | LineError:
     if len(row) != len(header):
-        return LineError(number, "line", ",".join(row)[:80],
-                         f"expected {len(header)} columns, got {len(row)}")
+        return LineError(
+            number, "line", ",".join(row)[:80], f"expected {len(header)} columns, got {len(row)}"
+        )
     properties = {
         name: [row[index[c]].strip() for c in cols if row[index[c]].strip()]
         for name, cols in mapping.properties.items()

@@ -39,8 +39,11 @@ class ImportReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "lines": self.lines, "created": self.created, "updated": self.updated,
-            "unchanged": self.unchanged, "batches": self.batches,
+            "lines": self.lines,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "batches": self.batches,
             "rejected": [e.as_dict() for e in self.rejected[:1000]],
             "rejected_count": len(self.rejected),
         }
@@ -58,8 +61,13 @@ class TransferService:
         self.records = records
 
     def import_items(
-        self, actor: Actor, items: Callable[[], Iterable[Item]], defaults: dict[str, Any] | None = None,
-        strict: bool = False, progress: Progress | None = None, source: str = "import",
+        self,
+        actor: Actor,
+        items: Callable[[], Iterable[Item]],
+        defaults: dict[str, Any] | None = None,
+        strict: bool = False,
+        progress: Progress | None = None,
+        source: str = "import",
         why: Why = NO_REASON,
     ) -> ImportReport:
         """Import entity dicts; ``items`` is called again for the writing pass when strict."""
@@ -86,8 +94,9 @@ class TransferService:
         self._write_batch(actor, batch, defaults, report, source, why)
         return report
 
-    def _validate_all(self, actor: Actor, items: Iterable[Item],
-                      defaults: dict[str, Any]) -> Iterator[LineError]:
+    def _validate_all(
+        self, actor: Actor, items: Iterable[Item], defaults: dict[str, Any]
+    ) -> Iterator[LineError]:
         for number, item in items:
             if isinstance(item, LineError):
                 yield item
@@ -97,21 +106,31 @@ class TransferService:
             except InvalidInput as exc:
                 yield LineError(number, exc.field, exc.value, exc.reason)
 
-    def _build(self, actor: Actor, item: dict[str, Any], defaults: dict[str, Any],
-               previous: Record | None) -> tuple[Record, str]:
+    def _build(
+        self, actor: Actor, item: dict[str, Any], defaults: dict[str, Any], previous: Record | None
+    ) -> tuple[Record, str]:
         envelope = {**defaults, **(item.get("envelope") or {})}
         entity = {k: v for k, v in item.items() if k != "envelope"}
         if previous is not None:
             entity.pop("id", None)
         record, names = self.records.build(actor, entity, envelope, previous)
         if not check_clearance(actor, record.envelope.markings).allowed:
-            raise InvalidInput("envelope.markings.classification",
-                               record.envelope.markings.to_dict()["classification"],
-                               "above your clearance")
+            raise InvalidInput(
+                "envelope.markings.classification",
+                record.envelope.markings.to_dict()["classification"],
+                "above your clearance",
+            )
         return record, names
 
-    def _write_batch(self, actor: Actor, batch: _Batch, defaults: dict[str, Any],
-                     report: ImportReport, source: str, why: Why) -> None:
+    def _write_batch(
+        self,
+        actor: Actor,
+        batch: _Batch,
+        defaults: dict[str, Any],
+        report: ImportReport,
+        source: str,
+        why: Why,
+    ) -> None:
         if not batch.items:
             return
         built: list[tuple[int, Record, str]] = []
@@ -128,30 +147,50 @@ class TransferService:
             store.write(conn, writes)
             report.batches += 1
             self.ctx.record(
-                conn, actor, Action.RECORD_IMPORT, source, why,
-                lines=f"{batch.items[0][0]}-{batch.items[-1][0]}", written=len(writes),
+                conn,
+                actor,
+                Action.RECORD_IMPORT,
+                source,
+                why,
+                lines=f"{batch.items[0][0]}-{batch.items[-1][0]}",
+                written=len(writes),
                 created=sum(1 for r, _ in writes if r.version == 1),
             )
 
-    def _plan(self, actor: Actor, built: list[tuple[int, Record, str]], heads: dict[str, Any],
-              defaults: dict[str, Any], batch: _Batch, report: ImportReport,
-              ) -> list[tuple[Record, str]]:
+    def _plan(
+        self,
+        actor: Actor,
+        built: list[tuple[int, Record, str]],
+        heads: dict[str, Any],
+        defaults: dict[str, Any],
+        batch: _Batch,
+        report: ImportReport,
+    ) -> list[tuple[Record, str]]:
         writes: list[tuple[Record, str]] = []
         seen: set[str] = set()
         items = dict(batch.items)
         for number, record, names in built:
             head = heads.get(record.record_id)
             if record.record_id in seen:
-                report.rejected.append(LineError(number, "id", record.entity_id,
-                                                 "the same entity appears twice in one batch"))
+                report.rejected.append(
+                    LineError(
+                        number, "id", record.entity_id, "the same entity appears twice in one batch"
+                    )
+                )
                 continue
             seen.add(record.record_id)
             if head is None:
                 writes.append((record, names))
                 report.created += 1
             elif head.deleted:
-                report.rejected.append(LineError(number, "id", record.entity_id,
-                                                 f"record was deleted at version {head.version}"))
+                report.rejected.append(
+                    LineError(
+                        number,
+                        "id",
+                        record.entity_id,
+                        f"record was deleted at version {head.version}",
+                    )
+                )
             elif head.content_hash == record.content_hash:
                 report.unchanged += 1
             else:
@@ -159,10 +198,17 @@ class TransferService:
                 report.updated += 1
         return writes
 
-    def _next_version(self, actor: Actor, item: dict[str, Any], defaults: dict[str, Any],
-                      record: Record, head: Any) -> tuple[Record, str]:
-        previous = replace(record, version=head.version, created=head.created,
-                           created_by=head.created_by)
+    def _next_version(
+        self,
+        actor: Actor,
+        item: dict[str, Any],
+        defaults: dict[str, Any],
+        record: Record,
+        head: Any,
+    ) -> tuple[Record, str]:
+        previous = replace(
+            record, version=head.version, created=head.created, created_by=head.created_by
+        )
         return self._build(actor, item, defaults, previous)
 
     def export(self, actor: Actor, flt: RecordFilter, why: Why = NO_REASON) -> Iterator[bytes]:
@@ -170,8 +216,14 @@ class TransferService:
         with self.ctx.guard(actor, why):
             self.ctx.permit(actor, Permission.RECORD_EXPORT, Action.RECORD_EXPORT, "records")
         with self.ctx.tx() as conn:
-            self.ctx.record(conn, actor, Action.RECORD_EXPORT, "records", why,
-                            filter={k: str(v) for k, v in flt.__dict__.items() if v})
+            self.ctx.record(
+                conn,
+                actor,
+                Action.RECORD_EXPORT,
+                "records",
+                why,
+                filter={k: str(v) for k, v in flt.__dict__.items() if v},
+            )
         return self._stream(actor, flt)
 
     def _stream(self, actor: Actor, flt: RecordFilter) -> Iterator[bytes]:
@@ -192,7 +244,10 @@ def _export_line(record: Record | None) -> bytes:
     data = {
         **record.entity,
         "envelope": {k: v for k, v in record.envelope.to_dict().items() if k != "originator"},
-        "liaison": {"record_id": record.record_id, "version": record.version,
-                    "originator": record.envelope.originator},
+        "liaison": {
+            "record_id": record.record_id,
+            "version": record.version,
+            "originator": record.envelope.originator,
+        },
     }
     return orjson.dumps(data) + b"\n"

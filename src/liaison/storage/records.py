@@ -34,7 +34,7 @@ def head(conn: Connection, record_id: str) -> Row[Any] | None:
     return conn.execute(select(records).where(records.c.record_id == record_id)).first()
 
 
-def heads_for(conn: Connection, record_ids: Sequence[str]) -> dict[str, Row[Any]]:
+def heads_for(conn: Connection, record_ids: Sequence[str]) -> dict[str, Any]:
     query = select(
         records.c.record_id,
         records.c.version,

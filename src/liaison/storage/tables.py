@@ -140,8 +140,9 @@ record_versions = Table(
 audit_log = Table(
     "audit_log",
     metadata,
-    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
-           autoincrement=False),
+    Column(
+        "seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False
+    ),
     Column("ts", String(40), nullable=False),
     Column("actor", String(120), nullable=False),
     Column("action", String(40), nullable=False),
@@ -165,8 +166,9 @@ audit_head = Table(
 audit_checkpoints = Table(
     "audit_checkpoints",
     metadata,
-    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
-           autoincrement=False),
+    Column(
+        "seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False
+    ),
     Column("hash", String(64), nullable=False),
     Column("ts", String(40), nullable=False),
     Column("node_id", String(64), nullable=False),

@@ -53,8 +53,14 @@ def token_owner(conn: Connection, token_hash: str, now: dt.datetime) -> Row[Any]
 
 def tokens_of(conn: Connection, user_id: int) -> list[Row[Any]]:
     query = (
-        select(api_tokens.c.id, api_tokens.c.name, api_tokens.c.kind, api_tokens.c.created,
-               api_tokens.c.expires, api_tokens.c.revoked)
+        select(
+            api_tokens.c.id,
+            api_tokens.c.name,
+            api_tokens.c.kind,
+            api_tokens.c.created,
+            api_tokens.c.expires,
+            api_tokens.c.revoked,
+        )
         .where(api_tokens.c.user_id == user_id)
         .order_by(api_tokens.c.id)
     )
@@ -71,7 +77,9 @@ def revoke_token(conn: Connection, user_id: int, token_id: int) -> bool:
 
 
 def revoke_by_hash(conn: Connection, token_hash: str) -> None:
-    conn.execute(update(api_tokens).where(api_tokens.c.token_hash == token_hash).values(revoked=True))
+    conn.execute(
+        update(api_tokens).where(api_tokens.c.token_hash == token_hash).values(revoked=True)
+    )
 
 
 def recent_failures(conn: Connection, username: str, since: dt.datetime) -> list[dt.datetime]:

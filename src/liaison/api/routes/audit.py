@@ -14,15 +14,17 @@ router = APIRouter(tags=["audit"])
 
 @router.get("/audit")
 def audit_entries(
-    node: NodeDep, actor: ActorDep,
+    node: NodeDep,
+    actor: ActorDep,
     after: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     action: str | None = None,
     actor_name: Annotated[str | None, Query(alias="actor")] = None,
     object_: Annotated[str | None, Query(alias="object")] = None,
 ) -> dict[str, Any]:
-    entries = node.audit.entries(actor, after, limit, action=action, actor=actor_name,
-                                 object=object_)
+    entries = node.audit.entries(
+        actor, after, limit, action=action, actor=actor_name, object=object_
+    )
     next_after = entries[-1].seq if len(entries) == limit else None
     return {"items": [asdict(e) for e in entries], "next_after": next_after}
 

@@ -32,8 +32,12 @@ def login(body: LoginIn, node: NodeDep, request: Request) -> dict[str, Any]:
     """A session token for a user name and password (and TOTP code when enrolled)."""
     client = f"api@{request.client.host}" if request.client else "api"
     issued = node.accounts.login(body.username, body.password, body.totp_code, client)
-    return {"token": issued.token, "expires": issued.expires.isoformat() if issued.expires else None,
-            "username": issued.actor.username, "role": issued.actor.role.value}
+    return {
+        "token": issued.token,
+        "expires": issued.expires.isoformat() if issued.expires else None,
+        "username": issued.actor.username,
+        "role": issued.actor.role.value,
+    }
 
 
 @router.post("/auth/logout", status_code=204)
@@ -43,16 +47,18 @@ def logout(node: NodeDep, actor: ActorDep, token: TokenDep) -> None:
 
 @router.get("/me")
 def me(actor: ActorDep) -> dict[str, Any]:
-    return {"username": actor.username, "role": actor.role.value,
-            "clearance": actor.clearance.name}
+    return {"username": actor.username, "role": actor.role.value, "clearance": actor.clearance.name}
 
 
 @router.post("/me/tokens", status_code=201)
 def create_token(body: TokenIn, node: NodeDep, actor: ActorDep) -> dict[str, Any]:
     """A named API token; it is shown once and stored only as a hash."""
     issued = node.accounts.create_token(actor, body.name, body.days)
-    return {"id": issued.token_id, "token": issued.token,
-            "expires": issued.expires.isoformat() if issued.expires else None}
+    return {
+        "id": issued.token_id,
+        "token": issued.token,
+        "expires": issued.expires.isoformat() if issued.expires else None,
+    }
 
 
 @router.get("/me/tokens")

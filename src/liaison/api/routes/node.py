@@ -16,5 +16,9 @@ router = APIRouter(tags=["node"])
 def node_info(node: NodeDep) -> dict[str, Any]:
     """The node id, name and public key (to pin when adding this node as a partner)."""
     info = node.info
-    return {"node_id": info.node_id, "name": info.name, "public_key": info.public_key,
-            "version": __version__}
+    return {
+        "node_id": info.node_id,
+        "name": info.name,
+        "public_key": info.public_key,
+        "version": __version__,
+    }

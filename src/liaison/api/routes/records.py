@@ -34,8 +34,9 @@ def _version(if_match: str | None) -> int | None:
 
 
 @router.post("/records", status_code=201)
-def create_record(body: RecordIn, node: NodeDep, actor: ActorDep, why: WhyDep,
-                  response: Response) -> dict[str, Any]:
+def create_record(
+    body: RecordIn, node: NodeDep, actor: ActorDep, why: WhyDep, response: Response
+) -> dict[str, Any]:
     record = node.records.create(actor, body.entity, body.envelope, why)
     response.headers["ETag"] = f'"{record.version}"'
     response.headers["Location"] = f"/api/v1/records/{record.record_id}"
@@ -44,7 +45,9 @@ def create_record(body: RecordIn, node: NodeDep, actor: ActorDep, why: WhyDep,
 
 @router.get("/records")
 def list_records(
-    node: NodeDep, actor: ActorDep, why: WhyDep,
+    node: NodeDep,
+    actor: ActorDep,
+    why: WhyDep,
     schema: str | None = None,
     classification: str | None = None,
     tlp: str | None = None,
@@ -68,40 +71,55 @@ def list_records(
 
 
 @router.get("/records/{record_id}")
-def get_record(record_id: str, node: NodeDep, actor: ActorDep, why: WhyDep,
-               response: Response) -> dict[str, Any]:
+def get_record(
+    record_id: str, node: NodeDep, actor: ActorDep, why: WhyDep, response: Response
+) -> dict[str, Any]:
     record = node.records.get(actor, record_id, None, why)
     response.headers["ETag"] = f'"{record.version}"'
     return record.to_dict()
 
 
 @router.put("/records/{record_id}")
-def update_record(record_id: str, body: RecordIn, node: NodeDep, actor: ActorDep, why: WhyDep,
-                  response: Response,
-                  if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+def update_record(
+    record_id: str,
+    body: RecordIn,
+    node: NodeDep,
+    actor: ActorDep,
+    why: WhyDep,
+    response: Response,
+    if_match: Annotated[str | None, Header()] = None,
+) -> dict[str, Any]:
     """Write the next version (the whole entity and envelope). Send If-Match to avoid
     overwriting a change you have not seen."""
-    record = node.records.update(actor, record_id, body.entity, body.envelope,
-                                 _version(if_match), why)
+    record = node.records.update(
+        actor, record_id, body.entity, body.envelope, _version(if_match), why
+    )
     response.headers["ETag"] = f'"{record.version}"'
     return record.to_dict()
 
 
 @router.delete("/records/{record_id}")
-def delete_record(record_id: str, node: NodeDep, actor: ActorDep, why: WhyDep,
-                  reason: Annotated[str, Query(min_length=1, max_length=2000)],
-                  if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+def delete_record(
+    record_id: str,
+    node: NodeDep,
+    actor: ActorDep,
+    why: WhyDep,
+    reason: Annotated[str, Query(min_length=1, max_length=2000)],
+    if_match: Annotated[str | None, Header()] = None,
+) -> dict[str, Any]:
     """Delete: a tombstone version is written; earlier versions stay."""
     return node.records.delete(actor, record_id, reason, _version(if_match), why).to_dict()
 
 
 @router.get("/records/{record_id}/versions")
-def record_versions(record_id: str, node: NodeDep, actor: ActorDep,
-                    why: WhyDep) -> list[dict[str, Any]]:
+def record_versions(
+    record_id: str, node: NodeDep, actor: ActorDep, why: WhyDep
+) -> list[dict[str, Any]]:
     return [r.to_dict() for r in node.records.history(actor, record_id, why)]
 
 
 @router.get("/records/{record_id}/versions/{version}")
-def record_version(record_id: str, version: int, node: NodeDep, actor: ActorDep,
-                   why: WhyDep) -> dict[str, Any]:
+def record_version(
+    record_id: str, version: int, node: NodeDep, actor: ActorDep, why: WhyDep
+) -> dict[str, Any]:
     return node.records.get(actor, record_id, version, why).to_dict()

@@ -35,7 +35,9 @@ def _json_field(name: str, text: str | None) -> Any:
 
 @router.post("/imports")
 async def import_file(
-    node: NodeDep, actor: ActorDep, why: WhyDep,
+    node: NodeDep,
+    actor: ActorDep,
+    why: WhyDep,
     file: Annotated[UploadFile, File(description="FtM JSON lines or CSV")],
     format: Annotated[Format, Form()] = Format.JSONL,
     mapping: Annotated[str | None, Form(description="CSV only: JSON column mapping")] = None,
@@ -54,16 +56,24 @@ async def import_file(
         def items() -> Iterable[Item]:
             return csv_items(io.StringIO(text, newline=""), parsed)
     else:
+
         def items() -> Iterable[Item]:
             return jsonl_items(text.splitlines())
+
     source = f"upload:{file.filename or 'file'}"
     report = node.transfer.import_items(actor, items, defaults, strict, source=source, why=why)
     return report.to_dict()
 
 
 @router.get("/export")
-def export(node: NodeDep, actor: ActorDep, why: WhyDep, schema: str | None = None,
-           crime_area: str | None = None, q: str | None = None) -> StreamingResponse:
+def export(
+    node: NodeDep,
+    actor: ActorDep,
+    why: WhyDep,
+    schema: str | None = None,
+    crime_area: str | None = None,
+    q: str | None = None,
+) -> StreamingResponse:
     """The records this user may see, as FtM JSON lines with their envelopes."""
     flt = RecordFilter(schema=schema, crime_area=crime_area, text=q)
     lines = node.transfer.export(actor, flt, why)
