@@ -1,0 +1,1 @@
+"""Fictitious data and the `make demo` script. Nothing here is real."""
