@@ -86,9 +86,17 @@ def run_one(backend: str, path: Path, batch: int) -> dict[str, object]:
     if schema:
         with admin.connect() as conn:
             conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-    return {"backend": backend, "entities": report.created, "rejected": len(report.rejected),
-            "seconds": elapsed, "per_second": report.created / elapsed, "peak_mib": peak,
-            "audit_ok": verdict.ok, "audit_entries": verdict.entries, "batches": report.batches}
+    return {
+        "backend": backend,
+        "entities": report.created,
+        "rejected": len(report.rejected),
+        "seconds": elapsed,
+        "per_second": report.created / elapsed,
+        "peak_mib": peak,
+        "audit_ok": verdict.ok,
+        "audit_entries": verdict.entries,
+        "batches": report.batches,
+    }
 
 
 def main() -> None:
@@ -105,21 +113,40 @@ def main() -> None:
         return
     started = time.perf_counter()
     generate(path, args.count)
-    print(f"generated {args.count:,} fictitious entities in {time.perf_counter() - started:.1f} s "
-          f"({path.stat().st_size / 2**20:.0f} MiB)")
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print(f"{'backend':<11} {'entities':>10} {'seconds':>8} {'entities/s':>11} {'target':>8} "
-          f"{'ratio':>6} {'peak MiB':>9} {'≤ MiB':>6} {'audit':>7}")
+    print(
+        f"generated {args.count:,} fictitious entities in {time.perf_counter() - started:.1f} s "
+        f"({path.stat().st_size / 2**20:.0f} MiB)"
+    )
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print(
+        f"{'backend':<11} {'entities':>10} {'seconds':>8} {'entities/s':>11} {'target':>8} "
+        f"{'ratio':>6} {'peak MiB':>9} {'≤ MiB':>6} {'audit':>7}"
+    )
     for backend in args.backends.split(","):
         out = subprocess.run(
-            [sys.executable, __file__, "--count", str(args.count), "--batch", str(args.batch),
-             "--child", backend], check=True, capture_output=True, text=True,
+            [
+                sys.executable,
+                __file__,
+                "--count",
+                str(args.count),
+                "--batch",
+                str(args.batch),
+                "--child",
+                backend,
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
         r = json.loads(out.strip().splitlines()[-1])
         target = TARGETS[backend]
-        print(f"{backend:<11} {r['entities']:>10,} {r['seconds']:>8.1f} {r['per_second']:>11,.0f} "
-              f"{target:>8,} {r['per_second'] / target:>6.2f} {r['peak_mib']:>9.0f} "
-              f"{MEMORY_TARGET_MIB:>6} {'ok' if r['audit_ok'] else 'BROKEN':>7}")
+        print(
+            f"{backend:<11} {r['entities']:>10,} {r['seconds']:>8.1f} {r['per_second']:>11,.0f} "
+            f"{target:>8,} {r['per_second'] / target:>6.2f} {r['peak_mib']:>9.0f} "
+            f"{MEMORY_TARGET_MIB:>6} {'ok' if r['audit_ok'] else 'BROKEN':>7}"
+        )
 
 
 if __name__ == "__main__":

@@ -110,3 +110,32 @@ def test_admiralty_grades() -> None:
 def test_default_review_date_is_n_years_ahead() -> None:
     envelope = Envelope.from_dict({}, "n").with_defaults(dt.date(2024, 2, 29), 3)
     assert envelope.review_due == dt.date(2027, 2, 28)
+
+
+def test_record_content_hash_is_the_canonical_hash() -> None:
+    import datetime as dt
+
+    from liaison.model.ids import content_hash
+    from liaison.model.records import Record
+
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    envelope = Envelope.from_dict(FULL, originator="lsn-a")
+    for deleted in (False, True):
+        record = Record(
+            "rec-1",
+            1,
+            "Person",
+            "p1",
+            {"name": ["Юлия"], "alias": ["Ю."]},
+            envelope,
+            "Юлия",
+            now,
+            now,
+            "a",
+            "a",
+            deleted,
+        )
+        expected = content_hash(
+            {"entity": record.entity, "envelope": envelope.to_dict(), "deleted": deleted}
+        )
+        assert record.content_hash == expected

@@ -55,19 +55,25 @@ def setup(data_dir: Path, entities: int, seed: int = 7) -> tuple[Settings, dict[
         node.accounts.create_user(admin, name, passwords[name], role, clearance)
     analyst = _actor(node, "analyst")
     generator = Generator(seed)
-    lines = [orjson.dumps({**e, "envelope": generator.envelope()})
-             for e in generator.entities(entities)]
+    lines = [
+        orjson.dumps({**e, "envelope": generator.envelope()}) for e in generator.entities(entities)
+    ]
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task("importing fictitious records", total=len(lines))
         report = node.transfer.import_items(
-            analyst, lambda: jsonl_items(lines), progress=lambda n: bar.advance(task, n),
-            source="demo", why=Why("operational_analysis", "demo data load"),
+            analyst,
+            lambda: jsonl_items(lines),
+            progress=lambda n: bar.advance(task, n),
+            source="demo",
+            why=Why("operational_analysis", "demo data load"),
         )
     _show_versions(node, analyst)
     verdict = node.audit.verify(_actor(node, "auditor"))
     console.print(f"node [bold]{info.name}[/] ({info.node_id}) in {data_dir}")
-    console.print(f"imported {report.created} fictitious records in {report.batches} batches; "
-                  f"audit chain {'intact' if verdict.ok else 'BROKEN'} ({verdict.entries} entries)")
+    console.print(
+        f"imported {report.created} fictitious records in {report.batches} batches; "
+        f"audit chain {'intact' if verdict.ok else 'BROKEN'} ({verdict.entries} entries)"
+    )
     node.close()
     return settings, passwords
 
@@ -75,17 +81,46 @@ def setup(data_dir: Path, entities: int, seed: int = 7) -> tuple[Settings, dict[
 def _show_versions(node: Node, analyst: Actor) -> None:
     """One record corrected and one deleted, so that versions and tombstones show."""
     why = Why("operational_analysis", "demo: correcting a record")
-    first = node.records.create(analyst, {"schema": "Person", "properties": {
-        "name": ["Maria Cristina dela Cruz"], "birthDate": ["1988-07-14"],
-        "nationality": ["ph"], "notes": ["FICTITIOUS: demo person"]}},
-        {"crime_area": "human_trafficking", "subject_category": "victim",
-         "markings": {"tlp": "AMBER", "handling": ["H0", "H1"]}}, why)
-    node.records.update(analyst, first.record_id, {"schema": "Person", "properties": {
-        "name": ["Maria Cristina dela Cruz", "Ma. Cristina De La Cruz"],
-        "birthDate": ["1988-07-14"], "nationality": ["ph"], "notes": ["FICTITIOUS: demo person"]}},
-        first.envelope.to_dict(), 1, why)
-    gone = node.records.create(analyst, {"schema": "Person", "properties": {
-        "name": ["Duplicate Entry Fictitious"]}}, {}, why)
+    first = node.records.create(
+        analyst,
+        {
+            "schema": "Person",
+            "properties": {
+                "name": ["Maria Cristina dela Cruz"],
+                "birthDate": ["1988-07-14"],
+                "nationality": ["ph"],
+                "notes": ["FICTITIOUS: demo person"],
+            },
+        },
+        {
+            "crime_area": "human_trafficking",
+            "subject_category": "victim",
+            "markings": {"tlp": "AMBER", "handling": ["H0", "H1"]},
+        },
+        why,
+    )
+    node.records.update(
+        analyst,
+        first.record_id,
+        {
+            "schema": "Person",
+            "properties": {
+                "name": ["Maria Cristina dela Cruz", "Ma. Cristina De La Cruz"],
+                "birthDate": ["1988-07-14"],
+                "nationality": ["ph"],
+                "notes": ["FICTITIOUS: demo person"],
+            },
+        },
+        first.envelope.to_dict(),
+        1,
+        why,
+    )
+    gone = node.records.create(
+        analyst,
+        {"schema": "Person", "properties": {"name": ["Duplicate Entry Fictitious"]}},
+        {},
+        why,
+    )
     node.records.delete(analyst, gone.record_id, "entered twice", 1, why)
     console.print(f"record with two versions: {first.record_id}; tombstone: {gone.record_id}")
 
@@ -105,7 +140,7 @@ def main() -> None:
     print(f"\nAPI:  {base}/api/v1/docs   (OpenAPI: {base}/api/v1/openapi.json)")
     print(  # plain print: commands to copy must not be wrapped
         f"try:  TOKEN=$(curl -s -X POST {base}/api/v1/auth/login -H 'Content-Type: application/json'"
-        f" -d '{{\"username\": \"analyst\", \"password\": \"{passwords['analyst']}\"}}'"
+        f' -d \'{{"username": "analyst", "password": "{passwords["analyst"]}"}}\''
         " | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"token\"])')\n"
         f"      curl -s -H \"Authorization: Bearer $TOKEN\" '{base}/api/v1/records?q=cruz'\n"
         f"CLI:  LIAISON_DATA_DIR={settings.data_dir} LIAISON_USER=auditor .venv/bin/liaison audit verify"

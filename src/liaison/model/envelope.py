@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from liaison.errors import InvalidEnvelope
 from liaison.model.grading import Evaluation
+from liaison.model.ids import canonical_json
 from liaison.model.markings import Markings
 from liaison.model.vocab import Assertion, CrimeArea, OnExpiry, Purpose, SubjectCategory, parse_enum
 
@@ -53,6 +55,11 @@ class Envelope:
         if self.review_due is not None:
             return self
         return replace(self, review_due=_add_years(today, review_years))
+
+    @cached_property
+    def canonical(self) -> bytes:
+        """The canonical JSON of ``to_dict()``, computed once per envelope."""
+        return canonical_json(self.to_dict())
 
     def to_dict(self) -> dict[str, Any]:
         return {

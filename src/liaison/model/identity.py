@@ -32,6 +32,7 @@ class NodeKey:
         self.public_raw = private.public_key().public_bytes(
             serialization.Encoding.Raw, serialization.PublicFormat.Raw
         )
+        self.node_id = node_id_for(self.public_raw)
 
     @classmethod
     def generate(cls) -> NodeKey:
@@ -54,10 +55,6 @@ class NodeKey:
     @property
     def public_key(self) -> str:
         return b64(self.public_raw)
-
-    @property
-    def node_id(self) -> str:
-        return node_id_for(self.public_raw)
 
     def sign(self, message: bytes) -> str:
         return b64(self._private.sign(message))

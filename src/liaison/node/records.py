@@ -41,7 +41,6 @@ class RecordService:
     ) -> tuple[Record, str]:
         """Validate client input into the next version of a record."""
         entity = _object("entity", entity)
-        envelope = _object("envelope", envelope)
         entity_id = previous.entity_id if previous else entity.get("id") or new_entity_id()
         if previous and entity.get("id") not in (None, previous.entity_id):
             raise InvalidInput(
@@ -50,12 +49,19 @@ class RecordService:
         if previous and entity.get("schema") not in (None, previous.schema):
             raise InvalidInput("entity.schema", entity.get("schema"), "the schema never changes")
         proxy = parse_entity(entity, entity_id)
+        if isinstance(envelope, Envelope):
+            parsed = envelope
+        else:
+            parsed = self.parse_envelope(_object("envelope", envelope), previous)
+        check_envelope_fits(proxy, parsed)
+        return self._assemble(actor, proxy, parsed, previous)
+
+    def parse_envelope(self, envelope: dict[str, Any], previous: Record | None = None) -> Envelope:
+        """The envelope a client sent, with the node's defaults filled in."""
         parsed = Envelope.from_dict(envelope, originator=self.ctx.node_id)
         if previous is not None and parsed.review_due is None:
             parsed = replace(parsed, review_due=previous.envelope.review_due)
-        parsed = parsed.with_defaults(self.ctx.now().date(), self.ctx.settings.review_years)
-        check_envelope_fits(proxy, parsed)
-        return self._assemble(actor, proxy, parsed, previous)
+        return parsed.with_defaults(self.ctx.now().date(), self.ctx.settings.review_years)
 
     def _assemble(
         self, actor: Actor, proxy: EntityProxy, envelope: Envelope, previous: Record | None

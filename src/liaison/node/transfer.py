@@ -16,6 +16,7 @@ import orjson
 
 from liaison.audit.chain import Action
 from liaison.errors import ImportRejected, InvalidInput, LineError
+from liaison.model.envelope import Envelope
 from liaison.model.records import Record
 from liaison.model.roles import Actor
 from liaison.node.context import NO_REASON, NodeContext, Why
@@ -59,6 +60,7 @@ class TransferService:
     def __init__(self, ctx: NodeContext, records: RecordService) -> None:
         self.ctx = ctx
         self.records = records
+        self._envelopes: dict[bytes, Envelope] = {}
 
     def import_items(
         self,
@@ -109,10 +111,13 @@ class TransferService:
     def _build(
         self, actor: Actor, item: dict[str, Any], defaults: dict[str, Any], previous: Record | None
     ) -> tuple[Record, str]:
-        envelope = {**defaults, **(item.get("envelope") or {})}
+        raw = {**defaults, **(item.get("envelope") or {})}
         entity = {k: v for k, v in item.items() if k != "envelope"}
         if previous is not None:
             entity.pop("id", None)
+            envelope: Envelope | dict[str, Any] = raw
+        else:
+            envelope = self._envelope(raw)
         record, names = self.records.build(actor, entity, envelope, previous)
         if not check_clearance(actor, record.envelope.markings).allowed:
             raise InvalidInput(
@@ -121,6 +126,18 @@ class TransferService:
                 "above your clearance",
             )
         return record, names
+
+    def _envelope(self, raw: dict[str, Any]) -> Envelope:
+        """Parse an envelope once per distinct value: bulk data repeats a few envelopes."""
+        if not isinstance(raw, dict):
+            raise InvalidInput("envelope", raw, "must be an object")
+        key = orjson.dumps(raw, option=orjson.OPT_SORT_KEYS)
+        parsed = self._envelopes.get(key)
+        if parsed is None:
+            if len(self._envelopes) > 10_000:
+                self._envelopes.clear()
+            parsed = self._envelopes[key] = self.records.parse_envelope(raw)
+        return parsed
 
     def _write_batch(
         self,

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Row, and_, insert, or_, select, update
+from sqlalchemy import Connection, Row, and_, or_, select, update
 
 from liaison.model.envelope import Envelope
 from liaison.model.markings import Classification
 from liaison.model.records import Record
+from liaison.storage.bulk import insert_rows
 from liaison.storage.tables import record_versions, records
 
 
@@ -94,7 +95,7 @@ def version_row(record: Record) -> dict[str, Any]:
         "version": record.version,
         "schema": record.schema,
         "entity": orjson.dumps({"id": record.entity_id, "properties": record.properties}).decode(),
-        "envelope": orjson.dumps(record.envelope.to_dict()).decode(),
+        "envelope": record.envelope.canonical.decode(),
         "caption": record.caption,
         "deleted": record.deleted,
         "reason": record.reason,
@@ -130,10 +131,8 @@ def write(conn: Connection, items: Sequence[tuple[Record, str]]) -> None:
     """Append versions and move the heads; new records get a head row."""
     if not items:
         return
-    conn.execute(insert(record_versions), [version_row(r) for r, _ in items])
-    new = [head_row(r, names) for r, names in items if r.version == 1]
-    if new:
-        conn.execute(insert(records), new)
+    insert_rows(conn, record_versions, [version_row(r) for r, _ in items])
+    insert_rows(conn, records, [head_row(r, names) for r, names in items if r.version == 1])
     for record, names in items:
         if record.version > 1:
             row = head_row(record, names)
