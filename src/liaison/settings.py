@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field
@@ -25,6 +26,7 @@ class Settings(BaseSettings):
     review_years: int = 3
     audit_checkpoint_every: int = 1000
     import_batch_size: int = 2000
+    import_workers: int = Field(default_factory=lambda: min(os.cpu_count() or 1, 4))
     page_size_max: int = 500
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536

@@ -139,11 +139,13 @@ def main() -> None:
         console.print(f"  {name:<11} {password}")
     print(f"\nAPI:  {base}/api/v1/docs   (OpenAPI: {base}/api/v1/openapi.json)")
     print(  # plain print: commands to copy must not be wrapped
-        f"try:  TOKEN=$(curl -s -X POST {base}/api/v1/auth/login -H 'Content-Type: application/json'"
+        f"try:  TOKEN=$(curl -s -X POST {base}/api/v1/auth/login"
+        " -H 'Content-Type: application/json'"
         f' -d \'{{"username": "analyst", "password": "{passwords["analyst"]}"}}\''
         " | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"token\"])')\n"
         f"      curl -s -H \"Authorization: Bearer $TOKEN\" '{base}/api/v1/records?q=cruz'\n"
-        f"CLI:  LIAISON_DATA_DIR={settings.data_dir} LIAISON_USER=auditor .venv/bin/liaison audit verify"
+        f"CLI:  LIAISON_DATA_DIR={settings.data_dir} LIAISON_USER=auditor"
+        " .venv/bin/liaison audit verify"
     )
     if args.no_serve:
         return

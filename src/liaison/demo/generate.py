@@ -144,9 +144,9 @@ class Generator:
             "phone": [phone[culture]],
             "notes": [NOTE],
         }
-        entity = {"id": self._id("person"), "schema": "Person", "properties": props}
-        self.people.append(entity["id"])
-        return entity
+        entity_id = self._id("person")
+        self.people.append(entity_id)
+        return {"id": entity_id, "schema": "Person", "properties": props}
 
     def _someone(self) -> str:
         return self.rng.choice(self.people[-500:])

@@ -60,6 +60,10 @@ class Record:
         )
         return hashlib.sha256(body).hexdigest()
 
+    def same_content(self, other: Record) -> bool:
+        """Whether two versions hold the same entity, envelope and deletion state."""
+        return self.content_hash == other.content_hash
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "record_id": self.record_id,

@@ -7,17 +7,14 @@ import base64
 from dataclasses import dataclass, replace
 from typing import Any
 
-from followthemoney import EntityProxy
 from sqlalchemy import Connection
 
 from liaison.audit.chain import Action
 from liaison.errors import Conflict, InvalidInput, NotFound, ReadOnlyRecord
-from liaison.model.entities import entity_names, parse_entity
-from liaison.model.envelope import Envelope
-from liaison.model.ids import new_entity_id, record_id_for
 from liaison.model.markings import Classification
-from liaison.model.records import Record, check_envelope_fits
+from liaison.model.records import Record
 from liaison.model.roles import Actor
+from liaison.node.builder import RecordBuilder
 from liaison.node.context import NO_REASON, NodeContext, Why, deny_unless
 from liaison.policy.permissions import Permission, check_clearance
 from liaison.storage import records as store
@@ -35,53 +32,12 @@ class Page:
 class RecordService:
     def __init__(self, ctx: NodeContext) -> None:
         self.ctx = ctx
+        self.builder = RecordBuilder(ctx.node_id, ctx.settings.review_years, ctx.clock)
 
     def build(
         self, actor: Actor, entity: Any, envelope: Any, previous: Record | None = None
     ) -> tuple[Record, str]:
-        """Validate client input into the next version of a record."""
-        entity = _object("entity", entity)
-        entity_id = previous.entity_id if previous else entity.get("id") or new_entity_id()
-        if previous and entity.get("id") not in (None, previous.entity_id):
-            raise InvalidInput(
-                "entity.id", entity.get("id"), "the entity id of a record never changes"
-            )
-        if previous and entity.get("schema") not in (None, previous.schema):
-            raise InvalidInput("entity.schema", entity.get("schema"), "the schema never changes")
-        proxy = parse_entity(entity, entity_id)
-        if isinstance(envelope, Envelope):
-            parsed = envelope
-        else:
-            parsed = self.parse_envelope(_object("envelope", envelope), previous)
-        check_envelope_fits(proxy, parsed)
-        return self._assemble(actor, proxy, parsed, previous)
-
-    def parse_envelope(self, envelope: dict[str, Any], previous: Record | None = None) -> Envelope:
-        """The envelope a client sent, with the node's defaults filled in."""
-        parsed = Envelope.from_dict(envelope, originator=self.ctx.node_id)
-        if previous is not None and parsed.review_due is None:
-            parsed = replace(parsed, review_due=previous.envelope.review_due)
-        return parsed.with_defaults(self.ctx.now().date(), self.ctx.settings.review_years)
-
-    def _assemble(
-        self, actor: Actor, proxy: EntityProxy, envelope: Envelope, previous: Record | None
-    ) -> tuple[Record, str]:
-        now = self.ctx.now()
-        assert proxy.id is not None
-        record = Record(
-            record_id=previous.record_id if previous else record_id_for(self.ctx.node_id, proxy.id),
-            version=previous.version + 1 if previous else 1,
-            schema=proxy.schema.name,
-            entity_id=proxy.id,
-            properties={k: list(v) for k, v in proxy.properties.items()},
-            envelope=envelope,
-            caption=proxy.caption,
-            created=previous.created if previous else now,
-            modified=now,
-            created_by=previous.created_by if previous else actor.label,
-            modified_by=actor.label,
-        )
-        return record, store.names_text(entity_names(proxy))
+        return self.builder.build(actor, entity, envelope, previous)
 
     def create(self, actor: Actor, entity: Any, envelope: Any, why: Why = NO_REASON) -> Record:
         with self.ctx.guard(actor, why):
@@ -231,14 +187,6 @@ class RecordService:
                 "reload it and apply your change again"
             )
         return current
-
-
-def _object(name: str, value: Any) -> dict[str, Any]:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise InvalidInput(name, value, "must be an object")
-    return value
 
 
 def _head(conn: Connection, record_id: str) -> Any:

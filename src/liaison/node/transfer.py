@@ -4,21 +4,32 @@ Import writes in batches: each batch is one transaction with one audit entry,
 so a crash leaves whole batches or nothing. A line that fails validation is
 reported by number and never written; with ``strict`` nothing at all is
 written unless every line is valid.
+
+Validation (FollowTheMoney value cleaning above all) costs more than the
+writing, so when an import has more than one batch and
+``LIAISON_IMPORT_WORKERS`` allows, batches after the first are validated in
+worker processes while the main process writes, in order.
 """
 
 from __future__ import annotations
 
+import itertools
+import multiprocessing
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from multiprocessing.pool import AsyncResult
 from typing import Any
 
 import orjson
+from sqlalchemy import Connection
 
 from liaison.audit.chain import Action
 from liaison.errors import ImportRejected, InvalidInput, LineError
 from liaison.model.envelope import Envelope
 from liaison.model.records import Record
 from liaison.model.roles import Actor
+from liaison.node.builder import RecordBuilder, as_object
 from liaison.node.context import NO_REASON, NodeContext, Why
 from liaison.node.records import RecordService
 from liaison.node.sources import Item
@@ -27,6 +38,8 @@ from liaison.storage import records as store
 from liaison.storage.records import RecordFilter
 
 Progress = Callable[[int], None]
+Built = tuple[int, Record, str]
+Batch = list[tuple[int, dict[str, Any]]]
 
 
 @dataclass
@@ -50,17 +63,66 @@ class ImportReport:
         }
 
 
-@dataclass
-class _Batch:
-    first_line: int = 0
-    items: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+class ImportBuilder:
+    """Validates import lines for one actor and one set of envelope defaults. No I/O."""
+
+    def __init__(self, builder: RecordBuilder, actor: Actor, defaults: dict[str, Any]) -> None:
+        self.builder = builder
+        self.actor = actor
+        self.defaults = as_object("envelope", defaults)
+        self._envelopes: dict[bytes, Envelope] = {}
+
+    def build(self, item: dict[str, Any], previous: Record | None = None) -> tuple[Record, str]:
+        raw = {**self.defaults, **as_object("envelope", item.get("envelope"))}
+        entity = {k: v for k, v in item.items() if k != "envelope"}
+        envelope: Envelope | dict[str, Any] = raw
+        if previous is None:
+            envelope = self._envelope(raw)
+        else:
+            entity.pop("id", None)
+        record, names = self.builder.build(self.actor, entity, envelope, previous)
+        if not check_clearance(self.actor, record.envelope.markings).allowed:
+            level = record.envelope.markings.to_dict()["classification"]
+            raise InvalidInput("envelope.markings.classification", level, "above your clearance")
+        return record, names
+
+    def build_batch(self, batch: Batch) -> list[Built | LineError]:
+        out: list[Built | LineError] = []
+        for number, item in batch:
+            try:
+                out.append((number, *self.build(item)))
+            except InvalidInput as exc:
+                out.append(LineError(number, exc.field, exc.value, exc.reason))
+        return out
+
+    def _envelope(self, raw: dict[str, Any]) -> Envelope:
+        """Parse each distinct envelope once: bulk data repeats a few of them."""
+        key = orjson.dumps(raw, option=orjson.OPT_SORT_KEYS)
+        parsed = self._envelopes.get(key)
+        if parsed is None:
+            if len(self._envelopes) > 10_000:
+                self._envelopes.clear()
+            parsed = self._envelopes[key] = self.builder.parse_envelope(raw)
+        return parsed
+
+
+_worker: ImportBuilder | None = None
+
+
+def _start_worker(node_id: str, review_years: int, actor: Actor, defaults: dict[str, Any]) -> None:
+    global _worker  # one builder per worker process
+    _worker = ImportBuilder(RecordBuilder(node_id, review_years), actor, defaults)
+
+
+def _build_in_worker(batch: Batch) -> list[Built | LineError]:
+    assert _worker is not None
+    return _worker.build_batch(batch)
 
 
 class TransferService:
     def __init__(self, ctx: NodeContext, records: RecordService) -> None:
         self.ctx = ctx
         self.records = records
-        self._envelopes: dict[bytes, Envelope] = {}
 
     def import_items(
         self,
@@ -75,158 +137,140 @@ class TransferService:
         """Import entity dicts; ``items`` is called again for the writing pass when strict."""
         with self.ctx.guard(actor, why):
             self.ctx.permit(actor, Permission.RECORD_IMPORT, Action.RECORD_IMPORT, source)
-        defaults = defaults or {}
+        builder = ImportBuilder(self.records.builder, actor, defaults or {})
         if strict:
-            rejected = [e for e in self._validate_all(actor, items(), defaults)]
+            rejected = list(self._validate_all(builder, items()))
             if rejected:
                 raise ImportRejected(rejected)
         report = ImportReport()
-        batch = _Batch()
-        for number, item in items():
-            report.lines += 1
-            if isinstance(item, LineError):
-                report.rejected.append(item)
-            else:
-                batch.items.append((number, item))
-            if len(batch.items) >= self.ctx.settings.import_batch_size:
-                self._write_batch(actor, batch, defaults, report, source, why)
-                batch = _Batch()
-            if progress:
-                progress(1)
-        self._write_batch(actor, batch, defaults, report, source, why)
+        batches = self._batches(items(), report, progress)
+        for batch, built in self._built(builder, batches):
+            self._write_batch(builder, dict(batch), built, report, source, why)
         return report
 
-    def _validate_all(
-        self, actor: Actor, items: Iterable[Item], defaults: dict[str, Any]
-    ) -> Iterator[LineError]:
+    def _batches(
+        self, items: Iterable[Item], report: ImportReport, progress: Progress | None
+    ) -> Iterator[Batch]:
+        batch: Batch = []
+        for number, item in items:
+            report.lines += 1
+            if progress:
+                progress(1)
+            if isinstance(item, LineError):
+                report.rejected.append(item)
+                continue
+            batch.append((number, item))
+            if len(batch) >= self.ctx.settings.import_batch_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def _built(
+        self, builder: ImportBuilder, batches: Iterator[Batch]
+    ) -> Iterator[tuple[Batch, list[Built | LineError]]]:
+        """Build the first batch here; the rest in workers when there is more than one."""
+        first = next(batches, None)
+        if first is None:
+            return
+        second = next(batches, None)
+        yield first, builder.build_batch(first)
+        if second is None:
+            return
+        rest = itertools.chain([second], batches)
+        workers = self.ctx.settings.import_workers
+        if workers <= 1:
+            yield from ((b, builder.build_batch(b)) for b in rest)
+            return
+        init = (self.ctx.node_id, self.ctx.settings.review_years, builder.actor, builder.defaults)
+        spawn = multiprocessing.get_context("spawn")  # no fork: the node has threads and pools
+        with spawn.Pool(workers, initializer=_start_worker, initargs=init) as pool:
+            pending: deque[tuple[Batch, AsyncResult[list[Built | LineError]]]] = deque()
+            for batch in rest:  # at most 2 batches per worker in flight: memory stays flat
+                pending.append((batch, pool.apply_async(_build_in_worker, (batch,))))
+                if len(pending) >= 2 * workers:
+                    done, result = pending.popleft()
+                    yield done, result.get()
+            while pending:
+                done, result = pending.popleft()
+                yield done, result.get()
+
+    def _validate_all(self, builder: ImportBuilder, items: Iterable[Item]) -> Iterator[LineError]:
         for number, item in items:
             if isinstance(item, LineError):
                 yield item
                 continue
             try:
-                self._build(actor, item, defaults, None)
+                builder.build(item)
             except InvalidInput as exc:
                 yield LineError(number, exc.field, exc.value, exc.reason)
 
-    def _build(
-        self, actor: Actor, item: dict[str, Any], defaults: dict[str, Any], previous: Record | None
-    ) -> tuple[Record, str]:
-        raw = {**defaults, **(item.get("envelope") or {})}
-        entity = {k: v for k, v in item.items() if k != "envelope"}
-        if previous is not None:
-            entity.pop("id", None)
-            envelope: Envelope | dict[str, Any] = raw
-        else:
-            envelope = self._envelope(raw)
-        record, names = self.records.build(actor, entity, envelope, previous)
-        if not check_clearance(actor, record.envelope.markings).allowed:
-            raise InvalidInput(
-                "envelope.markings.classification",
-                record.envelope.markings.to_dict()["classification"],
-                "above your clearance",
-            )
-        return record, names
-
-    def _envelope(self, raw: dict[str, Any]) -> Envelope:
-        """Parse an envelope once per distinct value: bulk data repeats a few envelopes."""
-        if not isinstance(raw, dict):
-            raise InvalidInput("envelope", raw, "must be an object")
-        key = orjson.dumps(raw, option=orjson.OPT_SORT_KEYS)
-        parsed = self._envelopes.get(key)
-        if parsed is None:
-            if len(self._envelopes) > 10_000:
-                self._envelopes.clear()
-            parsed = self._envelopes[key] = self.records.parse_envelope(raw)
-        return parsed
-
     def _write_batch(
         self,
-        actor: Actor,
-        batch: _Batch,
-        defaults: dict[str, Any],
+        builder: ImportBuilder,
+        items: dict[int, dict[str, Any]],
+        results: list[Built | LineError],
         report: ImportReport,
         source: str,
         why: Why,
     ) -> None:
-        if not batch.items:
+        built = [r for r in results if not isinstance(r, LineError)]
+        report.rejected.extend(r for r in results if isinstance(r, LineError))
+        if not built:
             return
-        built: list[tuple[int, Record, str]] = []
-        for number, item in batch.items:
-            try:
-                record, names = self._build(actor, item, defaults, None)
-            except InvalidInput as exc:
-                report.rejected.append(LineError(number, exc.field, exc.value, exc.reason))
-                continue
-            built.append((number, record, names))
         with self.ctx.tx() as conn:
             heads = store.heads_for(conn, [r.record_id for _, r, _ in built])
-            writes = self._plan(actor, built, heads, defaults, batch, report)
+            writes = self._plan(conn, builder, items, built, heads, report)
             store.write(conn, writes)
             report.batches += 1
+            first, last = results[0], results[-1]
             self.ctx.record(
                 conn,
-                actor,
+                builder.actor,
                 Action.RECORD_IMPORT,
                 source,
                 why,
-                lines=f"{batch.items[0][0]}-{batch.items[-1][0]}",
+                lines=f"{_line(first)}-{_line(last)}",
                 written=len(writes),
                 created=sum(1 for r, _ in writes if r.version == 1),
             )
 
     def _plan(
         self,
-        actor: Actor,
-        built: list[tuple[int, Record, str]],
+        conn: Connection,
+        builder: ImportBuilder,
+        items: dict[int, dict[str, Any]],
+        built: list[Built],
         heads: dict[str, Any],
-        defaults: dict[str, Any],
-        batch: _Batch,
         report: ImportReport,
     ) -> list[tuple[Record, str]]:
+        """New records are written; known ones become a new version only if they changed."""
         writes: list[tuple[Record, str]] = []
         seen: set[str] = set()
-        items = dict(batch.items)
         for number, record, names in built:
             head = heads.get(record.record_id)
-            if record.record_id in seen:
-                report.rejected.append(
-                    LineError(
-                        number, "id", record.entity_id, "the same entity appears twice in one batch"
-                    )
-                )
+            problem = _problem(record, head, seen)
+            if problem:
+                report.rejected.append(LineError(number, "id", record.entity_id, problem))
                 continue
             seen.add(record.record_id)
             if head is None:
                 writes.append((record, names))
                 report.created += 1
-            elif head.deleted:
-                report.rejected.append(
-                    LineError(
-                        number,
-                        "id",
-                        record.entity_id,
-                        f"record was deleted at version {head.version}",
-                    )
-                )
-            elif head.content_hash == record.content_hash:
+                continue
+            previous = store.load(conn, head)
+            assert previous is not None
+            try:
+                update = builder.build(items[number], previous)
+            except InvalidInput as exc:
+                report.rejected.append(LineError(number, exc.field, exc.value, exc.reason))
+                continue
+            if update[0].same_content(previous):
                 report.unchanged += 1
             else:
-                writes.append(self._next_version(actor, items[number], defaults, record, head))
+                writes.append(update)
                 report.updated += 1
         return writes
-
-    def _next_version(
-        self,
-        actor: Actor,
-        item: dict[str, Any],
-        defaults: dict[str, Any],
-        record: Record,
-        head: Any,
-    ) -> tuple[Record, str]:
-        previous = replace(
-            record, version=head.version, created=head.created, created_by=head.created_by
-        )
-        return self._build(actor, item, defaults, previous)
 
     def export(self, actor: Actor, flt: RecordFilter, why: Why = NO_REASON) -> Iterator[bytes]:
         """FtM JSON lines with each record's envelope; the audit entry is written first."""
@@ -253,6 +297,18 @@ class TransferService:
             if len(heads) < 1000:
                 return
             after = heads[-1].id
+
+
+def _problem(record: Record, head: Any, seen: set[str]) -> str | None:
+    if record.record_id in seen:
+        return "the same entity appears twice in one batch"
+    if head is not None and head.deleted:
+        return f"record was deleted at version {head.version}"
+    return None
+
+
+def _line(result: Built | LineError) -> int:
+    return result.line if isinstance(result, LineError) else result[0]
 
 
 def _export_line(record: Record | None) -> bytes:
