@@ -90,7 +90,9 @@ class ImportBuilder:
         out: list[Built | LineError] = []
         for number, item in batch:
             try:
-                out.append((number, *self.build(item)))
+                record, names = self.build(item)
+                record.content_hash  # noqa: B018 - computed here, in the worker, and cached
+                out.append((number, record, names))
             except InvalidInput as exc:
                 out.append(LineError(number, exc.field, exc.value, exc.reason))
         return out

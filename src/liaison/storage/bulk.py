@@ -9,12 +9,11 @@ psycopg 3's pipelined ``executemany`` on PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table, insert
-
-Processor = Callable[[Any], Any] | None
 
 
 def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -23,21 +22,22 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
     columns = list(rows[0])
     dialect = conn.dialect
     compiled = insert(table).compile(dialect=dialect, column_keys=columns)
-    processors: list[Processor] = [
-        table.c[name].type._cached_bind_processor(dialect) for name in columns
+    names = list(compiled.positiontup) if compiled.positiontup is not None else columns
+    pick = itemgetter(*names)
+    processors = [
+        (i, proc)
+        for i, name in enumerate(names)
+        if (proc := table.c[name].type._cached_bind_processor(dialect)) is not None
     ]
-    if compiled.positiontup is not None:  # qmark / format: positional
-        order = [columns.index(name) for name in compiled.positiontup]
-        params: list[Any] = [
-            tuple(_apply(processors[i], row[columns[i]]) for i in order) for row in rows
-        ]
-    else:
-        params = [
-            {name: _apply(processors[i], row[name]) for i, name in enumerate(columns)}
-            for row in rows
-        ]
+    params: list[Any] = []
+    for row in rows:
+        values = list(pick(row)) if len(names) > 1 else [pick(row)]
+        for i, proc in processors:
+            if values[i] is not None:
+                values[i] = proc(values[i])
+        params.append(
+            tuple(values)
+            if compiled.positiontup is not None
+            else dict(zip(names, values, strict=True))
+        )
     conn.exec_driver_sql(str(compiled), params)
-
-
-def _apply(processor: Processor, value: Any) -> Any:
-    return value if processor is None or value is None else processor(value)
