@@ -18,6 +18,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -83,6 +84,7 @@ def run_one(backend: str, path: Path, batch: int) -> dict[str, object]:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     verdict = node.audit.verify(auditor)
     node.close()
+    shutil.rmtree(data_dir)
     if schema:
         with admin.connect() as conn:
             conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))

@@ -79,6 +79,7 @@ def settings(tmp_path: Path, db_url: str) -> Settings:
         argon2_memory_kib=8192,
         import_batch_size=50,
         audit_checkpoint_every=25,
+        max_body_bytes=1_000_000,
     )
 
 

@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from liaison.node import Node
-from tests.conftest import Team, auth
+from tests.conftest import Team, auth, person
 
 
 @pytest.mark.parametrize(
@@ -72,8 +72,6 @@ def test_malformed_json_body(client: TestClient, node: Node, team: Team) -> None
 
 
 def test_oversized_body(client: TestClient, node: Node, team: Team) -> None:
-    node.ctx.settings.max_body_bytes  # noqa: B018 - the limit under test
-    client.app.user_middleware  # type: ignore[attr-defined]  # noqa: B018
     big = b"x" * (node.ctx.settings.max_body_bytes + 1)
     response = client.post(
         "/api/v1/records",
@@ -94,3 +92,78 @@ def test_unauthenticated_and_forbidden(client: TestClient, node: Node, team: Tea
     assert (
         client.get("/api/v1/records/rec-nope", headers=auth(node, team.analyst)).status_code == 404
     )
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"tlp": "PURPLE"}, "tlp"),
+        ({"crime_area": "jaywalking"}, "crime_area"),
+        ({"schema": "Wizard"}, "schema"),
+        ({"classification": "COSMIC"}, "classification"),
+        ({"cursor": "cjo5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OQ=="}, "cursor"),
+    ],
+)
+def test_bad_list_filters_are_named(
+    client: TestClient, node: Node, team: Team, params: dict[str, str], field: str
+) -> None:
+    response = client.get("/api/v1/records", params=params, headers=auth(node, team.analyst))
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == field
+
+
+def test_odd_numbers_are_refused_not_crashed(client: TestClient, node: Node, team: Team) -> None:
+    headers = auth(node, team.analyst)
+    created = client.post("/api/v1/records", json={"entity": person()}, headers=headers).json()
+    rid = created["record_id"]
+    odd = client.put(
+        f"/api/v1/records/{rid}",
+        json={"entity": person()},
+        headers={**headers, "If-Match": '"\u00b2"'.encode("latin-1")},
+    )
+    assert odd.status_code == 422
+    huge = client.get(f"/api/v1/records/{rid}/versions/{2**70}", headers=headers)
+    assert huge.status_code == 422
+    after = client.get("/api/v1/audit", params={"after": 2**70}, headers=auth(node, team.auditor))
+    assert after.status_code == 422
+    h3 = client.post(
+        "/api/v1/records",
+        headers=headers,
+        json={"entity": person(), "envelope": {"markings": {"handling": ["H3"], "h3_text": 5}}},
+    )
+    assert h3.status_code == 422 and h3.json()["errors"][0]["field"] == "markings.h3_text"
+
+
+def test_tlp_filter_accepts_amber_strict(client: TestClient, node: Node, team: Team) -> None:
+    headers = auth(node, team.analyst)
+    client.post(
+        "/api/v1/records",
+        headers=headers,
+        json={"entity": person(), "envelope": {"markings": {"tlp": "AMBER+STRICT"}}},
+    )
+    listed = client.get("/api/v1/records", params={"tlp": "AMBER+STRICT"}, headers=headers)
+    assert len(listed.json()["items"]) == 1
+
+
+def test_streamed_oversized_body_gets_413(client: TestClient, node: Node, team: Team) -> None:
+    def chunks():  # type: ignore[no-untyped-def]
+        for _ in range(20):
+            yield b"x" * 100_000
+
+    response = client.post(
+        "/api/v1/records",
+        content=chunks(),
+        headers={**auth(node, team.analyst), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 413
+
+
+def test_bad_csv_mapping(client: TestClient, node: Node, team: Team) -> None:
+    response = client.post(
+        "/api/v1/imports",
+        headers=auth(node, team.analyst),
+        files={"file": ("p.csv", "name\nA\n", "text/csv")},
+        data={"format": "csv", "mapping": '{"schema": "Person", "properties": {"name": 5}}'},
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "mapping.properties.name"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from liaison.errors import AuditChainBroken
 from liaison.node import Node
 from liaison.storage.tables import audit_log
 from tests.conftest import Team, person
@@ -13,11 +14,12 @@ from tests.conftest import Team, person
 def tamper(node: Node, *statements: str) -> None:
     """Act as an attacker with database access: drop the append-only triggers first."""
     with node.ctx.engine.begin() as conn:
-        for verb in ("update", "delete"):
-            if conn.dialect.name == "postgresql":
-                conn.execute(sa.text(f"DROP TRIGGER audit_log_no_{verb} ON audit_log"))
-            else:
-                conn.execute(sa.text(f"DROP TRIGGER audit_log_no_{verb}"))
+        for table in ("audit_log", "audit_checkpoints"):
+            for verb in ("update", "delete"):
+                if conn.dialect.name == "postgresql":
+                    conn.execute(sa.text(f"DROP TRIGGER IF EXISTS {table}_no_{verb} ON {table}"))
+                else:
+                    conn.execute(sa.text(f"DROP TRIGGER IF EXISTS {table}_no_{verb}"))
         for statement in statements:
             conn.execute(sa.text(statement))
 
@@ -84,3 +86,39 @@ def test_cut_tail_is_found(busy: Node, team: Team) -> None:
     result = busy.audit.verify(team.auditor)
     assert not result.ok
     assert result.first_broken == last - 1
+
+
+def test_cut_tail_with_moved_head_is_found(busy: Node, team: Team) -> None:
+    """Cut the tail and move the head back to the new last entry, without the node key."""
+    with busy.ctx.engine.connect() as conn:
+        last = conn.execute(sa.select(sa.func.max(audit_log.c.seq))).scalar_one()
+    cut = last - 3
+    tamper(
+        busy,
+        f"DELETE FROM audit_log WHERE seq > {cut}",
+        f"UPDATE audit_head SET seq = {cut}, hash = (SELECT hash FROM audit_log WHERE seq = {cut})",
+    )
+    result = busy.audit.verify(team.auditor)
+    assert not result.ok
+    assert "head" in (result.reason or "")
+
+
+def test_deleted_checkpoint_is_found(busy: Node, team: Team) -> None:
+    tamper(busy, "DELETE FROM audit_checkpoints WHERE seq = 25")
+    result = busy.audit.verify(team.auditor)
+    assert (result.ok, result.first_broken) == (False, 25)
+
+
+def test_deleted_head_is_found_and_stops_the_node(busy: Node, team: Team) -> None:
+    tamper(busy, "DELETE FROM audit_head")
+    with busy.ctx.read() as conn:
+        assert "head is missing" in (busy.ctx.audit.verify(conn).reason or "")
+    with pytest.raises(AuditChainBroken):  # and nothing more can be appended
+        busy.records.create(team.analyst, person(), {})
+
+
+def test_truncate_is_refused_on_postgresql(busy: Node) -> None:
+    if busy.ctx.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no TRUNCATE")
+    with pytest.raises(sa.exc.DBAPIError, match="append-only"), busy.ctx.engine.begin() as conn:
+        conn.execute(sa.text("TRUNCATE audit_log"))

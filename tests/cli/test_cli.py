@@ -91,3 +91,10 @@ def test_audit_verify_exits_non_zero_on_tampering(env: dict[str, str], settings:
     code, out = liaison(env, "aud", "audit", "verify")
     assert code == 1
     assert "broken at entry 2" in out
+
+
+def test_init_with_a_weak_password_creates_nothing(env: dict[str, str], settings: Settings) -> None:
+    code, out = liaison({**env, "LIAISON_ADMIN_PASSWORD": "short"}, "admin", "init")
+    assert code == 2 and "password" in out
+    assert not settings.key_path.exists()
+    assert liaison(env, "admin", "init")[0] == 0

@@ -128,8 +128,10 @@ def test_clearance_hides_and_refuses(node: Node, team: Team) -> None:
         team.analyst, person("Секретный Человек"), {"markings": {"classification": "SECRET"}}
     )
     node.records.create(team.analyst, person("Open Person"), {})
-    with pytest.raises(Forbidden, match="clearance RESTRICTED"):
+    with pytest.raises(NotFound):  # above your clearance, a record does not exist for you
         node.records.get(team.junior, secret.record_id)
+    denied = node.audit.entries(team.auditor, limit=500, result="denied")
+    assert denied[-1].object == secret.record_id and "RESTRICTED" in denied[-1].detail["reason"]
     seen = node.records.search(team.junior, RecordFilter(), None, 50).items
     assert [i["caption"] for i in seen] == ["Open Person"]
     with pytest.raises(Forbidden):
@@ -203,3 +205,33 @@ def test_every_action_is_audited_with_purpose(node: Node, team: Team) -> None:
     assert all(e.purpose == "operational_analysis" for e in entries)
     assert all(e.justification == "case 2026/17, fictitious" for e in entries)
     assert node.audit.verify(team.auditor).ok
+
+
+def test_update_without_envelope_keeps_markings(node: Node, team: Team) -> None:
+    record = node.records.create(team.analyst, person(), FULL)
+    updated = node.records.update(team.analyst, record.record_id, person("Пётр"), None, 1)
+    assert updated.envelope.markings == record.envelope.markings
+    assert updated.envelope.to_dict() == record.envelope.to_dict()
+    lowered = node.records.update(
+        team.analyst, record.record_id, person("Пётр"), {"markings": {"tlp": "GREEN"}}, 2
+    )
+    assert (
+        lowered.envelope.markings.tlp is not None and lowered.envelope.markings.tlp.value == "GREEN"
+    )
+    assert lowered.envelope.crime_area == record.envelope.crime_area
+
+
+def test_old_version_is_as_secret_as_the_record(node: Node, team: Team) -> None:
+    record = node.records.create(team.analyst, person(), {})
+    node.records.update(
+        team.analyst, record.record_id, person(), {"markings": {"classification": "SECRET"}}, 1
+    )
+    assert node.records.get(team.analyst, record.record_id, version=1).version == 1
+    with pytest.raises(NotFound):
+        node.records.get(team.junior, record.record_id, version=1)
+
+
+def test_short_expiry_bounds_the_default_review(node: Node, team: Team) -> None:
+    record = node.records.create(team.analyst, person(), {"expires": "2027-01-01"})
+    assert record.envelope.review_due is not None
+    assert record.envelope.review_due.isoformat() <= "2027-01-01"

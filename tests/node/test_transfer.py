@@ -172,3 +172,31 @@ def test_import_respects_roles_and_clearance(node: Node, team: Team) -> None:
     )
     assert report.created == 0
     assert {e.reason for e in report.rejected} == {"above your clearance"}
+
+
+def test_import_cannot_overwrite_a_record_above_clearance(node: Node, team: Team) -> None:
+    secret = {
+        "id": "s1",
+        "schema": "Person",
+        "properties": {"name": ["Секретный Агент"]},
+        "envelope": {"markings": {"classification": "SECRET"}},
+    }
+    assert run(node, team, lines(secret)).created == 1
+    overwrite = {"id": "s1", "schema": "Person", "properties": {"name": ["Declassified"]}}
+    report = node.transfer.import_items(team.junior, lambda: jsonl_items(lines(overwrite)))
+    assert (report.created, report.updated) == (0, 0)
+    assert [e.reason for e in report.rejected] == ["not a record you may change"]
+    kept = node.records.search(team.analyst, RecordFilter(), None, 10).items
+    assert [(i["caption"], i["classification"]) for i in kept] == [("Секретный Агент", "SECRET")]
+
+
+def test_strict_import_also_refuses_what_only_writing_finds(node: Node, team: Team) -> None:
+    data = people(40) + people(1, start=45) + people(1, start=45)  # a duplicate in one batch
+    with pytest.raises(ImportRejected) as caught:
+        run(node, team, data, strict=True)
+    assert [(e.line, e.reason) for e in caught.value.errors] == [
+        (42, "the same entity appears twice in one batch")
+    ]
+    assert all_captions(node, team) == []
+    rejected = node.audit.entries(team.auditor, action="record.import", result="rejected")
+    assert len(rejected) == 1

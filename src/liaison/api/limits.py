@@ -1,4 +1,4 @@
-"""Refuse request bodies over the configured size, before they are read whole."""
+"""Refuse request bodies over the configured size (declared or streamed) with 413."""
 
 from __future__ import annotations
 
@@ -6,6 +6,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from liaison.api.problems import problem
 from liaison.errors import PayloadTooLarge
+
+
+def _replay(messages: list[Message], then: Receive) -> Receive:
+    """Hand the app the messages already read, then the real channel (disconnects)."""
+    pending = list(messages)
+
+    async def replayed() -> Message:
+        return pending.pop(0) if pending else await then()
+
+    return replayed
 
 
 class BodySizeLimit:
@@ -21,17 +31,19 @@ class BodySizeLimit:
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
             await self._refuse(scope, receive, send)
             return
-        seen = 0
-
-        async def counting() -> Message:
-            nonlocal seen
+        body, more = bytearray(), True
+        while more:  # read the whole body first, so that an oversized one gets its 413
             message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > self.limit:
-                raise PayloadTooLarge(self.limit)
-            return message
-
-        await self.app(scope, counting, send)
+            if message["type"] != "http.request":
+                await self.app(scope, _replay([message], receive), send)
+                return
+            body.extend(message.get("body", b""))
+            more = message.get("more_body", False)
+            if len(body) > self.limit:
+                await self._refuse(scope, receive, send)
+                return
+        whole: Message = {"type": "http.request", "body": bytes(body), "more_body": False}
+        await self.app(scope, _replay([whole], receive), send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         error = PayloadTooLarge(self.limit)

@@ -104,13 +104,32 @@ class Verification:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class Head:
+    """The chain's last entry as the node signed it on each append."""
+
+    seq: int
+    hash: str
+    node_id: str
+    signature: str = ""
+
+    def message(self) -> bytes:
+        return canonical_json({"seq": self.seq, "hash": self.hash, "node_id": self.node_id})
+
+
 def verify(
     entries: Iterable[Entry],
     checkpoints: list[Checkpoint],
     public_key: str,
-    head: tuple[int, str] | None,
+    head: Head | None,
+    checkpoint_every: int = 0,
 ) -> Verification:
-    """Walk the chain in ``seq`` order; report the first entry that breaks it."""
+    """Walk the chain in ``seq`` order; report the first entry that breaks it.
+
+    Then the tail: the signed head must name the last entry, every checkpoint
+    must be validly signed and match its entry, and none of the checkpoints due
+    every ``checkpoint_every`` entries may be missing.
+    """
     seen: dict[int, str] = {}
     prev_hash, expected_seq, count = GENESIS, 1, 0
     for entry in entries:
@@ -121,7 +140,8 @@ def verify(
         seen[entry.seq] = entry.hash
         prev_hash, expected_seq = entry.hash, entry.seq + 1
     last = expected_seq - 1
-    problem_at = _check_tail(last, prev_hash, head, checkpoints, seen, public_key)
+    problem_at = _check_checkpoints(last, checkpoints, seen, public_key, checkpoint_every)
+    problem_at = problem_at or _check_head(last, prev_hash, head, public_key)
     if problem_at:
         seq, reason = problem_at
         return Verification(False, count, len(checkpoints), seq, reason)
@@ -140,13 +160,12 @@ def _check_entry(entry: Entry, expected_seq: int, prev_hash: str) -> str | None:
     return None
 
 
-def _check_tail(
+def _check_checkpoints(
     last: int,
-    last_hash: str,
-    head: tuple[int, str] | None,
     checkpoints: list[Checkpoint],
     seen: dict[int, str],
     public_key: str,
+    every: int,
 ) -> tuple[int, str] | None:
     for checkpoint in checkpoints:
         if not verify_signature(public_key, checkpoint.message(), checkpoint.signature):
@@ -157,10 +176,27 @@ def _check_tail(
             )
         if seen.get(checkpoint.seq) != checkpoint.hash:
             return checkpoint.seq, f"entry {checkpoint.seq} differs from its signed checkpoint"
-    if head is not None and head != (last, last_hash):
-        return min(head[0], last) + 1 if head[0] != last else last, (
-            f"chain head says entry {head[0]} but the log ends at entry {last}"
+    if every:
+        present = {c.seq for c in checkpoints}
+        for due in range(every, last + 1, every):
+            if due not in present:
+                return due, f"the signed checkpoint due at entry {due} is missing"
+    return None
+
+
+def _check_head(
+    last: int, last_hash: str, head: Head | None, public_key: str
+) -> tuple[int, str] | None:
+    if head is None:
+        return last + 1, "the chain head is missing"
+    if not verify_signature(public_key, head.message(), head.signature):
+        return min(head.seq, last) + 1, "the chain head has a bad signature"
+    if head.seq != last:
+        return min(head.seq, last) + 1, (
+            f"the signed chain head says entry {head.seq} but the log ends at entry {last}"
         )
+    if head.hash != last_hash:
+        return last, f"entry {last} differs from the signed chain head"
     return None
 
 

@@ -15,11 +15,13 @@ from liaison.audit.chain import (
     Action,
     Checkpoint,
     Entry,
+    Head,
     Result,
     Verification,
     sign_checkpoint,
     verify,
 )
+from liaison.errors import AuditChainBroken
 from liaison.storage.tables import audit_checkpoints, audit_head, audit_log
 
 Clock = Callable[[], dt.datetime]
@@ -59,7 +61,11 @@ class AuditLog:
 
     def start(self, conn: Connection) -> None:
         """Create the chain head; called once when the node is initialised."""
-        conn.execute(insert(audit_head).values(id=1, seq=0, hash=GENESIS))
+        conn.execute(insert(audit_head).values(id=1, **self._head(0, GENESIS)))
+
+    def _head(self, seq: int, hash_: str) -> dict[str, Any]:
+        head = Head(seq, hash_, self.node_id)
+        return {"seq": seq, "hash": hash_, "signature": self._sign(head.message())}
 
     def append(self, conn: Connection, event: Event) -> Entry:
         """Append one entry in the caller's transaction (the head row serialises writers)."""
@@ -67,7 +73,9 @@ class AuditLog:
             select(audit_head.c.seq, audit_head.c.hash)
             .where(audit_head.c.id == 1)
             .with_for_update()
-        ).one()
+        ).first()
+        if head is None:
+            raise AuditChainBroken(0, "the chain head is missing; nothing can be logged")
         entry = Entry(
             seq=head.seq + 1,
             ts=self._clock().isoformat(),
@@ -83,7 +91,9 @@ class AuditLog:
         row = {**entry.body(), "hash": entry.hash, "detail": orjson.dumps(entry.detail).decode()}
         conn.execute(insert(audit_log).values(**row))
         conn.execute(
-            update(audit_head).where(audit_head.c.id == 1).values(seq=entry.seq, hash=entry.hash)
+            update(audit_head)
+            .where(audit_head.c.id == 1)
+            .values(**self._head(entry.seq, entry.hash))
         )
         if self._every and entry.seq % self._every == 0:
             self._checkpoint(conn, entry.seq, entry.hash)
@@ -121,13 +131,14 @@ class AuditLog:
             Checkpoint(**row._mapping)
             for row in conn.execute(select(audit_checkpoints).order_by(audit_checkpoints.c.seq))
         ]
-        head_row = conn.execute(select(audit_head).where(audit_head.c.id == 1)).first()
-        head = (head_row.seq, head_row.hash) if head_row else None
+        row = conn.execute(select(audit_head).where(audit_head.c.id == 1)).first()
+        head = Head(row.seq, row.hash, self.node_id, row.signature) if row else None
         rows = conn.execution_options(yield_per=5000).execute(
             select(audit_log).order_by(audit_log.c.seq)
         )
         try:
-            return verify((_entry(r) for r in rows), checkpoints, self.public_key, head)
+            entries = (_entry(r) for r in rows)
+            return verify(entries, checkpoints, self.public_key, head, self._every)
         finally:
             rows.close()  # verify may stop early; release the server-side cursor
 

@@ -79,8 +79,11 @@ def read_json_arg(name: str, text: str | None) -> Any:
     if text == "-":
         text = sys.stdin.read()
     elif text.startswith("@"):
-        with open(text[1:], encoding="utf-8") as handle:
-            text = handle.read()
+        try:
+            with open(text[1:], encoding="utf-8") as handle:
+                text = handle.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidInput(name, text, f"cannot read the file: {exc}") from None
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError as exc:

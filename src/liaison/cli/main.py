@@ -7,9 +7,11 @@ from typing import Annotated
 
 import typer
 
+from liaison.accounts.passwords import check_strength
 from liaison.cli import audit, records, transfer, users
 from liaison.cli.common import console, handle_errors, settings
 from liaison.node import SYSTEM, Node, init_node
+from liaison.node.accounts import check_username
 
 app = typer.Typer(
     help="Liaison: one agency's node.", no_args_is_help=True, pretty_exceptions_enable=False
@@ -33,6 +35,8 @@ def init(
     password = os.environ.get("LIAISON_ADMIN_PASSWORD") or str(
         typer.prompt(f"password for {admin}", hide_input=True, confirmation_prompt=True)
     )
+    check_username(admin)  # before anything is created: a failed init leaves nothing
+    check_strength(password)
     info = init_node(config, name)
     node = Node.open(config)
     try:

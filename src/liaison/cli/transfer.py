@@ -36,6 +36,7 @@ def import_(
     defaults = read_json_arg("envelope", envelope) or {}
     if format == "csv":
         parsed = CsvMapping.from_dict(read_json_arg("mapping", mapping))
+        defaults = {**parsed.envelope, **defaults}
 
         def items() -> Iterable[Item]:
             with path.open(encoding="utf-8-sig", newline="") as handle:

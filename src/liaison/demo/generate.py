@@ -164,16 +164,16 @@ class Generator:
         }
 
     def company(self) -> dict[str, Any]:
-        entity = {
-            "id": self._id("company"),
+        entity_id = self._id("company")
+        self.orgs.append(entity_id)
+        return {
+            "id": entity_id,
             "schema": "Company",
             "properties": {
                 "name": [self.rng.choice(self.pools.companies)],
                 "jurisdiction": [self.rng.choice(("ph", "ru", "my", "cy", "ae"))],
             },
         }
-        self.orgs.append(entity["id"])
-        return entity
 
     def vessel(self) -> dict[str, Any]:
         return {

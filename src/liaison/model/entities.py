@@ -77,7 +77,8 @@ def _clean_values(schema: Schema, name: str, values: Any) -> list[str]:
         text = str(value)
         if len(text) > MAX_VALUE_LENGTH:
             raise InvalidEntity(field, text, f"longer than {MAX_VALUE_LENGTH} characters")
-        clean = _clean(prop.type.name, text)
+        # memoise short values only: long free text rarely repeats and would bloat the cache
+        clean = _clean(prop.type.name, text) if len(text) <= 200 else prop.type.clean(text)
         if clean is None:
             raise InvalidEntity(field, text, f"not a valid {prop.type.name}")
         if clean not in cleaned:

@@ -54,7 +54,8 @@ class Envelope:
         """Fill a missing review date: records are reviewed at least every N years."""
         if self.review_due is not None:
             return self
-        return replace(self, review_due=_add_years(today, review_years))
+        due = _add_years(today, review_years)
+        return replace(self, review_due=min(due, self.expires) if self.expires else due)
 
     @cached_property
     def canonical(self) -> bytes:

@@ -119,8 +119,16 @@ class Markings:
             tlp=_enum(TLP, "markings.tlp", data.get("tlp")),
             pap=_enum(PAP, "markings.pap", data.get("pap")),
             handling=frozenset(_handling(data.get("handling"))),
-            h3_text=data.get("h3_text") or None,
+            h3_text=_h3_text(data.get("h3_text")),
         )
+
+
+def _h3_text(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise InvalidEnvelope("markings.h3_text", value, "must be text")
+    return value
 
 
 def _handling(values: Any) -> list[HandlingCode]:

@@ -14,7 +14,14 @@ from liaison.accounts.passwords import Passwords
 from liaison.accounts.throttle import retry_after
 from liaison.accounts.tokens import TokenKind, hash_token, new_token
 from liaison.audit.chain import Action, Result
-from liaison.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound, RateLimited
+from liaison.errors import (
+    AuthenticationFailed,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RateLimited,
+)
 from liaison.model.markings import Classification
 from liaison.model.roles import Actor, Role
 from liaison.model.vocab import parse_enum
@@ -31,6 +38,13 @@ class IssuedToken:
     token_id: int
     expires: dt.datetime | None
     actor: Actor
+
+
+def check_username(username: Any) -> None:
+    if not isinstance(username, str) or not _USERNAME.match(username):
+        raise InvalidInput(
+            "username", username, "2-64 of a-z 0-9 . _ -, starting with a letter or digit"
+        )
 
 
 def actor_of(row: Row[Any], via: str = "api") -> Actor:
@@ -65,15 +79,18 @@ class AccountService:
         with self.ctx.tx() as conn:
             if store.all_users(conn):
                 raise Conflict("the node already has users; use `liaison user add`")
-        return self._create(actor, username, password, Role.ADMINISTRATOR, "SECRET")
+        return self._create(actor, username, password, Role.ADMINISTRATOR, "TOP_SECRET", False)
 
     def _create(
-        self, actor: Actor, username: str, password: str, role: Any, clearance: Any
+        self,
+        actor: Actor,
+        username: str,
+        password: str,
+        role: Any,
+        clearance: Any,
+        capped: bool = True,
     ) -> dict[str, Any]:
-        if not isinstance(username, str) or not _USERNAME.match(username):
-            raise InvalidInput(
-                "username", username, "2–64 of a-z 0-9 . _ -, starting with a letter or digit"
-            )
+        check_username(username)
         values: dict[str, Any] = {
             "username": username,
             "role": parse_enum(Role, "role", role).value,
@@ -83,6 +100,8 @@ class AccountService:
             "active": True,
             "created": self.ctx.now(),
         }
+        if capped and values["clearance"] > actor.clearance:
+            raise Forbidden("you cannot grant a clearance above your own")
         with self.ctx.tx() as conn:
             if store.by_name(conn, username) is not None:
                 raise Conflict(f"user {username!r} exists")
@@ -107,7 +126,10 @@ class AccountService:
                 row = store.by_name(conn, username)
                 if row is None:
                     raise NotFound("user", username)
+                _check_user_change(conn, admin, row, values)
                 store.change(conn, row.id, **values)
+                if "password_hash" in values or values.get("active") is False:
+                    store.revoke_all_tokens(conn, row.id)
                 shown = {k: v for k, v in changes.items() if k != "password" and v is not None}
                 self.ctx.record(
                     conn,
@@ -132,28 +154,31 @@ class AccountService:
     def login(
         self, username: str, password: str, code: str | None = None, client: str = "api"
     ) -> IssuedToken:
-        """Password (and TOTP when enabled) for a session token; throttled per user name."""
+        """Password (and TOTP when enabled) for a session token; throttled per user name.
+
+        The password hash is checked outside any transaction: Argon2 takes a while,
+        and on SQLite a write transaction holds the node's only write lock.
+        """
         now = self.ctx.now()
         window = dt.timedelta(seconds=self.ctx.settings.login_window_seconds)
-        with self.ctx.tx() as conn:
+        with self.ctx.read() as conn:
             failures = store.recent_failures(conn, username, now - window)
-            wait = retry_after(
-                failures,
-                now,
-                self.ctx.settings.login_max_failures,
-                self.ctx.settings.login_window_seconds,
-            )
-            if wait is not None:
-                self._audit_login(conn, username, client, Result.DENIED, "rate limited")
-        if wait is not None:
-            raise RateLimited(wait)
-        with self.ctx.tx() as conn:
             row = store.by_name(conn, username)
-            problem = _login_problem(self.passwords, row, password, code, now)
-            if problem is not None:
+        wait = retry_after(
+            failures,
+            now,
+            self.ctx.settings.login_max_failures,
+            self.ctx.settings.login_window_seconds,
+        )
+        if wait is not None:
+            with self.ctx.tx() as conn:
+                self._audit_login(conn, username, client, Result.DENIED, "rate limited")
+            raise RateLimited(wait)
+        problem = _login_problem(self.passwords, row, password, code, now)
+        if problem is not None:
+            with self.ctx.tx() as conn:
                 store.record_failure(conn, username, now)
                 self._audit_login(conn, username, client, Result.FAILED, problem)
-        if problem is not None:
             raise AuthenticationFailed("wrong user name, password or code")
         assert row is not None
         actor = actor_of(row, client)
@@ -181,7 +206,7 @@ class AccountService:
             self.ctx.record(conn, actor, Action.LOGOUT, actor.username)
 
     def authenticate(self, token: str, via: str = "api") -> Actor:
-        with self.ctx.engine.connect() as conn:
+        with self.ctx.read() as conn:
             row = store.token_owner(conn, hash_token(token), self.ctx.now())
         if row is None or not row.active:
             raise AuthenticationFailed("unknown, expired or revoked token")
@@ -219,12 +244,19 @@ class AccountService:
                 raise NotFound("token", str(token_id))
             self.ctx.record(conn, actor, Action.TOKEN_REVOKE, f"token:{token_id}")
 
-    def totp_enrol(self, actor: Actor) -> dict[str, str]:
-        """Start enrolment: a new secret, active once a code from it is confirmed."""
+    def totp_enrol(self, actor: Actor, code: str | None = None) -> dict[str, str]:
+        """Start enrolment of a new authenticator. Until a code from it is confirmed,
+        the current one (if any) stays in force; replacing it needs a current code."""
         assert actor.user_id is not None
         secret = totp.new_secret()
         with self.ctx.tx() as conn:
-            store.change(conn, actor.user_id, totp_secret=secret, totp_enabled=False)
+            row = store.by_id(conn, actor.user_id)
+            assert row is not None
+            if row.totp_enabled and not (
+                code and totp.verify_code(row.totp_secret, code, self.ctx.now())
+            ):
+                raise AuthenticationFailed("replacing your authenticator needs a current code")
+            store.change(conn, actor.user_id, totp_pending=secret)
             self.ctx.record(conn, actor, Action.TOTP_ENROL, actor.username)
         uri = totp.provisioning_uri(secret, actor.username, f"Liaison {self.ctx.name}")
         return {"secret": secret, "uri": uri}
@@ -234,9 +266,12 @@ class AccountService:
         with self.ctx.tx() as conn:
             row = store.by_id(conn, actor.user_id)
             assert row is not None
-            if not row.totp_secret or not totp.verify_code(row.totp_secret, code, self.ctx.now()):
-                raise InvalidInput("code", code, "does not match the enrolled authenticator")
-            store.change(conn, actor.user_id, totp_enabled=True)
+            pending = row.totp_pending
+            if not pending or not totp.verify_code(pending, code, self.ctx.now()):
+                raise InvalidInput("code", code, "does not match the authenticator being enrolled")
+            store.change(
+                conn, actor.user_id, totp_secret=pending, totp_pending=None, totp_enabled=True
+            )
             self.ctx.record(conn, actor, Action.TOTP_ENABLE, actor.username)
 
     def _issue(
@@ -270,6 +305,18 @@ def _login_problem(
     if row.totp_enabled and not (code and totp.verify_code(row.totp_secret, code, now)):
         return "missing or wrong second-factor code"
     return None
+
+
+def _check_user_change(conn: Any, admin: Actor, row: Row[Any], values: dict[str, Any]) -> None:
+    """Separation of duties: no administrator changes their own role, clearance or
+    state, grants more clearance than they hold, or removes the last administrator."""
+    if row.id == admin.user_id and {"role", "clearance", "active"} & set(values):
+        raise Forbidden("administrators cannot change their own role, clearance or state")
+    if values.get("clearance", -1) > admin.clearance:
+        raise Forbidden("you cannot grant a clearance above your own")
+    demoted = values.get("role", row.role) != Role.ADMINISTRATOR or values.get("active") is False
+    if row.role == Role.ADMINISTRATOR and row.active and demoted and store.active_admins(conn) <= 1:
+        raise Conflict("this is the last active administrator")
 
 
 def _user_changes(changes: dict[str, Any], hasher: Passwords) -> dict[str, Any]:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
 from liaison.audit.chain import Action, Checkpoint, Entry, Result, Verification
+from liaison.errors import Conflict
 from liaison.model.roles import Actor
 from liaison.node.context import NodeContext
 from liaison.policy.permissions import Permission
@@ -34,7 +33,7 @@ class AuditService:
         """Verify in a read transaction, then log the outcome as an entry of its own."""
         with self.ctx.guard(actor):
             self.ctx.permit(actor, Permission.AUDIT_VERIFY, Action.AUDIT_VERIFY, "audit")
-        with self.ctx.engine.connect() as conn:
+        with self.ctx.read() as conn:
             result = self.ctx.audit.verify(conn)
         outcome = Result.OK if result.ok else Result.FAILED
         detail: dict[str, Any] = {"entries": result.entries}
@@ -43,7 +42,7 @@ class AuditService:
         try:
             with self.ctx.tx() as conn:
                 self.ctx.record(conn, actor, Action.AUDIT_VERIFY, "audit", result=outcome, **detail)
-        except IntegrityError:
+        except Conflict:
             if result.ok:
                 raise
             result.notes.append(

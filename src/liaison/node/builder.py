@@ -3,7 +3,6 @@ assembly without I/O, so that bulk import can run it in worker processes."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from followthemoney import EntityProxy
@@ -45,10 +44,17 @@ class RecordBuilder:
         return self._assemble(actor, proxy, parsed, previous)
 
     def parse_envelope(self, envelope: dict[str, Any], previous: Record | None = None) -> Envelope:
-        """The envelope a client sent, with the node's defaults filled in."""
+        """The envelope a client sent, with the node's defaults filled in.
+
+        For a new version, a field the client leaves out keeps its previous value
+        (``markings`` and ``evaluation`` count as one field each): leaving the
+        envelope out of an update never strips a record's markings.
+        """
+        if previous is not None:
+            kept = previous.envelope.to_dict()
+            kept.pop("originator")
+            envelope = {**kept, **envelope}
         parsed = Envelope.from_dict(envelope, originator=self.node_id)
-        if previous is not None and parsed.review_due is None:
-            parsed = replace(parsed, review_due=previous.envelope.review_due)
         return parsed.with_defaults(self.clock().date(), self.review_years)
 
     def _assemble(

@@ -8,10 +8,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 
 from liaison.audit.chain import Action, Result
 from liaison.audit.log import AuditLog, Clock, Event
-from liaison.errors import Forbidden
+from liaison.errors import Conflict, Forbidden, NotFound
 from liaison.model.identity import NodeKey
 from liaison.model.roles import Actor
 from liaison.policy.permissions import Decision, Permission, check_role
@@ -31,16 +32,20 @@ NO_REASON = Why()
 
 class NodeContext:
     def __init__(
-        self, settings: Settings, engine: Engine, key: NodeKey, name: str, clock: Clock
+        self,
+        settings: Settings,
+        engine: Engine,
+        key: NodeKey,
+        name: str,
+        clock: Clock,
+        checkpoint_every: int,
     ) -> None:
         self.settings = settings
         self.engine = engine
         self.key = key
         self.name = name
         self.clock = clock
-        self.audit = AuditLog(
-            key.node_id, key.public_key, key.sign, settings.audit_checkpoint_every, clock
-        )
+        self.audit = AuditLog(key.node_id, key.public_key, key.sign, checkpoint_every, clock)
 
     @property
     def node_id(self) -> str:
@@ -51,7 +56,18 @@ class NodeContext:
 
     @contextmanager
     def tx(self) -> Iterator[Connection]:
-        with self.engine.begin() as conn:
+        """A write transaction. A unique-constraint race lost to a concurrent writer
+        (two updates of one record at once) is a Conflict, not a server error."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except IntegrityError as exc:
+            raise Conflict("a concurrent change got there first; reload and try again") from exc
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read-only transaction; on SQLite it does not take the write lock."""
+        with self.engine.connect() as conn, conn.execution_options(liaison_read=True).begin():
             yield conn
 
     def record(
@@ -83,6 +99,8 @@ class NodeContext:
                 self.record(
                     conn, actor, denied.action, denied.obj, why, Result.DENIED, reason=denied.reason
                 )
+            if denied.hidden:  # do not tell that a record above your clearance exists
+                raise NotFound("record", denied.obj) from None
             raise Forbidden(denied.reason) from None
 
     def permit(self, actor: Actor, permission: Permission, action: Action, obj: str) -> None:
@@ -90,11 +108,11 @@ class NodeContext:
 
 
 class Denied(Exception):
-    def __init__(self, action: Action, obj: str, reason: str) -> None:
+    def __init__(self, action: Action, obj: str, reason: str, hidden: bool = False) -> None:
         super().__init__(reason)
-        self.action, self.obj, self.reason = action, obj, reason
+        self.action, self.obj, self.reason, self.hidden = action, obj, reason, hidden
 
 
-def deny_unless(decision: Decision, action: Action, obj: str) -> None:
+def deny_unless(decision: Decision, action: Action, obj: str, hidden: bool = False) -> None:
     if not decision.allowed:
-        raise Denied(action, obj, "; ".join(decision.reasons))
+        raise Denied(action, obj, "; ".join(decision.reasons), hidden)

@@ -43,7 +43,7 @@ class RecordService:
         with self.ctx.guard(actor, why):
             self.ctx.permit(actor, P.RECORD_WRITE, Action.RECORD_CREATE, "record")
             record, names = self.build(actor, entity, envelope)
-            _clearance(actor, record, Action.RECORD_CREATE)
+            _may_mark(actor, record, Action.RECORD_CREATE)
             with self.ctx.tx() as conn:
                 if store.head(conn, record.record_id) is not None:
                     raise Conflict(f"record {record.record_id} exists; update it instead")
@@ -68,6 +68,8 @@ class RecordService:
             with self.ctx.tx() as conn:
                 record = _load(conn, record_id, version)
                 _clearance(actor, record, Action.RECORD_READ)
+                if version is not None:  # an old version is as secret as the record now is
+                    _clearance(actor, _load(conn, record_id, None), Action.RECORD_READ)
                 self.ctx.record(
                     conn, actor, Action.RECORD_READ, record_id, why, version=record.version
                 )
@@ -99,7 +101,7 @@ class RecordService:
             with self.ctx.tx() as conn:
                 current = self._writable(conn, actor, record_id, expected_version)
                 record, names = self.build(actor, entity, envelope, previous=current)
-                _clearance(actor, record, Action.RECORD_UPDATE)
+                _may_mark(actor, record, Action.RECORD_UPDATE)
                 store.write(conn, [(record, names)])
                 self.ctx.record(
                     conn,
@@ -175,6 +177,7 @@ class RecordService:
     def _writable(
         self, conn: Connection, actor: Actor, record_id: str, expected_version: int | None
     ) -> Record:
+        store.lock(conn, record_id)  # PostgreSQL: one writer per record at a time
         current = _load(conn, record_id, None)
         _clearance(actor, current, Action.RECORD_UPDATE)
         if current.deleted:
@@ -204,6 +207,13 @@ def _load(conn: Connection, record_id: str, version: int | None) -> Record:
 
 
 def _clearance(actor: Actor, record: Record, action: Action) -> None:
+    """Above the actor's clearance, a record is refused as if it did not exist."""
+    decision = check_clearance(actor, record.envelope.markings)
+    deny_unless(decision, action, record.record_id, hidden=True)
+
+
+def _may_mark(actor: Actor, record: Record, action: Action) -> None:
+    """Nobody may write a record classified above their own clearance."""
     deny_unless(check_clearance(actor, record.envelope.markings), action, record.record_id)
 
 
@@ -240,6 +250,9 @@ def decode_cursor(cursor: str | None) -> int:
         prefix, value = base64.urlsafe_b64decode(cursor.encode()).decode().split(":", 1)
         if prefix != "r":
             raise ValueError(prefix)
-        return int(value)
+        position = int(value)
+        if not 0 <= position < 2**62:
+            raise ValueError(value)
+        return position
     except (ValueError, UnicodeDecodeError):
         raise InvalidInput("cursor", cursor, "not a cursor this node issued") from None

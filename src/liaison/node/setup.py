@@ -48,10 +48,13 @@ def init_node(settings: Settings, name: str | None = None, clock: Clock = utcnow
                     node_id=info.node_id,
                     name=info.name,
                     public_key=info.public_key,
+                    audit_checkpoint_every=settings.audit_checkpoint_every,
                     created=clock(),
                 )
             )
-            context = NodeContext(settings, engine, key, info.name, clock)
+            context = NodeContext(
+                settings, engine, key, info.name, clock, settings.audit_checkpoint_every
+            )
             context.audit.start(conn)
             context.record(conn, SYSTEM, Action.NODE_INIT, info.node_id, name=info.name)
         return info
@@ -80,7 +83,7 @@ def load_context(
             f"the database at {settings.resolved_database_url()} does not belong to the key "
             f"{settings.key_path}; run `liaison init`"
         )
-    return NodeContext(settings, engine, key, row.name, clock)
+    return NodeContext(settings, engine, key, row.name, clock, row.audit_checkpoint_every)
 
 
 def _create_key(path: Path) -> NodeKey:

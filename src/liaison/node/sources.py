@@ -81,13 +81,23 @@ class CsvMapping:
             raise InvalidInput("mapping.properties", props, "must map property names to columns")
         columns: dict[str, list[str]] = {}
         for name, cols in props.items():
+            field = f"mapping.properties.{name}"
             if schema.get(name) is None:
-                raise InvalidInput(
-                    f"mapping.properties.{name}", name, f"{schema.name} has no such property"
-                )
-            columns[name] = [cols] if isinstance(cols, str) else list(cols)
+                raise InvalidInput(field, name, f"{schema.name} has no such property")
+            listed = [cols] if isinstance(cols, str) else cols
+            if not isinstance(listed, list) or not all(isinstance(c, str) for c in listed):
+                raise InvalidInput(field, cols, "must be a column name or a list of them")
+            columns[name] = listed
+        id_column = data.get("id_column")
+        if id_column is not None and not isinstance(id_column, str):
+            raise InvalidInput("mapping.id_column", id_column, "must be a column name")
         envelope = data.get("envelope") or {}
-        return cls(schema.name, columns, data.get("id_column"), envelope)
+        if not isinstance(envelope, dict):
+            raise InvalidInput("mapping.envelope", envelope, "must be an object")
+        unknown = sorted(set(data) - {"schema", "properties", "id_column", "envelope"})
+        if unknown:
+            raise InvalidInput(f"mapping.{unknown[0]}", unknown[0], "unknown mapping key")
+        return cls(schema.name, columns, id_column, envelope)
 
     def columns(self) -> set[str]:
         wanted = {c for cols in self.properties.values() for c in cols}
@@ -119,6 +129,10 @@ def csv_items(stream: TextIO, mapping: CsvMapping) -> Iterator[Item]:
         except csv.Error as exc:
             yield reader.line_num, LineError(reader.line_num, "line", "", f"broken CSV: {exc}")
             continue
+        except UnicodeDecodeError:
+            number = reader.line_num + 1
+            yield number, LineError(number, "line", "", "not UTF-8 text; nothing after it was read")
+            return
         if not any(cell.strip() for cell in row):
             continue
         yield reader.line_num, _csv_row(reader.line_num, row, header, index, mapping)

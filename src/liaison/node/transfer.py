@@ -24,7 +24,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection
 
-from liaison.audit.chain import Action
+from liaison.audit.chain import Action, Result
 from liaison.errors import ImportRejected, InvalidInput, LineError
 from liaison.model.envelope import Envelope
 from liaison.model.records import Record
@@ -136,18 +136,39 @@ class TransferService:
         source: str = "import",
         why: Why = NO_REASON,
     ) -> ImportReport:
-        """Import entity dicts; ``items`` is called again for the writing pass when strict."""
+        """Import entity dicts in batches. With ``strict``, all batches share one
+        transaction that is rolled back, and ImportRejected raised, if any line is
+        rejected, including for reasons found only when writing (a duplicate id, a
+        deleted record, a record you may not change)."""
         with self.ctx.guard(actor, why):
             self.ctx.permit(actor, Permission.RECORD_IMPORT, Action.RECORD_IMPORT, source)
         builder = ImportBuilder(self.records.builder, actor, defaults or {})
-        if strict:
-            rejected = list(self._validate_all(builder, items()))
-            if rejected:
-                raise ImportRejected(rejected)
         report = ImportReport()
         batches = self._batches(items(), report, progress)
-        for batch, built in self._built(builder, batches):
-            self._write_batch(builder, dict(batch), built, report, source, why)
+        if not strict:
+            for batch, built in self._built(builder, batches):
+                with self.ctx.tx() as conn:
+                    self._write_batch(conn, builder, dict(batch), built, report, source, why)
+            return report
+        try:
+            with self.ctx.tx() as conn:
+                for batch, built in self._built(builder, batches):
+                    self._write_batch(conn, builder, dict(batch), built, report, source, why)
+                if report.rejected:
+                    raise ImportRejected(sorted(report.rejected, key=lambda e: e.line))
+        except ImportRejected:
+            with self.ctx.tx() as conn:
+                self.ctx.record(
+                    conn,
+                    actor,
+                    Action.RECORD_IMPORT,
+                    source,
+                    why,
+                    Result.REJECTED,
+                    lines=report.lines,
+                    rejected=len(report.rejected),
+                )
+            raise
         return report
 
     def _batches(
@@ -197,18 +218,9 @@ class TransferService:
                 done, result = pending.popleft()
                 yield done, result.get()
 
-    def _validate_all(self, builder: ImportBuilder, items: Iterable[Item]) -> Iterator[LineError]:
-        for number, item in items:
-            if isinstance(item, LineError):
-                yield item
-                continue
-            try:
-                builder.build(item)
-            except InvalidInput as exc:
-                yield LineError(number, exc.field, exc.value, exc.reason)
-
     def _write_batch(
         self,
+        conn: Connection,
         builder: ImportBuilder,
         items: dict[int, dict[str, Any]],
         results: list[Built | LineError],
@@ -216,26 +228,24 @@ class TransferService:
         source: str,
         why: Why,
     ) -> None:
+        """Plan and write one batch, with its audit entry naming every record written."""
         built = [r for r in results if not isinstance(r, LineError)]
         report.rejected.extend(r for r in results if isinstance(r, LineError))
         if not built:
             return
-        with self.ctx.tx() as conn:
-            heads = store.heads_for(conn, [r.record_id for _, r, _ in built])
-            writes = self._plan(conn, builder, items, built, heads, report)
-            store.write(conn, writes)
-            report.batches += 1
-            first, last = results[0], results[-1]
-            self.ctx.record(
-                conn,
-                builder.actor,
-                Action.RECORD_IMPORT,
-                source,
-                why,
-                lines=f"{_line(first)}-{_line(last)}",
-                written=len(writes),
-                created=sum(1 for r, _ in writes if r.version == 1),
-            )
+        heads = store.heads_for(conn, [r.record_id for _, r, _ in built])
+        writes = self._plan(conn, builder, items, built, heads, report)
+        store.write(conn, writes)
+        report.batches += 1
+        self.ctx.record(
+            conn,
+            builder.actor,
+            Action.RECORD_IMPORT,
+            source,
+            why,
+            lines=f"{_line(results[0])}-{_line(results[-1])}",
+            written=[f"{r.record_id}@{r.version}" for r, _ in writes],
+        )
 
     def _plan(
         self,
@@ -262,6 +272,11 @@ class TransferService:
                 continue
             previous = store.load(conn, head)
             assert previous is not None
+            if not self._may_replace(builder.actor, previous):
+                report.rejected.append(
+                    LineError(number, "id", record.entity_id, "not a record you may change")
+                )
+                continue
             try:
                 update = builder.build(items[number], previous)
             except InvalidInput as exc:
@@ -273,6 +288,13 @@ class TransferService:
                 writes.append(update)
                 report.updated += 1
         return writes
+
+    def _may_replace(self, actor: Actor, previous: Record) -> bool:
+        """The same rules as an update: your clearance, this node's own record."""
+        return (
+            check_clearance(actor, previous.envelope.markings).allowed
+            and previous.envelope.originator == self.ctx.node_id
+        )
 
     def export(self, actor: Actor, flt: RecordFilter, why: Why = NO_REASON) -> Iterator[bytes]:
         """FtM JSON lines with each record's envelope; the audit entry is written first."""
@@ -287,18 +309,26 @@ class TransferService:
                 why,
                 filter={k: str(v) for k, v in flt.__dict__.items() if v},
             )
-        return self._stream(actor, flt)
+        return self._stream(actor, flt, why)
 
-    def _stream(self, actor: Actor, flt: RecordFilter) -> Iterator[bytes]:
-        after = 0
+    def _stream(self, actor: Actor, flt: RecordFilter, why: Why) -> Iterator[bytes]:
+        """Stream the records; a closing audit entry names every record that left."""
+        after, sent = 0, []
         while True:
-            with self.ctx.engine.connect() as conn:
+            with self.ctx.read() as conn:
                 heads = store.search(conn, flt, actor.clearance, after, 1000)
-                lines = [_export_line(store.load(conn, h)) for h in heads]
-            yield from (line for line in lines if line)
+                records = [store.load(conn, h) for h in heads]
+            for record in records:
+                if record is not None and not record.deleted:
+                    sent.append(f"{record.record_id}@{record.version}")
+                    yield _export_line(record)
             if len(heads) < 1000:
-                return
+                break
             after = heads[-1].id
+        with self.ctx.tx() as conn:
+            self.ctx.record(
+                conn, actor, Action.RECORD_EXPORT, "records", why, exported=sent, count=len(sent)
+            )
 
 
 def _problem(record: Record, head: Any, seen: set[str]) -> str | None:
@@ -313,9 +343,7 @@ def _line(result: Built | LineError) -> int:
     return result.line if isinstance(result, LineError) else result[0]
 
 
-def _export_line(record: Record | None) -> bytes:
-    if record is None or record.deleted:
-        return b""
+def _export_line(record: Record) -> bytes:
     data = {
         **record.entity,
         "envelope": {k: v for k, v in record.envelope.to_dict().items() if k != "originator"},

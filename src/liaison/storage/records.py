@@ -35,6 +35,13 @@ def head(conn: Connection, record_id: str) -> Row[Any] | None:
     return conn.execute(select(records).where(records.c.record_id == record_id)).first()
 
 
+def lock(conn: Connection, record_id: str) -> None:
+    """Lock a record's head row until the transaction ends (a no-op on SQLite,
+    whose write transactions are exclusive already)."""
+    if conn.dialect.name != "sqlite":
+        conn.execute(select(records.c.id).where(records.c.record_id == record_id).with_for_update())
+
+
 def heads_for(conn: Connection, record_ids: Sequence[str]) -> dict[str, Any]:
     query = select(
         records.c.record_id,

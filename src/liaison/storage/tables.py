@@ -57,6 +57,7 @@ node = Table(
     Column("node_id", String(64), nullable=False),
     Column("name", String(200), nullable=False),
     Column("public_key", String(100), nullable=False),
+    Column("audit_checkpoint_every", Integer, nullable=False),
     Column("created", UTCDateTime, nullable=False),
 )
 
@@ -69,6 +70,7 @@ users = Table(
     Column("clearance", Integer, nullable=False),
     Column("password_hash", String(255), nullable=False),
     Column("totp_secret", String(64)),
+    Column("totp_pending", String(64)),
     Column("totp_enabled", Boolean, nullable=False, default=False),
     Column("active", Boolean, nullable=False, default=True),
     Column("created", UTCDateTime, nullable=False),
@@ -114,8 +116,8 @@ records = Table(
     Column("deleted", Boolean, nullable=False),
     Column("created", UTCDateTime, nullable=False),
     Column("modified", UTCDateTime, nullable=False),
-    Column("created_by", String(120), nullable=False),
-    Column("modified_by", String(120), nullable=False),
+    Column("created_by", String(255), nullable=False),
+    Column("modified_by", String(255), nullable=False),
     Index("ix_records_schema", "schema"),
 )
 
@@ -132,7 +134,7 @@ record_versions = Table(
     Column("deleted", Boolean, nullable=False),
     Column("reason", Text),
     Column("content_hash", String(64), nullable=False),
-    Column("actor", String(120), nullable=False),
+    Column("actor", String(255), nullable=False),
     Column("at", UTCDateTime, nullable=False),
     UniqueConstraint("record_id", "version", name="uq_record_versions_record_version"),
 )
@@ -144,7 +146,7 @@ audit_log = Table(
         "seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False
     ),
     Column("ts", String(40), nullable=False),
-    Column("actor", String(120), nullable=False),
+    Column("actor", String(255), nullable=False),
     Column("action", String(40), nullable=False),
     Column("object", Text, nullable=False),
     Column("purpose", Text),
@@ -161,6 +163,7 @@ audit_head = Table(
     Column("id", Integer, primary_key=True),
     Column("seq", BigInteger, nullable=False),
     Column("hash", String(64), nullable=False),
+    Column("signature", String(200), nullable=False),
 )
 
 audit_checkpoints = Table(

@@ -95,3 +95,12 @@ def record_failure(conn: Connection, username: str, at: dt.datetime) -> None:
 
 def clear_failures(conn: Connection, username: str) -> None:
     conn.execute(delete(login_failures).where(login_failures.c.username == username))
+
+
+def revoke_all_tokens(conn: Connection, user_id: int) -> None:
+    conn.execute(update(api_tokens).where(api_tokens.c.user_id == user_id).values(revoked=True))
+
+
+def active_admins(conn: Connection) -> int:
+    query = select(users.c.id).where(users.c.role == "administrator", users.c.active.is_(True))
+    return len(list(conn.execute(query)))

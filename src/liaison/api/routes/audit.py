@@ -16,7 +16,7 @@ router = APIRouter(tags=["audit"])
 def audit_entries(
     node: NodeDep,
     actor: ActorDep,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=2**62)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     action: str | None = None,
     actor_name: Annotated[str | None, Query(alias="actor")] = None,

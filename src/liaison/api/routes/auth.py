@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, Field
 
 from liaison.api.deps import ActorDep, NodeDep, TokenDep
@@ -67,14 +67,21 @@ def list_tokens(node: NodeDep, actor: ActorDep) -> list[dict[str, Any]]:
 
 
 @router.delete("/me/tokens/{token_id}", status_code=204)
-def revoke_token(token_id: int, node: NodeDep, actor: ActorDep) -> None:
+def revoke_token(
+    token_id: Annotated[int, Path(ge=1, le=2**62)], node: NodeDep, actor: ActorDep
+) -> None:
     node.accounts.revoke_token(actor, token_id)
 
 
+class EnrolIn(BaseModel):
+    code: str | None = Field(default=None, max_length=10, description="current code, if any")
+
+
 @router.post("/me/totp")
-def totp_enrol(node: NodeDep, actor: ActorDep) -> dict[str, str]:
-    """Start TOTP enrolment: scan the URI, then confirm with a code."""
-    return node.accounts.totp_enrol(actor)
+def totp_enrol(node: NodeDep, actor: ActorDep, body: EnrolIn | None = None) -> dict[str, str]:
+    """Start TOTP enrolment: scan the URI, then confirm with a code. Replacing an
+    enrolled authenticator needs a current code from it."""
+    return node.accounts.totp_enrol(actor, body.code if body else None)
 
 
 @router.post("/me/totp/confirm", status_code=204)

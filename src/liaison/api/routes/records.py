@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Header, Path, Query, Response
 from pydantic import BaseModel, Field
 
 from liaison.api.deps import ActorDep, NodeDep, WhyDep
 from liaison.errors import InvalidInput
-from liaison.model.markings import Classification
+from liaison.model.entities import get_schema
+from liaison.model.markings import TLP, Classification
+from liaison.model.vocab import CrimeArea, parse_enum
 from liaison.storage.records import RecordFilter
 
 router = APIRouter(tags=["records"])
@@ -27,10 +30,40 @@ class RecordIn(BaseModel):
 def _version(if_match: str | None) -> int | None:
     if if_match is None:
         return None
-    text = if_match.strip().strip('"').removeprefix("W/").strip('"')
-    if not text.isdigit():
-        raise InvalidInput("If-Match", if_match, "must be the record version, as in the ETag")
-    return int(text)
+    found = re.fullmatch(r'\s*(?:W/)?"?([0-9]{1,9})"?\s*', if_match)
+    if found is None:
+        raise InvalidInput("If-Match", if_match, 'must be the record version, as in the ETag ("3")')
+    return int(found.group(1))
+
+
+def record_filter(
+    schema: str | None,
+    classification: str | None,
+    tlp: str | None,
+    crime_area: str | None,
+    q: str | None,
+    include_deleted: bool,
+) -> RecordFilter:
+    """Parse list filters; an unknown value is an error naming the parameter."""
+    return RecordFilter(
+        schema=get_schema(schema, "schema").name if schema else None,
+        classification=Classification.parse(classification) if classification else None,
+        tlp=_tlp(tlp),
+        crime_area=parse_enum(CrimeArea, "crime_area", crime_area).value if crime_area else None,
+        text=q,
+        include_deleted=include_deleted,
+    )
+
+
+def _tlp(value: str | None) -> str | None:
+    if not value:
+        return None
+    text = value.strip().upper().removeprefix("TLP:").replace(" ", "+")  # '+' arrives as ' '
+    try:
+        return TLP(text).value
+    except ValueError:
+        allowed = ", ".join(t.value for t in TLP)
+        raise InvalidInput("tlp", value, f"must be one of {allowed}") from None
 
 
 @router.post("/records", status_code=201)
@@ -54,18 +87,11 @@ def list_records(
     crime_area: str | None = None,
     q: Annotated[str | None, Query(max_length=200, description="text in names")] = None,
     include_deleted: bool = False,
-    cursor: str | None = None,
+    cursor: Annotated[str | None, Query(max_length=100)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> dict[str, Any]:
     """Records this user may see, oldest first; follow ``next_cursor`` for more."""
-    flt = RecordFilter(
-        schema=schema,
-        classification=Classification.parse(classification) if classification else None,
-        tlp=tlp.upper() if tlp else None,
-        crime_area=crime_area,
-        text=q,
-        include_deleted=include_deleted,
-    )
+    flt = record_filter(schema, classification, tlp, crime_area, q, include_deleted)
     page = node.records.search(actor, flt, cursor, limit, why)
     return {"items": page.items, "next_cursor": page.next_cursor}
 
@@ -120,6 +146,10 @@ def record_versions(
 
 @router.get("/records/{record_id}/versions/{version}")
 def record_version(
-    record_id: str, version: int, node: NodeDep, actor: ActorDep, why: WhyDep
+    record_id: str,
+    version: Annotated[int, Path(ge=1, le=2**31)],
+    node: NodeDep,
+    actor: ActorDep,
+    why: WhyDep,
 ) -> dict[str, Any]:
     return node.records.get(actor, record_id, version, why).to_dict()

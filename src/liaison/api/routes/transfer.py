@@ -12,9 +12,9 @@ from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import StreamingResponse
 
 from liaison.api.deps import ActorDep, NodeDep, WhyDep
+from liaison.api.routes.records import record_filter
 from liaison.errors import InvalidInput
 from liaison.node.sources import CsvMapping, Item, csv_items, jsonl_items
-from liaison.storage.records import RecordFilter
 
 router = APIRouter(tags=["import and export"])
 
@@ -34,7 +34,7 @@ def _json_field(name: str, text: str | None) -> Any:
 
 
 @router.post("/imports")
-async def import_file(
+def import_file(
     node: NodeDep,
     actor: ActorDep,
     why: WhyDep,
@@ -44,7 +44,7 @@ async def import_file(
     envelope: Annotated[str | None, Form(description="JSON envelope defaults")] = None,
     strict: Annotated[bool, Form(description="write nothing unless every line is valid")] = False,
 ) -> dict[str, Any]:
-    data = await file.read()
+    data = file.file.read()  # a sync route: FastAPI runs it in a worker thread
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -52,13 +52,14 @@ async def import_file(
     defaults = _json_field("envelope", envelope) or {}
     if format is Format.CSV:
         parsed = CsvMapping.from_dict(_json_field("mapping", mapping))
+        defaults = {**parsed.envelope, **defaults}
 
         def items() -> Iterable[Item]:
             return csv_items(io.StringIO(text, newline=""), parsed)
     else:
 
         def items() -> Iterable[Item]:
-            return jsonl_items(text.splitlines())
+            return jsonl_items(text.split("\n"))  # not splitlines(): U+2028 is valid in JSON
 
     source = f"upload:{file.filename or 'file'}"
     report = node.transfer.import_items(actor, items, defaults, strict, source=source, why=why)
@@ -75,6 +76,6 @@ def export(
     q: str | None = None,
 ) -> StreamingResponse:
     """The records this user may see, as FtM JSON lines with their envelopes."""
-    flt = RecordFilter(schema=schema, crime_area=crime_area, text=q)
+    flt = record_filter(schema, None, None, crime_area, q, False)
     lines = node.transfer.export(actor, flt, why)
     return StreamingResponse(lines, media_type="application/x-ndjson")

@@ -41,6 +41,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("seq", sa.BigInteger(), nullable=False),
         sa.Column("hash", sa.String(length=64), nullable=False),
+        sa.Column("signature", sa.String(length=200), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_table(
@@ -52,7 +53,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("ts", sa.String(length=40), nullable=False),
-        sa.Column("actor", sa.String(length=120), nullable=False),
+        sa.Column("actor", sa.String(length=255), nullable=False),
         sa.Column("action", sa.String(length=40), nullable=False),
         sa.Column("object", sa.Text(), nullable=False),
         sa.Column("purpose", sa.Text(), nullable=True),
@@ -79,6 +80,7 @@ def upgrade() -> None:
         sa.Column("node_id", sa.String(length=64), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("public_key", sa.String(length=100), nullable=False),
+        sa.Column("audit_checkpoint_every", sa.Integer(), nullable=False),
         sa.Column("created", liaison.storage.tables.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
@@ -94,7 +96,7 @@ def upgrade() -> None:
         sa.Column("deleted", sa.Boolean(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("content_hash", sa.String(length=64), nullable=False),
-        sa.Column("actor", sa.String(length=120), nullable=False),
+        sa.Column("actor", sa.String(length=255), nullable=False),
         sa.Column("at", liaison.storage.tables.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("record_id", "version", name="uq_record_versions_record_version"),
@@ -116,8 +118,8 @@ def upgrade() -> None:
         sa.Column("deleted", sa.Boolean(), nullable=False),
         sa.Column("created", liaison.storage.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("modified", liaison.storage.tables.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("created_by", sa.String(length=120), nullable=False),
-        sa.Column("modified_by", sa.String(length=120), nullable=False),
+        sa.Column("created_by", sa.String(length=255), nullable=False),
+        sa.Column("modified_by", sa.String(length=255), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("record_id"),
     )
@@ -132,6 +134,7 @@ def upgrade() -> None:
         sa.Column("clearance", sa.Integer(), nullable=False),
         sa.Column("password_hash", sa.String(length=255), nullable=False),
         sa.Column("totp_secret", sa.String(length=64), nullable=True),
+        sa.Column("totp_pending", sa.String(length=64), nullable=True),
         sa.Column("totp_enabled", sa.Boolean(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("created", liaison.storage.tables.UTCDateTime(timezone=True), nullable=False),
@@ -170,6 +173,11 @@ def _append_only(dialect: str) -> None:
             "$$ LANGUAGE plpgsql"
         )
     for table in APPEND_ONLY:
+        if dialect == "postgresql":  # SQLite has no TRUNCATE
+            op.execute(
+                f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+                "FOR EACH STATEMENT EXECUTE FUNCTION liaison_append_only()"
+            )
         for verb in ("UPDATE", "DELETE"):
             name = f"{table}_no_{verb.lower()}"
             if dialect == "postgresql":
