@@ -35,15 +35,17 @@ TARGETS = {"sqlite": 20_000, "postgresql": 10_000}
 MEMORY_TARGET_MIB = 1024
 
 
-def generate(path: Path, count: int) -> None:
+def generate(path: Path, count: int) -> bool:
+    """Write the entities unless an earlier run left the same file; say which."""
     from liaison.demo.generate import Generator
 
     if path.exists() and sum(1 for _ in path.open("rb")) == count:
-        return
+        return False
     generator = Generator(seed=2026)
     with path.open("wb") as out:
         for entity in generator.entities(count):
             out.write(orjson.dumps({**entity, "envelope": generator.envelope()}) + b"\n")
+    return True
 
 
 def run_one(backend: str, path: Path, batch: int) -> dict[str, object]:
@@ -114,9 +116,9 @@ def main() -> None:
         print(json.dumps(run_one(args.child, path, args.batch)))
         return
     started = time.perf_counter()
-    generate(path, args.count)
+    made = "generated" if generate(path, args.count) else "reused"
     print(
-        f"generated {args.count:,} fictitious entities in {time.perf_counter() - started:.1f} s "
+        f"{made} {args.count:,} fictitious entities in {time.perf_counter() - started:.1f} s "
         f"({path.stat().st_size / 2**20:.0f} MiB)"
     )
     print(

@@ -223,7 +223,7 @@ class AccountService:
 
     def tokens(self, actor: Actor) -> list[dict[str, Any]]:
         assert actor.user_id is not None
-        with self.ctx.engine.connect() as conn:
+        with self.ctx.read() as conn:
             rows = store.tokens_of(conn, actor.user_id)
         return [
             {

@@ -20,7 +20,7 @@ class LoginIn(BaseModel):
 
 class TokenIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
-    days: int | None = Field(default=90, ge=1, le=366)
+    days: int = Field(default=90, ge=1, le=366)
 
 
 class CodeIn(BaseModel):
