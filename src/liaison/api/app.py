@@ -18,7 +18,7 @@ def create_app(settings: Settings, node_: Node | None = None) -> FastAPI:
         version=__version__,
         description="One agency's Liaison node: records, users, import/export, audit.",
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # Swagger UI loads scripts from a CDN: no page may reach the internet
         redoc_url=None,
     )
     app.state.settings = settings

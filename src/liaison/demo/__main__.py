@@ -137,7 +137,7 @@ def main() -> None:
     console.print("\n[bold]users[/] (fictitious, passwords generated for this run):")
     for name, password in passwords.items():
         console.print(f"  {name:<11} {password}")
-    print(f"\nAPI:  {base}/api/v1/docs   (OpenAPI: {base}/api/v1/openapi.json)")
+    print(f"\nAPI:  {base}/api/v1/   (OpenAPI document: {base}/api/v1/openapi.json)")
     print(  # plain print: commands to copy must not be wrapped
         f"try:  TOKEN=$(curl -s -X POST {base}/api/v1/auth/login"
         " -H 'Content-Type: application/json'"
