@@ -3,41 +3,59 @@
 SQLAlchemy's per-row parameter processing costs more than the insert itself
 when a million rows arrive. Here each column's bind processor (the same one
 SQLAlchemy would use, so stored values are identical) is looked up once, and
-the rows go to the driver's ``executemany`` as plain tuples: SQLite's C loop,
-psycopg 3's pipelined ``executemany`` on PostgreSQL.
+the rows go to the driver as plain tuples: SQLite's ``executemany`` C loop,
+and PostgreSQL's ``COPY ... FROM STDIN`` through psycopg 3, on the same
+connection and so in the same transaction as the rest of the batch.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from operator import itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Connection, Table, insert
+
+if TYPE_CHECKING:
+    import psycopg
 
 
 def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     if not rows:
         return
     columns = list(rows[0])
-    dialect = conn.dialect
-    compiled = insert(table).compile(dialect=dialect, column_keys=columns)
-    names = list(compiled.positiontup) if compiled.positiontup is not None else columns
+    if conn.dialect.name == "postgresql":
+        _copy(conn, table, columns, _tuples(conn, table, columns, rows))
+        return
+    compiled = insert(table).compile(dialect=conn.dialect, column_keys=columns)
+    if compiled.positiontup is None:  # named parameters: any other driver
+        conn.execute(insert(table), list(rows))
+        return
+    order = list(compiled.positiontup)
+    conn.exec_driver_sql(str(compiled), _tuples(conn, table, order, rows))
+
+
+def _tuples(
+    conn: Connection, table: Table, names: list[str], rows: Sequence[dict[str, Any]]
+) -> list[tuple[Any, ...]]:
     pick = itemgetter(*names)
-    processors = [
-        (i, proc)
-        for i, name in enumerate(names)
-        if (proc := table.c[name].type._cached_bind_processor(dialect)) is not None
+    found = [table.c[name].type._cached_bind_processor(conn.dialect) for name in names]
+    processors: list[tuple[int, Callable[[Any], Any]]] = [
+        (i, proc) for i, proc in enumerate(found) if proc is not None
     ]
-    params: list[Any] = []
+    out: list[tuple[Any, ...]] = []
     for row in rows:
         values = list(pick(row)) if len(names) > 1 else [pick(row)]
         for i, proc in processors:
             if values[i] is not None:
                 values[i] = proc(values[i])
-        params.append(
-            tuple(values)
-            if compiled.positiontup is not None
-            else dict(zip(names, values, strict=True))
-        )
-    conn.exec_driver_sql(str(compiled), params)
+        out.append(tuple(values))
+    return out
+
+
+def _copy(conn: Connection, table: Table, names: list[str], rows: list[tuple[Any, ...]]) -> None:
+    raw = cast("psycopg.Connection[Any]", conn.connection.dbapi_connection)
+    quoted = ", ".join(conn.dialect.identifier_preparer.quote(n) for n in names)
+    with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
