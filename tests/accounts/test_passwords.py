@@ -35,5 +35,9 @@ def test_tokens_are_random_and_hashed() -> None:
 def test_totp_accepts_current_code_only() -> None:
     secret = totp.new_secret()
     now = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
-    assert totp.verify_code(secret, totp.code_at(secret, now), now)
-    assert not totp.verify_code(secret, totp.code_at(secret, now - dt.timedelta(hours=1)), now)
+    step = totp.matching_step(secret, totp.code_at(secret, now), now)
+    assert step is not None
+    assert totp.matching_step(secret, totp.code_at(secret, now), now, used=step) is None
+    assert (
+        totp.matching_step(secret, totp.code_at(secret, now - dt.timedelta(hours=1)), now) is None
+    )

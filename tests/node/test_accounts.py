@@ -51,8 +51,11 @@ def test_totp_second_factor(node: Node, team: Team) -> None:
     node.accounts.totp_confirm(team.officer, totp.code_at(enrol["secret"], now))
     with pytest.raises(AuthenticationFailed):
         node.accounts.login("officer", PASSWORD)
-    issued = node.accounts.login("officer", PASSWORD, totp.code_at(enrol["secret"], now))
+    next_code = totp.code_at(enrol["secret"], now + dt.timedelta(seconds=30))
+    issued = node.accounts.login("officer", PASSWORD, next_code)
     assert issued.actor.username == "officer"
+    with pytest.raises(AuthenticationFailed):  # a code works once
+        node.accounts.login("officer", PASSWORD, next_code)
 
 
 def test_api_tokens_expire_and_revoke(node: Node, team: Team) -> None:
@@ -82,15 +85,17 @@ def test_password_change_revokes_tokens(node: Node, team: Team) -> None:
 
 def test_replacing_totp_needs_a_current_code(node: Node, team: Team) -> None:
     now = datetime.datetime.now(datetime.UTC)
+    later = now + datetime.timedelta(seconds=30)
     first = node.accounts.totp_enrol(team.officer)
     node.accounts.totp_confirm(team.officer, totp.code_at(first["secret"], now))
     with pytest.raises(AuthenticationFailed):
         node.accounts.totp_enrol(team.officer)  # a stolen session cannot switch it off
-    second = node.accounts.totp_enrol(team.officer, totp.code_at(first["secret"], now))
-    # until the new one is confirmed, the old authenticator still signs in
-    node.accounts.login("officer", PASSWORD, totp.code_at(first["secret"], now))
+    second = node.accounts.totp_enrol(team.officer, totp.code_at(first["secret"], later))
+    # until the new authenticator is confirmed, it does not sign in
+    with pytest.raises(AuthenticationFailed):
+        node.accounts.login("officer", PASSWORD, totp.code_at(second["secret"], later))
     node.accounts.totp_confirm(team.officer, totp.code_at(second["secret"], now))
-    node.accounts.login("officer", PASSWORD, totp.code_at(second["secret"], now))
+    assert node.accounts.login("officer", PASSWORD, totp.code_at(second["secret"], later))
 
 
 def test_separation_of_duties_for_administrators(node: Node, team: Team) -> None:

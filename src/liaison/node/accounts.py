@@ -183,6 +183,9 @@ class AccountService:
         assert row is not None
         actor = actor_of(row, client)
         with self.ctx.tx() as conn:
+            step = _totp_step(row, code, now) if row.totp_enabled else None
+            if step is not None and not store.spend_totp_step(conn, row.id, step):
+                raise AuthenticationFailed("wrong user name, password or code")  # a replay race
             store.clear_failures(conn, username)
             issued = self._issue(
                 conn,
@@ -252,9 +255,8 @@ class AccountService:
         with self.ctx.tx() as conn:
             row = store.by_id(conn, actor.user_id)
             assert row is not None
-            if row.totp_enabled and not (
-                code and totp.verify_code(row.totp_secret, code, self.ctx.now())
-            ):
+            step = _totp_step(row, code, self.ctx.now()) if row.totp_enabled else None
+            if row.totp_enabled and (step is None or not store.spend_totp_step(conn, row.id, step)):
                 raise AuthenticationFailed("replacing your authenticator needs a current code")
             store.change(conn, actor.user_id, totp_pending=secret)
             self.ctx.record(conn, actor, Action.TOTP_ENROL, actor.username)
@@ -267,10 +269,16 @@ class AccountService:
             row = store.by_id(conn, actor.user_id)
             assert row is not None
             pending = row.totp_pending
-            if not pending or not totp.verify_code(pending, code, self.ctx.now()):
+            step = totp.matching_step(pending, code, self.ctx.now()) if pending else None
+            if step is None:
                 raise InvalidInput("code", code, "does not match the authenticator being enrolled")
             store.change(
-                conn, actor.user_id, totp_secret=pending, totp_pending=None, totp_enabled=True
+                conn,
+                actor.user_id,
+                totp_secret=pending,
+                totp_pending=None,
+                totp_enabled=True,
+                totp_last_step=step,
             )
             self.ctx.record(conn, actor, Action.TOTP_ENABLE, actor.username)
 
@@ -302,9 +310,15 @@ def _login_problem(
         return "wrong password"
     if not row.active:
         return "account disabled"
-    if row.totp_enabled and not (code and totp.verify_code(row.totp_secret, code, now)):
-        return "missing or wrong second-factor code"
+    if row.totp_enabled and _totp_step(row, code, now) is None:
+        return "missing, wrong or already used second-factor code"
     return None
+
+
+def _totp_step(row: Row[Any], code: str | None, now: dt.datetime) -> int | None:
+    if not code or not row.totp_secret:
+        return None
+    return totp.matching_step(row.totp_secret, code, now, row.totp_last_step)
 
 
 def _check_user_change(conn: Any, admin: Actor, row: Row[Any], values: dict[str, Any]) -> None:

@@ -71,6 +71,7 @@ users = Table(
     Column("password_hash", String(255), nullable=False),
     Column("totp_secret", String(64)),
     Column("totp_pending", String(64)),
+    Column("totp_last_step", BigInteger),
     Column("totp_enabled", Boolean, nullable=False, default=False),
     Column("active", Boolean, nullable=False, default=True),
     Column("created", UTCDateTime, nullable=False),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, insert, select, update
+from sqlalchemy import Connection, Row, delete, insert, or_, select, update
 
 from liaison.storage.tables import api_tokens, login_failures, users
 
@@ -104,3 +104,16 @@ def revoke_all_tokens(conn: Connection, user_id: int) -> None:
 def active_admins(conn: Connection) -> int:
     query = select(users.c.id).where(users.c.role == "administrator", users.c.active.is_(True))
     return len(list(conn.execute(query)))
+
+
+def spend_totp_step(conn: Connection, user_id: int, step: int) -> bool:
+    """Record a TOTP step as used; False if it (or a later one) already was."""
+    result = conn.execute(
+        update(users)
+        .where(
+            users.c.id == user_id,
+            or_(users.c.totp_last_step.is_(None), users.c.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
+    )
+    return bool(result.rowcount)
