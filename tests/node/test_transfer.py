@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import io
+import uuid
 from collections.abc import Iterable
 
 import orjson
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from liaison.errors import ImportRejected, InvalidInput
 from liaison.node import Node
@@ -200,3 +203,29 @@ def test_strict_import_also_refuses_what_only_writing_finds(node: Node, team: Te
     assert all_captions(node, team) == []
     rejected = node.audit.entries(team.auditor, action="record.import", result="rejected")
     assert len(rejected) == 1
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.data())
+def test_import_is_idempotent(node: Node, team: Team, data: st.DataObject) -> None:
+    """Importing the same lines again changes nothing, whatever the lines are."""
+    prefix = uuid.uuid4().hex[:8]
+    names = data.draw(
+        st.lists(st.text(min_size=1, max_size=30).filter(str.strip), min_size=1, max_size=40)
+    )
+    entities = [
+        {"id": f"{prefix}-{i}", "schema": "Person", "properties": {"name": [name]}}
+        for i, name in enumerate(names)
+    ]
+    envelope = data.draw(
+        st.sampled_from(
+            [{}, {"markings": {"tlp": "RED"}}, {"crime_area": "fraud", "purposes": ["alert"]}]
+        )
+    )
+    first = run(node, team, lines(*entities), defaults=envelope)
+    second = run(node, team, lines(*entities), defaults=envelope)
+    assert second.created == second.updated == 0
+    assert second.unchanged == first.created
+    assert {e.reason for e in second.rejected} == {e.reason for e in first.rejected}
