@@ -9,7 +9,6 @@ from rich.table import Table
 
 from liaison.cli.common import console, handle_errors, open_node, print_json, read_json_arg, sign_in
 from liaison.errors import InvalidInput
-from liaison.model.markings import Classification
 from liaison.node import Why
 from liaison.storage.records import RecordFilter
 
@@ -73,14 +72,7 @@ def list_(
 ) -> None:
     """List records you may see, with filters; prints the cursor for the next page."""
     node = open_node()
-    flt = RecordFilter(
-        schema,
-        Classification.parse(classification) if classification else None,
-        tlp.upper() if tlp else None,
-        crime_area,
-        q,
-        include_deleted,
-    )
+    flt = RecordFilter.parse(schema, classification, tlp, crime_area, q, include_deleted)
     page = node.records.search(sign_in(node), flt, cursor, limit)
     table = Table("record", "schema", "caption", "v", "tlp", "classification", "crime area")
     for item in page.items:

@@ -80,7 +80,7 @@ def export(
     """Export the records you may see as FtM JSON lines with their envelopes."""
     node = open_node()
     lines = node.transfer.export(
-        sign_in(node), RecordFilter(schema=schema, crime_area=crime_area), Why(purpose)
+        sign_in(node), RecordFilter.parse(schema, crime_area=crime_area), Why(purpose)
     )
     handle = out.open("wb") if out else sys.stdout.buffer
     count = 0

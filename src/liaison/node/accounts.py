@@ -91,17 +91,18 @@ class AccountService:
         capped: bool = True,
     ) -> dict[str, Any]:
         check_username(username)
+        level = Classification.parse(clearance, "clearance")
+        if capped:
+            _may_grant(actor, level)
         values: dict[str, Any] = {
             "username": username,
             "role": parse_enum(Role, "role", role).value,
-            "clearance": int(Classification.parse(clearance, "clearance")),
+            "clearance": int(level),
             "password_hash": self.passwords.hash(password),
             "totp_enabled": False,
             "active": True,
             "created": self.ctx.now(),
         }
-        if capped and values["clearance"] > actor.clearance:
-            raise Forbidden("you cannot grant a clearance above your own")
         with self.ctx.tx() as conn:
             if store.by_name(conn, username) is not None:
                 raise Conflict(f"user {username!r} exists")
@@ -174,7 +175,7 @@ class AccountService:
             with self.ctx.tx() as conn:
                 self._audit_login(conn, username, client, Result.DENIED, "rate limited")
             raise RateLimited(wait)
-        problem = _login_problem(self.passwords, row, password, code, now)
+        problem, step = _login_problem(self.passwords, row, password, code, now)
         if problem is not None:
             with self.ctx.tx() as conn:
                 store.record_failure(conn, username, now)
@@ -183,7 +184,6 @@ class AccountService:
         assert row is not None
         actor = actor_of(row, client)
         with self.ctx.tx() as conn:
-            step = _totp_step(row, code, now) if row.totp_enabled else None
             if step is not None and not store.spend_totp_step(conn, row.id, step):
                 raise AuthenticationFailed("wrong user name, password or code")  # a replay race
             store.clear_failures(conn, username)
@@ -215,10 +215,11 @@ class AccountService:
             raise AuthenticationFailed("unknown, expired or revoked token")
         return actor_of(row, via)
 
-    def create_token(self, actor: Actor, name: str, days: int | None) -> IssuedToken:
-        if days is not None and not 1 <= days <= 366:
+    def create_token(self, actor: Actor, name: str, days: int) -> IssuedToken:
+        """An API token that expires after ``days`` (1 to 366); tokens never live forever."""
+        if not 1 <= days <= 366:
             raise InvalidInput("days", days, "between 1 and 366")
-        expires = self.ctx.now() + dt.timedelta(days=days) if days else None
+        expires = self.ctx.now() + dt.timedelta(days=days)
         with self.ctx.tx() as conn:
             issued = self._issue(conn, actor, TokenKind.API, name or "api token", expires)
             self.ctx.record(conn, actor, Action.TOKEN_CREATE, f"token:{issued.token_id}", name=name)
@@ -302,17 +303,21 @@ class AccountService:
 
 def _login_problem(
     hasher: Passwords, row: Row[Any] | None, password: str, code: str | None, now: dt.datetime
-) -> str | None:
+) -> tuple[str | None, int | None]:
+    """Why a sign-in fails (None when it does not), and the TOTP step it would spend."""
     if row is None:
         hasher.verify(hasher.dummy_hash, password)  # same time as a real check
-        return "unknown user"
+        return "unknown user", None
     if not hasher.verify(row.password_hash, password):
-        return "wrong password"
+        return "wrong password", None
     if not row.active:
-        return "account disabled"
-    if row.totp_enabled and _totp_step(row, code, now) is None:
-        return "missing, wrong or already used second-factor code"
-    return None
+        return "account disabled", None
+    if not row.totp_enabled:
+        return None, None
+    step = _totp_step(row, code, now)
+    if step is None:
+        return "missing, wrong or already used second-factor code", None
+    return None, step
 
 
 def _totp_step(row: Row[Any], code: str | None, now: dt.datetime) -> int | None:
@@ -321,13 +326,18 @@ def _totp_step(row: Row[Any], code: str | None, now: dt.datetime) -> int | None:
     return totp.matching_step(row.totp_secret, code, now, row.totp_last_step)
 
 
+def _may_grant(admin: Actor, level: Classification) -> None:
+    if level > admin.clearance:
+        raise Forbidden("you cannot grant a clearance above your own")
+
+
 def _check_user_change(conn: Any, admin: Actor, row: Row[Any], values: dict[str, Any]) -> None:
     """Separation of duties: no administrator changes their own role, clearance or
     state, grants more clearance than they hold, or removes the last administrator."""
     if row.id == admin.user_id and {"role", "clearance", "active"} & set(values):
         raise Forbidden("administrators cannot change their own role, clearance or state")
-    if values.get("clearance", -1) > admin.clearance:
-        raise Forbidden("you cannot grant a clearance above your own")
+    if "clearance" in values:
+        _may_grant(admin, Classification(values["clearance"]))
     demoted = values.get("role", row.role) != Role.ADMINISTRATOR or values.get("active") is False
     if row.role == Role.ADMINISTRATOR and row.active and demoted and store.active_admins(conn) <= 1:
         raise Conflict("this is the last active administrator")

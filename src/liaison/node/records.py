@@ -34,15 +34,10 @@ class RecordService:
         self.ctx = ctx
         self.builder = RecordBuilder(ctx.node_id, ctx.settings.review_years, ctx.clock)
 
-    def build(
-        self, actor: Actor, entity: Any, envelope: Any, previous: Record | None = None
-    ) -> tuple[Record, str]:
-        return self.builder.build(actor, entity, envelope, previous)
-
     def create(self, actor: Actor, entity: Any, envelope: Any, why: Why = NO_REASON) -> Record:
         with self.ctx.guard(actor, why):
             self.ctx.permit(actor, P.RECORD_WRITE, Action.RECORD_CREATE, "record")
-            record, names = self.build(actor, entity, envelope)
+            record, names = self.builder.build(actor, entity, envelope)
             _may_mark(actor, record, Action.RECORD_CREATE)
             with self.ctx.tx() as conn:
                 if store.head(conn, record.record_id) is not None:
@@ -66,10 +61,11 @@ class RecordService:
         with self.ctx.guard(actor, why):
             self.ctx.permit(actor, P.RECORD_READ, Action.RECORD_READ, record_id)
             with self.ctx.tx() as conn:
-                record = _load(conn, record_id, version)
+                head = _head(conn, record_id)
+                record = _load(conn, head, version)
                 _clearance(actor, record, Action.RECORD_READ)
                 if version is not None:  # an old version is as secret as the record now is
-                    _clearance(actor, _load(conn, record_id, None), Action.RECORD_READ)
+                    _clearance(actor, _load(conn, head), Action.RECORD_READ)
                 self.ctx.record(
                     conn, actor, Action.RECORD_READ, record_id, why, version=record.version
                 )
@@ -100,7 +96,7 @@ class RecordService:
             self.ctx.permit(actor, P.RECORD_WRITE, Action.RECORD_UPDATE, record_id)
             with self.ctx.tx() as conn:
                 current = self._writable(conn, actor, record_id, expected_version)
-                record, names = self.build(actor, entity, envelope, previous=current)
+                record, names = self.builder.build(actor, entity, envelope, previous=current)
                 _may_mark(actor, record, Action.RECORD_UPDATE)
                 store.write(conn, [(record, names)])
                 self.ctx.record(
@@ -166,7 +162,7 @@ class RecordService:
                     Action.RECORD_SEARCH,
                     "records",
                     why,
-                    filter=_filter_detail(flt),
+                    filter=flt.describe(),
                     returned=min(len(rows), limit),
                 )
         more = len(rows) > limit
@@ -177,8 +173,7 @@ class RecordService:
     def _writable(
         self, conn: Connection, actor: Actor, record_id: str, expected_version: int | None
     ) -> Record:
-        store.lock(conn, record_id)  # PostgreSQL: one writer per record at a time
-        current = _load(conn, record_id, None)
+        current = _load(conn, _head(conn, record_id, lock=True))  # one writer per record
         _clearance(actor, current, Action.RECORD_UPDATE)
         if current.deleted:
             raise ReadOnlyRecord(f"record {record_id} was deleted at version {current.version}")
@@ -192,17 +187,17 @@ class RecordService:
         return current
 
 
-def _head(conn: Connection, record_id: str) -> Any:
-    head = store.head(conn, record_id)
+def _head(conn: Connection, record_id: str, lock: bool = False) -> Any:
+    head = store.head(conn, record_id, lock)
     if head is None:
         raise NotFound("record", record_id)
     return head
 
 
-def _load(conn: Connection, record_id: str, version: int | None) -> Record:
-    record = store.load(conn, _head(conn, record_id), version)
+def _load(conn: Connection, head: Any, version: int | None = None) -> Record:
+    record = store.load(conn, head, version)
     if record is None:
-        raise NotFound("record version", f"{record_id}@{version}")
+        raise NotFound("record version", f"{head.record_id}@{version}")
     return record
 
 
@@ -230,12 +225,6 @@ def summary(row: Any) -> dict[str, Any]:
         "crime_area": row.crime_area,
         "deleted": row.deleted,
         "modified": row.modified.isoformat(),
-    }
-
-
-def _filter_detail(flt: RecordFilter) -> dict[str, Any]:
-    return {
-        k: (v.name if isinstance(v, Classification) else v) for k, v in flt.__dict__.items() if v
     }
 
 

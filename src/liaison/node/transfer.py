@@ -307,7 +307,7 @@ class TransferService:
                 Action.RECORD_EXPORT,
                 "records",
                 why,
-                filter={k: str(v) for k, v in flt.__dict__.items() if v},
+                filter=flt.describe(),
             )
         return self._stream(actor, flt, why)
 

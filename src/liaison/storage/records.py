@@ -9,9 +9,12 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, Row, and_, or_, select, update
 
+from liaison.errors import InvalidInput
+from liaison.model.entities import get_schema
 from liaison.model.envelope import Envelope
-from liaison.model.markings import Classification
+from liaison.model.markings import TLP, Classification
 from liaison.model.records import Record
+from liaison.model.vocab import CrimeArea, parse_enum
 from liaison.storage.bulk import insert_rows
 from liaison.storage.tables import record_versions, records
 
@@ -25,21 +28,58 @@ class RecordFilter:
     text: str | None = None
     include_deleted: bool = False
 
+    @classmethod
+    def parse(
+        cls,
+        schema: str | None = None,
+        classification: str | None = None,
+        tlp: str | None = None,
+        crime_area: str | None = None,
+        text: str | None = None,
+        include_deleted: bool = False,
+    ) -> RecordFilter:
+        """Filters as a user typed them; an unknown value is an error naming the filter."""
+        return cls(
+            schema=get_schema(schema, "schema").name if schema else None,
+            classification=Classification.parse(classification) if classification else None,
+            tlp=_tlp(tlp),
+            crime_area=parse_enum(CrimeArea, "crime_area", crime_area).value
+            if crime_area
+            else None,
+            text=text,
+            include_deleted=include_deleted,
+        )
+
+    def describe(self) -> dict[str, Any]:
+        """The filters that are set, for audit entries."""
+        return {
+            k: (v.name if isinstance(v, Classification) else v)
+            for k, v in self.__dict__.items()
+            if v
+        }
+
+
+def _tlp(value: str | None) -> str | None:
+    if not value:
+        return None
+    text = value.strip().upper().removeprefix("TLP:").replace(" ", "+")  # '+' arrives as ' '
+    try:
+        return TLP(text).value
+    except ValueError:
+        allowed = ", ".join(t.value for t in TLP)
+        raise InvalidInput("tlp", value, f"must be one of {allowed}") from None
+
 
 def names_text(names: Iterable[str]) -> str:
     """Lower-cased names joined by a separator, for substring filters."""
     return "\x1f".join(n.casefold() for n in names)
 
 
-def head(conn: Connection, record_id: str) -> Row[Any] | None:
-    return conn.execute(select(records).where(records.c.record_id == record_id)).first()
-
-
-def lock(conn: Connection, record_id: str) -> None:
-    """Lock a record's head row until the transaction ends (a no-op on SQLite,
-    whose write transactions are exclusive already)."""
-    if conn.dialect.name != "sqlite":
-        conn.execute(select(records.c.id).where(records.c.record_id == record_id).with_for_update())
+def head(conn: Connection, record_id: str, lock: bool = False) -> Row[Any] | None:
+    """A record's head row; with ``lock``, held until the transaction ends
+    (FOR UPDATE on PostgreSQL; SQLite's write transactions are exclusive already)."""
+    query = select(records).where(records.c.record_id == record_id)
+    return conn.execute(query.with_for_update() if lock else query).first()
 
 
 def heads_for(conn: Connection, record_ids: Sequence[str]) -> dict[str, Any]:

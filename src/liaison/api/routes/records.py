@@ -10,9 +10,6 @@ from pydantic import BaseModel, Field
 
 from liaison.api.deps import ActorDep, NodeDep, WhyDep
 from liaison.errors import InvalidInput
-from liaison.model.entities import get_schema
-from liaison.model.markings import TLP, Classification
-from liaison.model.vocab import CrimeArea, parse_enum
 from liaison.storage.records import RecordFilter
 
 router = APIRouter(tags=["records"])
@@ -34,36 +31,6 @@ def _version(if_match: str | None) -> int | None:
     if found is None:
         raise InvalidInput("If-Match", if_match, 'must be the record version, as in the ETag ("3")')
     return int(found.group(1))
-
-
-def record_filter(
-    schema: str | None,
-    classification: str | None,
-    tlp: str | None,
-    crime_area: str | None,
-    q: str | None,
-    include_deleted: bool,
-) -> RecordFilter:
-    """Parse list filters; an unknown value is an error naming the parameter."""
-    return RecordFilter(
-        schema=get_schema(schema, "schema").name if schema else None,
-        classification=Classification.parse(classification) if classification else None,
-        tlp=_tlp(tlp),
-        crime_area=parse_enum(CrimeArea, "crime_area", crime_area).value if crime_area else None,
-        text=q,
-        include_deleted=include_deleted,
-    )
-
-
-def _tlp(value: str | None) -> str | None:
-    if not value:
-        return None
-    text = value.strip().upper().removeprefix("TLP:").replace(" ", "+")  # '+' arrives as ' '
-    try:
-        return TLP(text).value
-    except ValueError:
-        allowed = ", ".join(t.value for t in TLP)
-        raise InvalidInput("tlp", value, f"must be one of {allowed}") from None
 
 
 @router.post("/records", status_code=201)
@@ -91,7 +58,7 @@ def list_records(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> dict[str, Any]:
     """Records this user may see, oldest first; follow ``next_cursor`` for more."""
-    flt = record_filter(schema, classification, tlp, crime_area, q, include_deleted)
+    flt = RecordFilter.parse(schema, classification, tlp, crime_area, q, include_deleted)
     page = node.records.search(actor, flt, cursor, limit, why)
     return {"items": page.items, "next_cursor": page.next_cursor}
 

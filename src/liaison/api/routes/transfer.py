@@ -12,9 +12,9 @@ from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import StreamingResponse
 
 from liaison.api.deps import ActorDep, NodeDep, WhyDep
-from liaison.api.routes.records import record_filter
 from liaison.errors import InvalidInput
 from liaison.node.sources import CsvMapping, Item, csv_items, jsonl_items
+from liaison.storage.records import RecordFilter
 
 router = APIRouter(tags=["import and export"])
 
@@ -76,6 +76,6 @@ def export(
     q: str | None = None,
 ) -> StreamingResponse:
     """The records this user may see, as FtM JSON lines with their envelopes."""
-    flt = record_filter(schema, None, None, crime_area, q, False)
+    flt = RecordFilter.parse(schema, None, None, crime_area, q, False)
     lines = node.transfer.export(actor, flt, why)
     return StreamingResponse(lines, media_type="application/x-ndjson")
