@@ -11,7 +11,8 @@ CLI prints the same fields without a stack trace.
     ├── InvalidInput            bad input: field, value, reason       (422)
     │   ├── InvalidEntity       a FollowTheMoney entity is malformed
     │   ├── InvalidEnvelope     an envelope field is malformed
-    │   └── ImportRejected      lines of an import were rejected
+    │   ├── ImportRejected      lines of an import were rejected
+    │   └── InvalidSignature    a signature does not verify with the pinned key
     ├── PayloadTooLarge         a body over the configured limit      (413)
     ├── NotFound                no such record, user, token...        (404)
     ├── Conflict                version mismatch, duplicate name      (409)
@@ -65,6 +66,10 @@ class InvalidEntity(InvalidInput):
 
 class InvalidEnvelope(InvalidInput):
     title = "Invalid envelope"
+
+
+class InvalidSignature(InvalidInput):
+    title = "Invalid signature"
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,10 @@ class PAP(StrEnum):
     AMBER = "AMBER"
     RED = "RED"
 
+    @property
+    def rank(self) -> int:
+        return list(PAP).index(self)
+
 
 class HandlingCode(StrEnum):
     """Europol SIENA handling codes."""
@@ -98,6 +102,20 @@ class Markings:
             h3_text=self.h3_text,
         )
 
+    def covers(self, other: Markings) -> bool:
+        """Whether these markings are at least as strict as ``other`` on every axis.
+
+        Compared on effective markings, so that an unmarked record (AMBER+STRICT, H2)
+        never counts as looser than a record marked GREEN.
+        """
+        mine, theirs = self.effective(), other.effective()
+        return (
+            mine.classification >= theirs.classification  # type: ignore[operator]
+            and _tlp_rank(mine.tlp) >= _tlp_rank(theirs.tlp)
+            and _pap_rank(mine.pap) >= _pap_rank(theirs.pap)
+            and mine.handling >= theirs.handling
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "classification": self.classification.name if self.classification is not None else None,
@@ -121,6 +139,35 @@ class Markings:
             handling=frozenset(_handling(data.get("handling"))),
             h3_text=_h3_text(data.get("h3_text")),
         )
+
+
+def tightest(*markings: Markings) -> Markings:
+    """Combine markings so that the most restrictive wins on every axis.
+
+    Highest classification, most restrictive TLP and PAP, every handling code of
+    every input (each is a restriction), and every H3 text. Works on effective
+    markings: combining never turns a default AMBER+STRICT/H2 into something looser.
+    """
+    if not markings:
+        return Markings().effective()
+    effective = [m.effective() for m in markings]
+    texts = sorted({m.h3_text for m in effective if m.h3_text})
+    paps = [m.pap for m in effective if m.pap is not None]
+    return Markings(
+        classification=max(m.classification or Classification.UNCLASSIFIED for m in effective),
+        tlp=max((m.tlp or DEFAULT_TLP for m in effective), key=_tlp_rank),
+        pap=max(paps, key=_pap_rank) if paps else None,
+        handling=frozenset().union(*(m.handling for m in effective)),
+        h3_text=" / ".join(texts) if texts else None,
+    )
+
+
+def _tlp_rank(tlp: TLP | None) -> int:
+    return (tlp or DEFAULT_TLP).rank
+
+
+def _pap_rank(pap: PAP | None) -> int:
+    return -1 if pap is None else pap.rank
 
 
 def _h3_text(value: Any) -> str | None:

@@ -164,6 +164,8 @@ def head_row(record: Record, names: str) -> dict[str, Any]:
         "classification": None if markings.classification is None else int(markings.classification),
         "tlp": markings.tlp.value if markings.tlp else None,
         "crime_area": record.envelope.crime_area.value if record.envelope.crime_area else None,
+        "review_due": record.envelope.review_due,
+        "expires": record.envelope.expires,
         "version": record.version,
         "content_hash": record.content_hash,
         "deleted": record.deleted,

@@ -13,6 +13,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -112,6 +113,8 @@ records = Table(
     Column("classification", Integer),
     Column("tlp", String(16)),
     Column("crime_area", String(64)),
+    Column("review_due", Date),
+    Column("expires", Date),
     Column("version", Integer, nullable=False),
     Column("content_hash", String(64), nullable=False),
     Column("deleted", Boolean, nullable=False),
@@ -120,6 +123,8 @@ records = Table(
     Column("created_by", String(255), nullable=False),
     Column("modified_by", String(255), nullable=False),
     Index("ix_records_schema", "schema"),
+    Index("ix_records_review_due", "review_due"),
+    Index("ix_records_expires", "expires"),
 )
 
 record_versions = Table(
@@ -179,4 +184,63 @@ audit_checkpoints = Table(
     Column("signature", String(200), nullable=False),
 )
 
-APPEND_ONLY = ("record_versions", "audit_log", "audit_checkpoints")
+agreements = Table(
+    "agreements",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("agreement_id", String(80), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("document", Text, nullable=False),  # canonical JSON, exactly what was signed
+    Column("hash", String(64), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("proposed_by", String(255), nullable=False),
+    Column("created", UTCDateTime, nullable=False),
+    Column("changed", UTCDateTime, nullable=False),
+    UniqueConstraint("agreement_id", "version", name="uq_agreements_id_version"),
+)
+
+agreement_signatures = Table(
+    "agreement_signatures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("agreement_id", String(80), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("node_id", String(64), nullable=False),
+    Column("signature", String(200), nullable=False),
+    Column("added_by", String(255), nullable=False),
+    Column("added", UTCDateTime, nullable=False),
+    UniqueConstraint("agreement_id", "version", "node_id", name="uq_agreement_signatures"),
+)
+
+consents = Table(
+    "consents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("record_id", String(64), nullable=False),
+    Column("recipient", String(120), nullable=False),  # a node id, or user:<name>
+    Column("use", String(32), nullable=False),
+    Column("given_by", String(255), nullable=False),
+    Column("justification", Text, nullable=False),
+    Column("given", UTCDateTime, nullable=False),
+    Column("withdrawn", UTCDateTime),
+    Column("withdrawn_by", String(255)),
+    Column("withdrawal_reason", Text),
+    Index("ix_consents_record_id", "record_id"),
+)
+
+neutrality_reviews = Table(
+    "neutrality_reviews",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("record_id", String(64), nullable=False, unique=True),
+    Column("version", Integer, nullable=False),  # the version that raised the signals
+    Column("signals", Text, nullable=False),
+    Column("state", String(16), nullable=False),  # held, released
+    Column("flagged", UTCDateTime, nullable=False),
+    Column("decided_by", String(255)),
+    Column("decided", UTCDateTime),
+    Column("reason", Text),
+    Index("ix_neutrality_reviews_state", "state"),
+)
+
+APPEND_ONLY = ("record_versions", "audit_log", "audit_checkpoints", "agreement_signatures")

@@ -1,0 +1,617 @@
+"""The one function that decides what may happen to a record, and why.
+
+``decide(record, recipient, use, purpose, context)`` returns a
+:class:`Decision`: allow full, allow hit-only, or deny, with every reason that
+applied. It is pure: the caller loads the record's facts, the agreements and
+the consents, and passes the date. Rules (each has a :class:`Rule` code):
+
+- no active agreement covering recipient, schema, crime area, subject
+  category and purpose → deny; exclusions → deny;
+- classification above the agreement's ceiling or the user's clearance → deny;
+- TLP 2.0: RED only to named recipients (the originator's recorded consent, or
+  the record's author); AMBER+STRICT and AMBER stay with the recipient
+  organisation; GREEN within the agreement's community; CLEAR unlimited;
+  TLP levels and handling codes the agreement does not list do not flow;
+- H1: no use in court without the provider's consent; H2: no further
+  dissemination without it; H3: the text travels as a condition;
+- a received record shared again is onward sharing: the agreement it came
+  under must allow it (forbidden / with consent / within its parties);
+- expired records and records past review are not shared;
+- records held by the neutrality gate are not shared until released;
+- weakly graded information cannot trigger a coercive alert;
+- categories an agreement lists as hit/no-hit only are never given in full.
+
+Unmarked records count as TLP:AMBER+STRICT with H2 (``Markings.effective``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import IntEnum, StrEnum
+from typing import NamedTuple
+
+from followthemoney import model
+
+from liaison.model.grading import Evaluation, Scheme
+from liaison.model.markings import TLP, Classification, HandlingCode, Markings
+from liaison.model.records import Record
+from liaison.model.roles import Role
+from liaison.model.vocab import CrimeArea, Purpose, SubjectCategory
+from liaison.policy.agreements import Agreement, AgreementDocument, AgreementState, OnwardRule
+from liaison.policy.permissions import ROLE_PERMISSIONS, Permission
+
+
+class Use(StrEnum):
+    """What the recipient would do with the record."""
+
+    VIEW = "view"
+    PUSH = "push"
+    HIT_ONLY = "hit_only"
+    EXPORT = "export"
+    ONWARD_SHARE = "onward_share"
+    COURT_USE = "court_use"
+    COERCIVE_ALERT = "coercive_alert"
+
+
+class Outcome(IntEnum):
+    """Ordered: a higher outcome allows more."""
+
+    DENY = 0
+    HIT_ONLY = 1
+    FULL = 2
+
+    @property
+    def label(self) -> str:
+        return {0: "deny", 1: "allow hit-only", 2: "allow full"}[self.value]
+
+
+class Rule(StrEnum):
+    AGREEMENT = "agreement"
+    SCOPE = "scope"
+    PURPOSE = "purpose"
+    EXCLUSION = "exclusion"
+    CLASSIFICATION = "classification"
+    CLEARANCE = "clearance"
+    ROLE = "role"
+    TLP = "tlp"
+    HANDLING = "handling"
+    ONWARD = "onward"
+    RETENTION = "retention"
+    NEUTRALITY = "neutrality"
+    GRADING = "grading"
+    HIT_ONLY = "hit_only"
+
+
+class Reason(NamedTuple):
+    """One rule that applied. The text is formatted only when read: a decision
+    is cheap to make, and the explanation is built when someone asks for it."""
+
+    rule: Rule
+    denies: bool
+    template: str
+    args: tuple[object, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return self.template.format(*(_shown(a) for a in self.args))
+
+
+def _shown(value: object) -> object:
+    if isinstance(value, IntEnum):
+        return value.name
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+class Neutrality(StrEnum):
+    """Where a record stands at the neutrality gate."""
+
+    NOT_FLAGGED = "not_flagged"
+    HELD = "held"
+    RELEASED = "released"
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    outcome: Outcome
+    reasons: tuple[Reason, ...]
+
+    @property
+    def allowed(self) -> bool:
+        return self.outcome is not Outcome.DENY
+
+    @property
+    def denials(self) -> tuple[Reason, ...]:
+        return tuple(r for r in self.reasons if r.denies)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "outcome": self.outcome.label,
+            "allowed": self.allowed,
+            "reasons": [
+                {"rule": r.rule.value, "effect": "deny" if r.denies else "allow", "text": r.text}
+                for r in self.reasons
+            ],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Partner:
+    node_id: str
+
+    @property
+    def key(self) -> str:
+        return self.node_id
+
+
+@dataclass(frozen=True, slots=True)
+class LocalUser:
+    username: str
+    role: Role
+    clearance: Classification
+
+    @property
+    def key(self) -> str:
+        return f"user:{self.username}"
+
+
+Recipient = Partner | LocalUser
+
+
+@dataclass(frozen=True, slots=True)
+class RecordFacts:
+    """What the policy needs to know about one record version."""
+
+    record_id: str
+    schema: str
+    schemata: frozenset[str]  # the schema and all it extends
+    originator: str
+    crime_area: CrimeArea | None
+    category: SubjectCategory | None
+    classification: Classification
+    tlp: TLP
+    handling: frozenset[HandlingCode]
+    h3_text: str | None
+    evaluation: Evaluation | None
+    created: dt.date
+    review_due: dt.date | None
+    expires: dt.date | None
+    created_by: str
+    neutrality: Neutrality = Neutrality.NOT_FLAGGED
+    topics: frozenset[str] = frozenset()
+    received_under: str | None = None
+    is_person: bool = field(init=False)
+    #: the category that agreement scopes read: a person without one counts as "other"
+    scope_category: SubjectCategory | None = field(init=False)
+
+    def __post_init__(self) -> None:
+        person = "Person" in self.schemata
+        object.__setattr__(self, "is_person", person)
+        scope = (self.category or SubjectCategory.OTHER) if person else None
+        object.__setattr__(self, "scope_category", scope)
+
+    @classmethod
+    def of(
+        cls,
+        record: Record,
+        neutrality: Neutrality = Neutrality.NOT_FLAGGED,
+        received_under: str | None = None,
+    ) -> RecordFacts:
+        env = record.envelope
+        marks = env.markings.effective()
+        return cls(
+            record_id=record.record_id,
+            schema=record.schema,
+            schemata=schemata_of(record.schema),
+            originator=env.originator,
+            crime_area=env.crime_area,
+            category=env.subject_category,
+            classification=marks.classification or Classification.UNCLASSIFIED,
+            tlp=marks.tlp or TLP.AMBER_STRICT,
+            handling=marks.handling,
+            h3_text=marks.h3_text,
+            evaluation=env.evaluation,
+            created=record.created.date(),
+            review_due=env.review_due,
+            expires=env.expires,
+            created_by=record.created_by.partition(":")[2] or record.created_by,
+            neutrality=neutrality,
+            topics=frozenset(record.properties.get("topics", ())),
+            received_under=received_under,
+        )
+
+    def markings(self) -> Markings:
+        return Markings(self.classification, self.tlp, None, self.handling, self.h3_text)
+
+
+_SCHEMATA: dict[str, frozenset[str]] = {}
+
+
+def schemata_of(schema: str) -> frozenset[str]:
+    """The schema and every schema it extends (Company → Organization, LegalEntity...)."""
+    found = _SCHEMATA.get(schema)
+    if found is None:
+        found = frozenset(s.name for s in model.get(schema).schemata)  # type: ignore[union-attr]
+        _SCHEMATA[schema] = found
+    return found
+
+
+# --- agreements compiled for fast decisions ---------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """One active agreement version, pre-digested for one holder on one day."""
+
+    agreement_id: str
+    label: str
+    parties: frozenset[str]
+    schemata: frozenset[str]
+    crime_areas: frozenset[CrimeArea]
+    categories: frozenset[SubjectCategory]
+    purposes: frozenset[Purpose]
+    max_classification: Classification
+    tlp: frozenset[TLP]
+    handling: frozenset[HandlingCode]
+    onward: OnwardRule
+    hit_only: frozenset[str]
+    exclusions: frozenset[str]
+    #: the oldest creation date still within retention: for persons by subject
+    #: category (None = uncategorised), and for everything else
+    kept_since_person: Mapping[SubjectCategory | None, dt.date | None]
+    kept_since_other: dt.date | None
+    covers: Reason
+
+    @classmethod
+    def of(cls, doc: AgreementDocument, today: dt.date) -> Terms:
+        label = f"agreement {doc.agreement_id} v{doc.version}"
+        since = {k: add_months(today, -m) for k, m in doc.retention_months.items()}
+
+        def latest(*keys: str) -> dt.date | None:
+            dates = [since[k] for k in keys if k in since]
+            return max(dates) if dates else None
+
+        person: dict[SubjectCategory | None, dt.date | None] = {
+            c: latest("default", "nominal", c.value) for c in SubjectCategory
+        }
+        return cls(
+            agreement_id=doc.agreement_id,
+            label=label,
+            parties=doc.party_ids,
+            schemata=doc.schemata,
+            crime_areas=doc.crime_areas,
+            categories=doc.subject_categories,
+            purposes=doc.purposes,
+            max_classification=doc.max_classification,
+            tlp=doc.tlp,
+            handling=doc.handling,
+            onward=doc.onward,
+            hit_only=doc.hit_only,
+            exclusions=doc.exclusions,
+            kept_since_person={None: person[SubjectCategory.OTHER], **person},
+            kept_since_other=latest("default"),
+            covers=Reason(Rule.AGREEMENT, False, "{} is active and covers the request", (label,)),
+        )
+
+
+@dataclass(frozen=True)
+class AgreementIndex:
+    """The agreements in force for one holder on one day, by partner and by id."""
+
+    holder: str
+    today: dt.date
+    by_partner: Mapping[str, tuple[Terms, ...]]
+    by_id: Mapping[str, Terms]
+
+    @classmethod
+    def build(cls, agreements: Iterable[Agreement], holder: str, today: dt.date) -> AgreementIndex:
+        by_partner: dict[str, list[Terms]] = {}
+        by_id: dict[str, Terms] = {}
+        for agreement in agreements:
+            doc = agreement.document
+            if agreement.state is not AgreementState.ACTIVE or not doc.in_effect(today):
+                continue
+            if holder not in doc.party_ids:
+                continue
+            terms = Terms.of(doc, today)
+            by_id[doc.agreement_id] = terms
+            for party in doc.party_ids - {holder}:
+                by_partner.setdefault(party, []).append(terms)
+        return cls(holder, today, {k: tuple(v) for k, v in by_partner.items()}, by_id)
+
+
+class PolicyContext:
+    """Everything besides the record and the recipient that a decision reads:
+    the agreements in force, the consents not withdrawn, the holder, the day."""
+
+    __slots__ = ("agreements", "by_partner", "consents", "holder", "today")
+
+    def __init__(
+        self, agreements: AgreementIndex, consents: frozenset[tuple[str, str, Use]] = frozenset()
+    ) -> None:
+        self.agreements = agreements
+        self.consents = consents
+        self.holder = agreements.holder
+        self.today = agreements.today
+        self.by_partner = agreements.by_partner
+
+
+# --- the decision -----------------------------------------------------------
+
+VIEW, PUSH, HIT, EXPORT, ONWARD, COURT, COERCIVE = Use
+_LOCAL_PERMISSION = {
+    VIEW: Permission.RECORD_READ,
+    EXPORT: Permission.RECORD_EXPORT,
+    COURT: Permission.RECORD_READ,
+    COERCIVE: Permission.RECORD_WRITE,
+}
+_WEAK_SOURCES = {Scheme.ADMIRALTY: frozenset("EF"), Scheme.EUROPOL: frozenset("X")}
+_WEAK_INFORMATION = {Scheme.ADMIRALTY: frozenset("56"), Scheme.EUROPOL: frozenset("4")}
+_AMBERS = frozenset({TLP.AMBER, TLP.AMBER_STRICT})
+_RED, _GREEN = TLP.RED, TLP.GREEN
+_H1, _H2 = HandlingCode.H1, HandlingCode.H2
+_HELD_STATE = Neutrality.HELD
+_HELD = Reason(Rule.NEUTRALITY, True, "held at the neutrality gate until the auditor releases it")
+_NO_AREA = Reason(Rule.SCOPE, True, "the record has no crime area")
+_PARTNER_EXPORT = Reason(Rule.ROLE, True, "export is a decision about local users")
+_FULL, _HIT_ONLY, _DENY = Outcome.FULL, Outcome.HIT_ONLY, Outcome.DENY
+_PERSON_ONLY_USES = frozenset({PUSH, VIEW, ONWARD})
+
+
+def decide(
+    facts: RecordFacts, recipient: Recipient, use: Use, purpose: Purpose, ctx: PolicyContext
+) -> Decision:
+    """Allow full, allow hit-only or deny, with every reason that applied."""
+    reasons: list[Reason] = []
+    local = type(recipient) is LocalUser
+    if not (local and use is VIEW):  # anything that lets the record act or travel
+        today = ctx.today
+        if (facts.expires is not None and today >= facts.expires) or (
+            facts.review_due is not None and today > facts.review_due
+        ):
+            _retention(facts, today, reasons)
+        if facts.neutrality is _HELD_STATE:
+            reasons.append(_HELD)
+    if use is COERCIVE:
+        _grading(facts.evaluation, reasons)
+    if facts.h3_text:
+        reasons.append(Reason(Rule.HANDLING, False, "H3 condition travels: {}", (facts.h3_text,)))
+    if local:
+        _local(facts, recipient, use, ctx, reasons)  # type: ignore[arg-type]
+        return _done(_FULL, reasons)
+    return _partner(facts, recipient, use, purpose, ctx, reasons)  # type: ignore[arg-type]
+
+
+def _done(best: Outcome, reasons: list[Reason]) -> Decision:
+    for reason in reasons:
+        if reason.denies:
+            return Decision(_DENY, tuple(reasons))
+    return Decision(best, tuple(reasons))
+
+
+def _retention(facts: RecordFacts, today: dt.date, reasons: list[Reason]) -> None:
+    if facts.expires is not None and today >= facts.expires:
+        reasons.append(Reason(Rule.RETENTION, True, "expired on {}", (facts.expires,)))
+    elif facts.review_due is not None and today > facts.review_due:
+        text = "review was due on {} and the record was not renewed"
+        reasons.append(Reason(Rule.RETENTION, True, text, (facts.review_due,)))
+
+
+def _grading(evaluation: Evaluation | None, reasons: list[Reason]) -> None:
+    if evaluation is None:
+        text = "ungraded information cannot trigger a coercive alert"
+        reasons.append(Reason(Rule.GRADING, True, text))
+    elif (
+        evaluation.source in _WEAK_SOURCES[evaluation.scheme]
+        or evaluation.information in _WEAK_INFORMATION[evaluation.scheme]
+    ):
+        text = "{} grade {}{} is too weak for a coercive alert"
+        args = (evaluation.scheme, evaluation.source, evaluation.information)
+        reasons.append(Reason(Rule.GRADING, True, text, args))
+
+
+def _local(
+    facts: RecordFacts, user: LocalUser, use: Use, ctx: PolicyContext, reasons: list[Reason]
+) -> None:
+    permission = _LOCAL_PERMISSION.get(use)
+    if permission is None:
+        text = "{} is a decision about a partner node, not a local user"
+        reasons.append(Reason(Rule.ROLE, True, text, (use,)))
+    elif permission not in ROLE_PERMISSIONS[user.role]:
+        text = "role {} does not grant {}"
+        reasons.append(Reason(Rule.ROLE, True, text, (user.role, permission)))
+    if user.clearance < facts.classification:
+        text = "clearance {} is below classification {}"
+        reasons.append(Reason(Rule.CLEARANCE, True, text, (user.clearance, facts.classification)))
+    consents = ctx.consents
+    if (
+        facts.tlp is _RED
+        and user.username != facts.created_by
+        and (facts.record_id, user.key, use) not in consents
+    ):
+        text = "TLP:RED: {} is not a named recipient"
+            reasons.append(Reason(Rule.TLP, True, text, (user.username,)))
+    if facts.originator == ctx.holder:
+        return
+    if use is COURT and _H1 in facts.handling and (facts.record_id, ctx.holder, COURT) not in consents:
+        text = "H1: no use in court without the consent of {}"
+        reasons.append(Reason(Rule.HANDLING, True, text, (facts.originator,)))
+    if use is EXPORT and _H2 in facts.handling and (facts.record_id, ctx.holder, EXPORT) not in consents:
+        text = "H2: no dissemination outside this node without the consent of {}"
+        reasons.append(Reason(Rule.HANDLING, True, text, (facts.originator,)))
+
+
+def _partner(
+    facts: RecordFacts,
+    partner: Partner,
+    use: Use,
+    purpose: Purpose,
+    ctx: PolicyContext,
+    reasons: list[Reason],
+) -> Decision:
+    if use is EXPORT:
+        reasons.append(_PARTNER_EXPORT)
+    own = facts.originator == ctx.holder
+    if not own and (use is VIEW or use is PUSH or use is HIT):
+        use = ONWARD  # a received record that travels again
+    elif own and use is ONWARD:
+        use = PUSH  # the originator shares its own record: a first hop
+    candidates = ctx.by_partner.get(partner.node_id)
+    if not candidates:
+        text = "no active agreement in effect with {}"
+        reasons.append(Reason(Rule.AGREEMENT, True, text, (partner.node_id,)))
+        return Decision(_DENY, tuple(reasons))
+    if len(candidates) == 1:
+        outcome = _under(candidates[0], facts, partner.node_id, use, purpose, ctx, own, reasons)
+        return _done(outcome, reasons)
+    best, best_reasons = _DENY, list[Reason]()
+    denied: list[Reason] = []
+    for terms in candidates:
+        found: list[Reason] = []
+        outcome = _under(terms, facts, partner.node_id, use, purpose, ctx, own, found)
+        if outcome > best:
+            best, best_reasons = outcome, found
+            if best is _FULL:
+                break
+        elif outcome is _DENY:
+            denied += found
+    reasons += best_reasons if best is not _DENY else denied
+    return _done(best, reasons)
+
+
+def _under(
+    terms: Terms,
+    facts: RecordFacts,
+    to: str,
+    use: Use,
+    purpose: Purpose,
+    ctx: PolicyContext,
+    own: bool,
+    found: list[Reason],
+) -> Outcome:
+    """The outcome under one agreement; its reasons are appended to ``found``."""
+    start = len(found)
+    label = terms.label
+    if facts.schemata.isdisjoint(terms.schemata):
+        text = "{} does not cover {} records"
+        found.append(Reason(Rule.SCOPE, True, text, (label, facts.schema)))
+    area = facts.crime_area
+    if area is None:
+        found.append(_NO_AREA)
+    elif area not in terms.crime_areas:
+        text = "{} does not cover crime area {}"
+        found.append(Reason(Rule.SCOPE, True, text, (label, area)))
+    category = facts.scope_category
+    if category is not None and category not in terms.categories:
+        text = "{} does not cover subject category {}"
+        found.append(Reason(Rule.SCOPE, True, text, (label, category)))
+    if purpose not in terms.purposes:
+        text = "{} does not allow purpose {}"
+        found.append(Reason(Rule.PURPOSE, True, text, (label, purpose)))
+    if facts.classification > terms.max_classification:
+        text = "classification {} is above the ceiling {} of {}"
+        args = (facts.classification, terms.max_classification, label)
+        found.append(Reason(Rule.CLASSIFICATION, True, text, args))
+    if facts.tlp not in terms.tlp:
+        text = "TLP:{} may not flow under {}"
+        found.append(Reason(Rule.TLP, True, text, (facts.tlp, label)))
+    if not facts.handling <= terms.handling:
+        text = "{} may not flow under {}"
+        codes = ", ".join(sorted(facts.handling - terms.handling))
+        found.append(Reason(Rule.HANDLING, True, text, (codes, label)))
+    if terms.exclusions:
+        _exclusions(terms, facts, found)
+    oldest = terms.kept_since_person[category] if category else terms.kept_since_other
+    if oldest is not None and facts.created < oldest:
+        text = "created {}, older than {} lets partners keep it"
+        found.append(Reason(Rule.RETENTION, True, text, (facts.created, label)))
+    if (
+        use is COURT
+        and _H1 in facts.handling
+        and to != facts.originator
+        and (facts.record_id, to, COURT) not in ctx.consents
+    ):
+        text = "H1: no use in court without the consent of {}"
+        found.append(Reason(Rule.HANDLING, True, text, (facts.originator,)))
+    if own:
+        if facts.tlp is _RED and (facts.record_id, to, use) not in ctx.consents:
+            found.append(Reason(Rule.TLP, True, "TLP:RED: {} is not a named recipient", (to,)))
+    elif use is ONWARD:
+        _onward(facts, to, ctx, found)
+    if len(found) > start:  # everything above appends only denials
+        return _DENY
+    found.append(terms.covers)
+    if use is HIT:
+        return _HIT_ONLY
+    if terms.hit_only and (
+        not facts.schemata.isdisjoint(terms.hit_only) or category in terms.hit_only
+    ):
+        text = "{} gives {} records of this category as hit/no-hit only"
+        if use in _PERSON_ONLY_USES:
+            found.append(Reason(Rule.HIT_ONLY, False, text, (label, facts.schema)))
+            return _HIT_ONLY
+        found.append(Reason(Rule.HIT_ONLY, True, text, (label, facts.schema)))
+        return _DENY
+    return _FULL
+
+
+def _exclusions(terms: Terms, facts: RecordFacts, found: list[Reason]) -> None:
+    keys = [f"record:{facts.record_id}", *(f"schema:{s}" for s in facts.schemata)]
+    if facts.crime_area is not None:
+        keys.append(f"crime_area:{facts.crime_area.value}")
+    if facts.category is not None:
+        keys.append(f"category:{facts.category.value}")
+    keys += [f"topic:{t}" for t in facts.topics]
+    for key in sorted(terms.exclusions.intersection(keys)):
+        found.append(Reason(Rule.EXCLUSION, True, "{} excludes {}", (terms.label, key)))
+
+
+def _onward(facts: RecordFacts, to: str, ctx: PolicyContext, found: list[Reason]) -> None:
+    consent = (facts.record_id, to, ONWARD) in ctx.consents
+    origin = facts.originator
+    source = ctx.agreements.by_id.get(facts.received_under or "")
+    if source is None:
+        text = "received under {}, which is not in force"
+        found.append(Reason(Rule.ONWARD, True, text, (facts.received_under or "no agreement",)))
+        return
+    rule = source.onward
+    if rule is OnwardRule.FORBIDDEN:
+        found.append(Reason(Rule.ONWARD, True, "{} forbids onward sharing", (source.label,)))
+    elif rule is OnwardRule.WITHIN_PARTIES and to not in source.parties:
+        text = "{} allows onward sharing only among its parties"
+        found.append(Reason(Rule.ONWARD, True, text, (source.label,)))
+    elif rule is OnwardRule.WITH_CONSENT and not consent:
+        text = "{}: onward sharing needs the consent of {}"
+        found.append(Reason(Rule.ONWARD, True, text, (source.label, origin)))
+    if _H2 in facts.handling and not consent:
+        text = "H2: no further dissemination without the consent of {}"
+        found.append(Reason(Rule.HANDLING, True, text, (origin,)))
+    if consent:
+        return
+    tlp = facts.tlp
+    if tlp is _RED:
+        found.append(Reason(Rule.TLP, True, "TLP:RED: {} is not a named recipient", (to,)))
+    elif tlp in _AMBERS:
+        text = "TLP:{} stays within the organisation that received it"
+        found.append(Reason(Rule.TLP, True, text, (tlp,)))
+    elif tlp is _GREEN and to not in source.parties:
+        text = "TLP:GREEN stays within the community of {}"
+        found.append(Reason(Rule.TLP, True, text, (source.label,)))
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Calendar months later (or earlier); the 31st becomes the month's last day."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")  # pragma: no cover
