@@ -120,7 +120,7 @@ class AgreementDocument:
             },
             "purposes": sorted(p.value for p in self.purposes),
             "max_classification": self.max_classification.name,
-            "tlp": sorted((t.value for t in self.tlp), key=lambda v: TLP(v).rank),
+            "tlp": [t.value for t in sorted(self.tlp, key=_tlp_rank)],
             "handling": sorted(h.value for h in self.handling),
             "onward": self.onward.value,
             "retention": {k: _months_text(v) for k, v in sorted(self.retention_months.items())},
@@ -470,6 +470,10 @@ def _previous_hash(value: Any) -> str | None:
     return text
 
 
+def _tlp_rank(tlp: TLP) -> int:
+    return tlp.rank
+
+
 def _months_text(months: int) -> str:
     return f"{months // 12}y" if months % 12 == 0 else f"{months}m"
 
@@ -494,7 +498,7 @@ def summary(agreement: Agreement) -> list[str]:
         f"subject categories: {_join(doc.subject_categories)}",
         f"purposes: {_join(doc.purposes)}",
         f"highest classification: {doc.max_classification.name}",
-        f"TLP that may flow: {', '.join(sorted((t.value for t in doc.tlp), key=lambda v: TLP(v).rank))}",
+        f"TLP that may flow: {', '.join(t.value for t in sorted(doc.tlp, key=_tlp_rank))}",
         f"handling codes that may flow: {_join(doc.handling) or 'none'}",
         f"onward sharing: {doc.onward.value.replace('_', ' ')}",
         f"retention: {retention}",

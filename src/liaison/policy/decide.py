@@ -435,13 +435,14 @@ def _local(
         and (facts.record_id, user.key, use) not in consents
     ):
         text = "TLP:RED: {} is not a named recipient"
-            reasons.append(Reason(Rule.TLP, True, text, (user.username,)))
+        reasons.append(Reason(Rule.TLP, True, text, (user.username,)))
     if facts.originator == ctx.holder:
         return
-    if use is COURT and _H1 in facts.handling and (facts.record_id, ctx.holder, COURT) not in consents:
+    mine = ctx.holder
+    if use is COURT and _H1 in facts.handling and (facts.record_id, mine, COURT) not in consents:
         text = "H1: no use in court without the consent of {}"
         reasons.append(Reason(Rule.HANDLING, True, text, (facts.originator,)))
-    if use is EXPORT and _H2 in facts.handling and (facts.record_id, ctx.holder, EXPORT) not in consents:
+    if use is EXPORT and _H2 in facts.handling and (facts.record_id, mine, EXPORT) not in consents:
         text = "H2: no dissemination outside this node without the consent of {}"
         reasons.append(Reason(Rule.HANDLING, True, text, (facts.originator,)))
 
