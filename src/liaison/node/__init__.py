@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from liaison.audit.log import Clock, utcnow
 from liaison.node.accounts import AccountService
+from liaison.node.agreements import AgreementService
 from liaison.node.auditing import AuditService
 from liaison.node.context import NO_REASON, NodeContext, Why
+from liaison.node.policy import Explanation, PolicyService
 from liaison.node.records import Page, RecordService
 from liaison.node.setup import SYSTEM, NodeInfo, init_node, load_context
 from liaison.node.transfer import ImportReport, TransferService
@@ -22,6 +24,8 @@ class Node:
         self.accounts = AccountService(ctx)
         self.audit = AuditService(ctx)
         self.transfer = TransferService(ctx, self.records)
+        self.agreements = AgreementService(ctx)
+        self.policy = PolicyService(ctx)
 
     @classmethod
     def open(cls, settings: Settings, clock: Clock = utcnow) -> Node:
@@ -37,6 +41,7 @@ class Node:
 
 __all__ = [
     "NO_REASON",
+    "Explanation",
     "SYSTEM",
     "ImportReport",
     "Node",

@@ -16,6 +16,7 @@ from liaison.model.records import Record
 from liaison.model.roles import Actor
 from liaison.node.builder import RecordBuilder
 from liaison.node.context import NO_REASON, NodeContext, Why, deny_unless
+from liaison.node.policy import hold_if_flagged
 from liaison.policy.permissions import Permission, check_clearance
 from liaison.storage import records as store
 from liaison.storage.records import RecordFilter
@@ -43,6 +44,7 @@ class RecordService:
                 if store.head(conn, record.record_id) is not None:
                     raise Conflict(f"record {record.record_id} exists; update it instead")
                 store.write(conn, [(record, names)])
+                hold_if_flagged(self.ctx, conn, actor, record)
                 self.ctx.record(
                     conn,
                     actor,
@@ -99,6 +101,7 @@ class RecordService:
                 record, names = self.builder.build(actor, entity, envelope, previous=current)
                 _may_mark(actor, record, Action.RECORD_UPDATE)
                 store.write(conn, [(record, names)])
+                hold_if_flagged(self.ctx, conn, actor, record)
                 self.ctx.record(
                     conn,
                     actor,

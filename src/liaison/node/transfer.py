@@ -30,6 +30,7 @@ from liaison.model.envelope import Envelope
 from liaison.model.records import Record
 from liaison.model.roles import Actor
 from liaison.node.builder import RecordBuilder, as_object
+from liaison.node.policy import hold_if_flagged
 from liaison.node.context import NO_REASON, NodeContext, Why
 from liaison.node.records import RecordService
 from liaison.node.sources import Item
@@ -50,6 +51,7 @@ class ImportReport:
     unchanged: int = 0
     batches: int = 0
     rejected: list[LineError] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)  # held at the neutrality gate
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -60,6 +62,7 @@ class ImportReport:
             "batches": self.batches,
             "rejected": [e.as_dict() for e in self.rejected[:1000]],
             "rejected_count": len(self.rejected),
+            "held_for_review": len(self.held),
         }
 
 
@@ -236,6 +239,9 @@ class TransferService:
         heads = store.heads_for(conn, [r.record_id for _, r, _ in built])
         writes = self._plan(conn, builder, items, built, heads, report)
         store.write(conn, writes)
+        for record, _ in writes:
+            if not record.deleted and hold_if_flagged(self.ctx, conn, builder.actor, record):
+                report.held.append(record.record_id)
         report.batches += 1
         self.ctx.record(
             conn,

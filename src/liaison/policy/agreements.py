@@ -10,6 +10,7 @@ be replayed as a new one. Nothing here touches the database or the clock.
     draft ──sign by every party──▶ (signed draft) ──activate──▶ active
     active ──suspend──▶ suspended ──resume──▶ active
     active | suspended ──terminate──▶ terminated        (final)
+    active | suspended ──a newer version is activated──▶ superseded (final)
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class AgreementState(StrEnum):
     ACTIVE = "active"
     SUSPENDED = "suspended"
     TERMINATED = "terminated"
+    SUPERSEDED = "superseded"  # an amendment of it was activated
 
 
 class OnwardRule(StrEnum):
@@ -234,6 +236,11 @@ def transition(agreement: Agreement, target: AgreementState) -> Agreement:
     for node_id, signature in agreement.signatures.items():  # re-check before it takes effect
         check_signature(doc, node_id, signature)
     return Agreement(doc, target, agreement.signatures)
+
+
+def supersede(agreement: Agreement) -> Agreement:
+    """The older version once an amendment of it has been activated."""
+    return Agreement(agreement.document, AgreementState.SUPERSEDED, agreement.signatures)
 
 
 def check_amendment(previous: AgreementDocument, new: AgreementDocument) -> None:

@@ -23,15 +23,62 @@ class Permission(StrEnum):
     AUDIT_READ = "audit:read"
     AUDIT_VERIFY = "audit:verify"
     USER_MANAGE = "user:manage"
+    AGREEMENT_READ = "agreement:read"
+    AGREEMENT_MANAGE = "agreement:manage"
+    AGREEMENT_SIGN = "agreement:sign"
+    CONSENT_MANAGE = "consent:manage"
+    POLICY_EXPLAIN = "policy:explain"
+    NEUTRALITY_REVIEW = "neutrality:review"
+    RECORD_RENEW = "record:renew"
 
 
 P = Permission
+#: Liaison officers propose agreements and decide consents; supervisors sign for
+#: the agency (so no agreement binds the node on one person's word), renew
+#: records at review and may suspend; auditors run the neutrality queue.
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ADMINISTRATOR: frozenset({P.USER_MANAGE, P.AUDIT_VERIFY}),
-    Role.ANALYST: frozenset({P.RECORD_READ, P.RECORD_WRITE, P.RECORD_IMPORT, P.RECORD_EXPORT}),
-    Role.LIAISON_OFFICER: frozenset({P.RECORD_READ, P.RECORD_EXPORT}),
-    Role.SUPERVISOR: frozenset({P.RECORD_READ, P.RECORD_WRITE}),
-    Role.AUDITOR: frozenset({P.RECORD_READ, P.AUDIT_READ, P.AUDIT_VERIFY}),
+    Role.ADMINISTRATOR: frozenset({P.USER_MANAGE, P.AUDIT_VERIFY, P.AGREEMENT_READ}),
+    Role.ANALYST: frozenset(
+        {
+            P.RECORD_READ,
+            P.RECORD_WRITE,
+            P.RECORD_IMPORT,
+            P.RECORD_EXPORT,
+            P.AGREEMENT_READ,
+            P.POLICY_EXPLAIN,
+        }
+    ),
+    Role.LIAISON_OFFICER: frozenset(
+        {
+            P.RECORD_READ,
+            P.RECORD_EXPORT,
+            P.AGREEMENT_READ,
+            P.AGREEMENT_MANAGE,
+            P.CONSENT_MANAGE,
+            P.POLICY_EXPLAIN,
+        }
+    ),
+    Role.SUPERVISOR: frozenset(
+        {
+            P.RECORD_READ,
+            P.RECORD_WRITE,
+            P.RECORD_RENEW,
+            P.AGREEMENT_READ,
+            P.AGREEMENT_SIGN,
+            P.AGREEMENT_MANAGE,
+            P.POLICY_EXPLAIN,
+        }
+    ),
+    Role.AUDITOR: frozenset(
+        {
+            P.RECORD_READ,
+            P.AUDIT_READ,
+            P.AUDIT_VERIFY,
+            P.AGREEMENT_READ,
+            P.POLICY_EXPLAIN,
+            P.NEUTRALITY_REVIEW,
+        }
+    ),
 }
 
 
