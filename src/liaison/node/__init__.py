@@ -41,8 +41,8 @@ class Node:
 
 __all__ = [
     "NO_REASON",
-    "Explanation",
     "SYSTEM",
+    "Explanation",
     "ImportReport",
     "Node",
     "NodeInfo",

@@ -21,7 +21,7 @@ from liaison.model.markings import Classification
 from liaison.model.records import Record
 from liaison.model.roles import Actor, Role
 from liaison.model.vocab import Purpose, parse_enum
-from liaison.node.context import NO_REASON, NodeContext, Why, deny_unless
+from liaison.node.context import NO_REASON, Denied, NodeContext, Why, deny_unless
 from liaison.policy import retention
 from liaison.policy.agreements import AgreementState
 from liaison.policy.decide import (
@@ -75,13 +75,59 @@ def policy_context(ctx: NodeContext, conn: Connection, record_ids: Sequence[str]
     return PolicyContext(index, consents)
 
 
+def local_context(ctx: NodeContext, conn: Connection, record_ids: Sequence[str]) -> PolicyContext:
+    """For decisions about local users only: consents, no agreements."""
+    index = AgreementIndex(ctx.node_id, ctx.now().date(), {}, {})
+    return PolicyContext(index, store.consent_keys(store.consents_for(conn, list(record_ids))))
+
+
+def may_view(
+    ctx: NodeContext, conn: Connection, actor: Actor, record: Record, action: Action
+) -> None:
+    """The policy decision for a local user reading a record; denied reads are
+    refused as if the record did not exist (clearance, TLP:RED)."""
+    facts = facts_of(ctx, conn, record)
+    decision = decide(
+        facts,
+        local_user(actor),
+        Use.VIEW,
+        Purpose.CROSS_CHECK,
+        local_context(ctx, conn, [record.record_id]),
+    )
+    if not decision.allowed:
+        reasons = "; ".join(r.text for r in decision.denials)
+        raise Denied(action, record.record_id, reasons, hidden=True)
+
+
 def facts_of(ctx: NodeContext, conn: Connection, record: Record) -> RecordFacts:
-    state = store.held_ids(conn, [record.record_id]).get(record.record_id)
-    neutrality = Neutrality.HELD if state in ("held", "upheld") else Neutrality.NOT_FLAGGED
-    if state == "released":
-        neutrality = Neutrality.RELEASED
-    received = None if record.envelope.originator == ctx.node_id else record.envelope.legal_basis
-    return RecordFacts.of(record, neutrality, received)
+    return facts_for(ctx, conn, [record])[0]
+
+
+def facts_for(ctx: NodeContext, conn: Connection, records: Sequence[Record]) -> list[RecordFacts]:
+    """What the policy reads about each record, with its neutrality standing."""
+    states = store.held_ids(conn, [r.record_id for r in records])
+    out = []
+    for record in records:
+        state = states.get(record.record_id)
+        neutrality = _NEUTRALITY.get(state or "", Neutrality.NOT_FLAGGED)
+        env = record.envelope
+        received = None if env.originator == ctx.node_id else env.legal_basis
+        out.append(RecordFacts.of(record, neutrality, received))
+    return out
+
+
+_NEUTRALITY = {"held": Neutrality.HELD, "upheld": Neutrality.HELD, "released": Neutrality.RELEASED}
+
+
+def local_decisions(
+    ctx: NodeContext, conn: Connection, actor: Actor, records: Sequence[Record], use: Use
+) -> list[Decision]:
+    """One decision per record for a local user (export, court use...)."""
+    context = local_context(ctx, conn, [r.record_id for r in records])
+    user = local_user(actor)
+    return [
+        decide(f, user, use, Purpose.CROSS_CHECK, context) for f in facts_for(ctx, conn, records)
+    ]
 
 
 def local_user(actor: Actor) -> LocalUser:

@@ -16,7 +16,7 @@ from liaison.model.records import Record
 from liaison.model.roles import Actor
 from liaison.node.builder import RecordBuilder
 from liaison.node.context import NO_REASON, NodeContext, Why, deny_unless
-from liaison.node.policy import hold_if_flagged
+from liaison.node.policy import hold_if_flagged, may_view
 from liaison.policy.permissions import Permission, check_clearance
 from liaison.storage import records as store
 from liaison.storage.records import RecordFilter
@@ -65,9 +65,9 @@ class RecordService:
             with self.ctx.tx() as conn:
                 head = _head(conn, record_id)
                 record = _load(conn, head, version)
-                _clearance(actor, record, Action.RECORD_READ)
+                may_view(self.ctx, conn, actor, record, Action.RECORD_READ)
                 if version is not None:  # an old version is as secret as the record now is
-                    _clearance(actor, _load(conn, head), Action.RECORD_READ)
+                    may_view(self.ctx, conn, actor, _load(conn, head), Action.RECORD_READ)
                 self.ctx.record(
                     conn, actor, Action.RECORD_READ, record_id, why, version=record.version
                 )
@@ -79,7 +79,7 @@ class RecordService:
             with self.ctx.tx() as conn:
                 versions = store.all_versions(conn, _head(conn, record_id))
                 for record in versions:
-                    _clearance(actor, record, Action.RECORD_HISTORY)
+                    may_view(self.ctx, conn, actor, record, Action.RECORD_HISTORY)
                 self.ctx.record(
                     conn, actor, Action.RECORD_HISTORY, record_id, why, versions=len(versions)
                 )
@@ -158,7 +158,7 @@ class RecordService:
         with self.ctx.guard(actor, why):
             self.ctx.permit(actor, P.RECORD_READ, Action.RECORD_SEARCH, "records")
             with self.ctx.tx() as conn:
-                rows = store.search(conn, flt, actor.clearance, after, limit + 1)
+                rows = store.search(conn, flt, actor.clearance, after, limit + 1, actor.username)
                 self.ctx.record(
                     conn,
                     actor,

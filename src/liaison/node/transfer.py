@@ -30,10 +30,11 @@ from liaison.model.envelope import Envelope
 from liaison.model.records import Record
 from liaison.model.roles import Actor
 from liaison.node.builder import RecordBuilder, as_object
-from liaison.node.policy import hold_if_flagged
 from liaison.node.context import NO_REASON, NodeContext, Why
+from liaison.node.policy import hold_if_flagged, local_decisions
 from liaison.node.records import RecordService
 from liaison.node.sources import Item
+from liaison.policy.decide import Use
 from liaison.policy.permissions import Permission, check_clearance
 from liaison.storage import records as store
 from liaison.storage.records import RecordFilter
@@ -319,21 +320,32 @@ class TransferService:
 
     def _stream(self, actor: Actor, flt: RecordFilter, why: Why) -> Iterator[bytes]:
         """Stream the records; a closing audit entry names every record that left."""
-        after, sent = 0, []
+        after, sent, withheld = 0, [], []
         while True:
             with self.ctx.read() as conn:
-                heads = store.search(conn, flt, actor.clearance, after, 1000)
-                records = [store.load(conn, h) for h in heads]
-            for record in records:
-                if record is not None and not record.deleted:
-                    sent.append(f"{record.record_id}@{record.version}")
-                    yield _export_line(record)
+                heads = store.search(conn, flt, actor.clearance, after, 1000, actor.username)
+                loaded = [store.load(conn, h) for h in heads]
+                records = [r for r in loaded if r is not None and not r.deleted]
+                decisions = local_decisions(self.ctx, conn, actor, records, Use.EXPORT)
+            for record, decision in zip(records, decisions, strict=True):
+                if not decision.allowed:  # e.g. held for neutrality review, expired, H2
+                    withheld.append(f"{record.record_id}@{record.version}")
+                    continue
+                sent.append(f"{record.record_id}@{record.version}")
+                yield _export_line(record)
             if len(heads) < 1000:
                 break
             after = heads[-1].id
         with self.ctx.tx() as conn:
             self.ctx.record(
-                conn, actor, Action.RECORD_EXPORT, "records", why, exported=sent, count=len(sent)
+                conn,
+                actor,
+                Action.RECORD_EXPORT,
+                "records",
+                why,
+                exported=sent,
+                count=len(sent),
+                withheld=withheld,
             )
 
 

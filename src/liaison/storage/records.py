@@ -16,7 +16,7 @@ from liaison.model.markings import TLP, Classification
 from liaison.model.records import Record
 from liaison.model.vocab import CrimeArea, parse_enum
 from liaison.storage.bulk import insert_rows
-from liaison.storage.tables import record_versions, records
+from liaison.storage.tables import consents, record_versions, records
 
 
 @dataclass(frozen=True)
@@ -192,12 +192,32 @@ def write(conn: Connection, items: Sequence[tuple[Record, str]]) -> None:
 
 
 def search(
-    conn: Connection, flt: RecordFilter, clearance: Classification, after: int, limit: int
+    conn: Connection,
+    flt: RecordFilter,
+    clearance: Classification,
+    after: int,
+    limit: int,
+    username: str,
 ) -> list[Row[Any]]:
+    """Heads the user may see: within clearance; TLP:RED only for its author and
+    the users its originator named (the same rule as ``policy.decide``)."""
     query = select(records).where(records.c.id > after).order_by(records.c.id).limit(limit)
     level = int(flt.classification) if flt.classification is not None else None
+    named = select(consents.c.record_id).where(
+        and_(
+            consents.c.recipient == f"user:{username}",
+            consents.c.use == "view",
+            consents.c.withdrawn.is_(None),
+        )
+    )
     conditions = [
         or_(records.c.classification.is_(None), records.c.classification <= int(clearance)),
+        or_(
+            records.c.tlp.is_(None),
+            records.c.tlp != TLP.RED.value,
+            records.c.created_by.endswith(f":{username}", autoescape=True),
+            records.c.record_id.in_(named),
+        ),
         records.c.schema == flt.schema if flt.schema else None,
         records.c.classification == level if level is not None else None,
         records.c.tlp == flt.tlp if flt.tlp else None,
