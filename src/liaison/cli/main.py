@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from liaison.accounts.passwords import check_strength
-from liaison.cli import audit, records, transfer, users
+from liaison.cli import agreements, audit, policy, records, transfer, users
 from liaison.cli.common import console, handle_errors, settings
 from liaison.node import SYSTEM, Node, init_node
 from liaison.node.accounts import check_username
@@ -20,6 +20,11 @@ app.add_typer(records.app, name="record")
 app.add_typer(users.app, name="user")
 app.add_typer(users.tokens, name="token")
 app.add_typer(audit.app, name="audit")
+app.add_typer(agreements.app, name="agreement")
+app.add_typer(policy.policy, name="policy")
+app.add_typer(policy.consent, name="consent")
+app.add_typer(policy.neutrality, name="neutrality")
+app.add_typer(policy.retention, name="retention")
 app.command("import")(transfer.import_)
 app.command("export")(transfer.export)
 

@@ -1,0 +1,93 @@
+"""Sharing agreements: propose, receive a partner's bundle, sign, move through
+the life cycle, inspect (summary and diff between versions)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Path, Query
+from pydantic import BaseModel, Field
+
+from liaison.api.deps import ActorDep, NodeDep, WhyDep
+from liaison.policy.agreements import Agreement, summary
+
+router = APIRouter(tags=["agreements"])
+AgreementId = Annotated[str, Path(max_length=80)]
+
+
+class MoveIn(BaseModel):
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+def _out(agreement: Agreement) -> dict[str, Any]:
+    return {**agreement.to_dict(), "summary": summary(agreement)}
+
+
+@router.get("/agreements")
+def list_agreements(node: NodeDep, actor: ActorDep, why: WhyDep) -> dict[str, Any]:
+    """The latest version of every agreement."""
+    return {"items": [_out(a) for a in node.agreements.all(actor, why)]}
+
+
+@router.post("/agreements", status_code=201)
+def propose_agreement(
+    node: NodeDep, actor: ActorDep, why: WhyDep, document: Annotated[dict[str, Any], Body()]
+) -> dict[str, Any]:
+    """Propose a new agreement (version 1) or an amendment (next version) as a draft."""
+    return _out(node.agreements.propose(actor, document, why))
+
+
+@router.post("/agreements/receive")
+def receive_agreement(
+    node: NodeDep, actor: ActorDep, why: WhyDep, bundle: Annotated[dict[str, Any], Body()]
+) -> dict[str, Any]:
+    """A partner's bundle (``document`` and ``signatures``, as GET returns them)."""
+    return _out(node.agreements.receive(actor, bundle, why))
+
+
+@router.get("/agreements/{agreement_id}")
+def get_agreement(
+    agreement_id: AgreementId,
+    node: NodeDep,
+    actor: ActorDep,
+    why: WhyDep,
+    version: Annotated[int | None, Query(ge=1)] = None,
+) -> dict[str, Any]:
+    return _out(node.agreements.get(actor, agreement_id, version, why))
+
+
+@router.get("/agreements/{agreement_id}/diff")
+def diff_agreement(
+    agreement_id: AgreementId,
+    node: NodeDep,
+    actor: ActorDep,
+    old: Annotated[int, Query(ge=1, alias="from")],
+    new: Annotated[int, Query(ge=1, alias="to")],
+) -> dict[str, Any]:
+    return {"changes": node.agreements.diff(actor, agreement_id, old, new)}
+
+
+@router.post("/agreements/{agreement_id}/sign")
+def sign_agreement(
+    agreement_id: AgreementId,
+    node: NodeDep,
+    actor: ActorDep,
+    why: WhyDep,
+    version: Annotated[int | None, Query(ge=1)] = None,
+) -> dict[str, Any]:
+    """Sign for this node with its key (a supervisor's decision)."""
+    return _out(node.agreements.sign(actor, agreement_id, version, why))
+
+
+@router.post("/agreements/{agreement_id}/{move}")
+def move_agreement(
+    agreement_id: AgreementId,
+    move: Annotated[str, Path(pattern="^(activate|suspend|resume|terminate)$")],
+    node: NodeDep,
+    actor: ActorDep,
+    why: WhyDep,
+    body: MoveIn | None = None,
+) -> dict[str, Any]:
+    """Activate (every party signed), suspend, resume or terminate the latest version."""
+    reason = body.reason if body else None
+    return _out(node.agreements.move(actor, agreement_id, move, reason, why))
