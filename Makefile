@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: install test lint typecheck pytest demo bench-ingest clean
+.PHONY: install test lint typecheck pytest demo bench-ingest bench-policy clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -30,6 +30,9 @@ demo: $(STAMP)
 
 bench-ingest: $(STAMP)
 	$(PY) bench/ingest.py
+
+bench-policy: $(STAMP)
+	$(PY) bench/policy.py
 
 clean:
 	rm -rf demo-data bench-data .pytest_cache .mypy_cache .ruff_cache

@@ -198,7 +198,7 @@ def test_each_party_signs(key: NodeKey) -> None:
     [
         {"title": "Manila–Moscow exchange on everything"},
         {"max_classification": Classification.TOP_SECRET},
-        {"tlp": frozenset(TLP)},
+        {"tlp": frozenset({TLP.CLEAR})},
         {"onward": OnwardRule.WITH_CONSENT},
         {"retention_months": {"default": 120, "nominal": 600}},
         {"hit_only": frozenset()},
