@@ -190,7 +190,9 @@ def test_each_party_signs(key: NodeKey) -> None:
     check_signature(doc, key.node_id, sign(key, doc))
     added = add_signature(Agreement(doc), key.node_id, sign(key, doc))
     assert set(added.signatures) == {key.node_id}
-    assert [p.node_id for p in added.unsigned] == sorted({MANILA.node_id, MOSCOW.node_id} - {key.node_id})
+    assert [p.node_id for p in added.unsigned] == sorted(
+        {MANILA.node_id, MOSCOW.node_id} - {key.node_id}
+    )
 
 
 @pytest.mark.parametrize(
@@ -392,7 +394,9 @@ def test_activation_rechecks_signatures() -> None:
 
 def test_signatures_do_not_carry_over_to_a_tampered_document() -> None:
     good = signed(document())
-    moved = Agreement(replace(good.document, onward=OnwardRule.WITH_CONSENT), DRAFT, good.signatures)
+    moved = Agreement(
+        replace(good.document, onward=OnwardRule.WITH_CONSENT), DRAFT, good.signatures
+    )
     with pytest.raises(InvalidSignature):
         transition(moved, ACTIVE)
 
