@@ -5,26 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import orjson
-import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from liaison.cli.main import app
 from liaison.settings import Settings
-from tests.conftest import PASSWORD
-
-
-@pytest.fixture
-def env(settings: Settings) -> dict[str, str]:
-    return {
-        "LIAISON_DATA_DIR": str(settings.data_dir),
-        "LIAISON_DATABASE_URL": settings.resolved_database_url(),
-        "LIAISON_ARGON2_TIME_COST": "1",
-        "LIAISON_ARGON2_MEMORY_KIB": "8192",
-        "LIAISON_ADMIN_PASSWORD": PASSWORD,
-        "LIAISON_NEW_PASSWORD": PASSWORD,
-        "LIAISON_PASSWORD": PASSWORD,
-    }
 
 
 def liaison(env: dict[str, str], user: str, *args: str) -> tuple[int, str]:
