@@ -28,7 +28,13 @@ from liaison.model.identity import NodeKey
 from liaison.model.markings import TLP, Classification, HandlingCode
 from liaison.model.roles import Role
 from liaison.model.vocab import CrimeArea, Purpose, SubjectCategory
-from liaison.policy.agreements import Agreement, AgreementState, parse_document
+from liaison.policy.agreements import (
+    Agreement,
+    AgreementState,
+    add_signature,
+    parse_document,
+    transition,
+)
 from liaison.policy.decide import (
     AgreementIndex,
     LocalUser,
@@ -78,8 +84,10 @@ def agreements(rng: random.Random, holder: NodeKey, partners: list[NodeKey], cou
                 "effective_from": "2025-01-01",
             }
         )
-        signatures = {p.node_id: "x" for p in doc.parties}  # the index reads only state
-        out.append(Agreement(doc, AgreementState.ACTIVE, signatures))
+        agreement = Agreement(doc)
+        for key in [holder, *others]:  # every party signs; activation verifies them all
+            agreement = add_signature(agreement, key.node_id, key.sign(doc.signing_payload()))
+        out.append(transition(agreement, AgreementState.ACTIVE))
     return out
 
 

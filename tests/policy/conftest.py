@@ -30,6 +30,7 @@ from liaison.policy.agreements import (
     AgreementState,
     add_signature,
     parse_document,
+    supersede,
     transition,
 )
 from liaison.policy.decide import Neutrality, RecordFacts, schemata_of
@@ -99,14 +100,12 @@ def agreement(
 ) -> Agreement:
     """A signed agreement brought to ``state`` through the real life cycle."""
     current = signed(document(*keys, **overrides))
-    path = {
-        AgreementState.DRAFT: [],
-        AgreementState.ACTIVE: [AgreementState.ACTIVE],
-        AgreementState.SUSPENDED: [AgreementState.ACTIVE, AgreementState.SUSPENDED],
-        AgreementState.TERMINATED: [AgreementState.ACTIVE, AgreementState.TERMINATED],
-    }[state]
-    for step in path:
-        current = transition(current, step)
+    if state is not AgreementState.DRAFT:
+        current = transition(current, AgreementState.ACTIVE)
+    if state is AgreementState.SUPERSEDED:
+        return supersede(current)  # what activating an amendment does to this version
+    if state is not current.state:
+        current = transition(current, state)
     return current
 
 

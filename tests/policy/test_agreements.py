@@ -39,6 +39,7 @@ from tests.policy.conftest import (
 
 ACTIVE, DRAFT = AgreementState.ACTIVE, AgreementState.DRAFT
 SUSPENDED, TERMINATED = AgreementState.SUSPENDED, AgreementState.TERMINATED
+SUPERSEDED = AgreementState.SUPERSEDED
 OUTSIDER = NodeKey.generate()
 
 
@@ -370,6 +371,9 @@ def test_full_life_cycle() -> None:
         (TERMINATED, ACTIVE),
         (TERMINATED, SUSPENDED),
         (TERMINATED, DRAFT),
+        (SUPERSEDED, ACTIVE),
+        (SUPERSEDED, SUSPENDED),
+        (SUPERSEDED, TERMINATED),
         (DRAFT, SUSPENDED),
         (DRAFT, TERMINATED),
         (ACTIVE, DRAFT),

@@ -28,8 +28,8 @@ from liaison.policy.decide import (
     Outcome,
     Partner,
     PolicyContext,
-    RecordFacts,
     Recipient,
+    RecordFacts,
     Rule,
     Use,
     add_months,
@@ -161,6 +161,12 @@ def test_baseline_allows_full_and_says_which_agreement() -> None:
             agreements=(agreement(state=AgreementState.SUSPENDED),),
         ),
         row(
+            "superseded",
+            DENY,
+            Rule.AGREEMENT,
+            agreements=(agreement(state=AgreementState.SUPERSEDED),),
+        ),
+        row(
             "terminated",
             DENY,
             Rule.AGREEMENT,
@@ -198,6 +204,7 @@ def test_index_drops_what_is_not_in_force() -> None:
         agreement(MANILA, JAKARTA, agreement_id="a-draft", state=AgreementState.DRAFT),
         agreement(MANILA, JAKARTA, agreement_id="a-suspended", state=AgreementState.SUSPENDED),
         agreement(MANILA, JAKARTA, agreement_id="a-terminated", state=AgreementState.TERMINATED),
+        agreement(MANILA, JAKARTA, agreement_id="a-superseded", state=AgreementState.SUPERSEDED),
         agreement(MANILA, JAKARTA, agreement_id="a-future", effective_from="2026-03-16"),
         agreement(
             MANILA,
@@ -776,6 +783,15 @@ KL_CONSENT = {(RID, KUALA_LUMPUR.node_id, Use.ONWARD_SHARE)}
 )
 def test_onward(r: Row) -> None:
     check(r)
+
+
+def test_withdrawing_consent_stops_the_flow() -> None:
+    """Consents are read from the context: one withdrawn is simply no longer there."""
+    amber = received("region-2026", tlp=TLP.AMBER, handling=frozenset({H2}))
+    given = Row(FULL, facts=amber, to=TO_KL, agreements=(REGION,), consents=frozenset(KL_CONSENT))
+    check(given)
+    withdrawn = check(Row(DENY, Rule.TLP, facts=amber, to=TO_KL, agreements=(REGION,)))
+    assert {Rule.TLP, Rule.HANDLING} <= {x.rule for x in withdrawn.denials}
 
 
 # --- retention ----------------------------------------------------------------------------

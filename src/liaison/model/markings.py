@@ -114,6 +114,7 @@ class Markings:
             and _tlp_rank(mine.tlp) >= _tlp_rank(theirs.tlp)
             and _pap_rank(mine.pap) >= _pap_rank(theirs.pap)
             and mine.handling >= theirs.handling
+            and _conditions(mine.h3_text) >= _conditions(theirs.h3_text)  # H3 text is a restriction
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -145,13 +146,15 @@ def tightest(*markings: Markings) -> Markings:
     """Combine markings so that the most restrictive wins on every axis.
 
     Highest classification, most restrictive TLP and PAP, every handling code of
-    every input (each is a restriction), and every H3 text. Works on effective
-    markings: combining never turns a default AMBER+STRICT/H2 into something looser.
+    every input (each is a restriction), and every H3 condition once, sorted and
+    joined with " / " (so that combining is associative and idempotent). Works on
+    effective markings: combining never turns a default AMBER+STRICT/H2 into
+    something looser.
     """
     if not markings:
         return Markings().effective()
     effective = [m.effective() for m in markings]
-    texts = sorted({m.h3_text for m in effective if m.h3_text})
+    texts = sorted(frozenset[str]().union(*(_conditions(m.h3_text) for m in effective)))
     paps = [m.pap for m in effective if m.pap is not None]
     return Markings(
         classification=max(m.classification or Classification.UNCLASSIFIED for m in effective),
@@ -160,6 +163,11 @@ def tightest(*markings: Markings) -> Markings:
         handling=frozenset().union(*(m.handling for m in effective)),
         h3_text=" / ".join(texts) if texts else None,
     )
+
+
+def _conditions(h3_text: str | None) -> frozenset[str]:
+    """The H3 conditions in a text that ``tightest`` may have joined with " / "."""
+    return frozenset(c.strip() for c in (h3_text or "").split(" / ") if c.strip())
 
 
 def _tlp_rank(tlp: TLP | None) -> int:

@@ -186,6 +186,10 @@ class RecordFacts:
     topics: frozenset[str] = frozenset()
     received_under: str | None = None
     is_person: bool = field(init=False)
+    #: how this record fits each agreement (see ``_fit``); filled as decisions run
+    fits: dict[Terms, tuple[tuple[Reason, ...], bool]] = field(
+        init=False, compare=False, hash=False, repr=False
+    )
     #: the category that agreement scopes read: a person without one counts as "other"
     scope_category: SubjectCategory | None = field(init=False)
 
@@ -194,6 +198,7 @@ class RecordFacts:
         object.__setattr__(self, "is_person", person)
         scope = (self.category or SubjectCategory.OTHER) if person else None
         object.__setattr__(self, "scope_category", scope)
+        object.__setattr__(self, "fits", {})
 
     @classmethod
     def of(
@@ -244,7 +249,7 @@ def schemata_of(schema: str) -> frozenset[str]:
 # --- agreements compiled for fast decisions ---------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # compared and hashed by identity
 class Terms:
     """One active agreement version, pre-digested for one holder on one day."""
 
@@ -458,6 +463,7 @@ def _partner(
     if use is EXPORT:
         reasons.append(_PARTNER_EXPORT)
     own = facts.originator == ctx.holder
+    cap = _HIT_ONLY if use is HIT else _FULL  # a hit/no-hit request never yields the record
     if not own and (use is VIEW or use is PUSH or use is HIT):
         use = ONWARD  # a received record that travels again
     elif own and use is ONWARD:
@@ -469,7 +475,7 @@ def _partner(
         return Decision(_DENY, tuple(reasons))
     if len(candidates) == 1:
         outcome = _under(candidates[0], facts, partner.node_id, use, purpose, ctx, own, reasons)
-        return _done(outcome, reasons)
+        return _done(min(outcome, cap), reasons)
     best, best_reasons = _DENY, list[Reason]()
     denied: list[Reason] = []
     for terms in candidates:
@@ -482,7 +488,7 @@ def _partner(
         elif outcome is _DENY:
             denied += found
     reasons += best_reasons if best is not _DENY else denied
-    return _done(best, reasons)
+    return _done(min(best, cap), reasons)
 
 
 def _under(
@@ -497,6 +503,48 @@ def _under(
 ) -> Outcome:
     """The outcome under one agreement; its reasons are appended to ``found``."""
     start = len(found)
+    fit = facts.fits.get(terms)
+    if fit is None:
+        fit = facts.fits[terms] = _fit(terms, facts)
+    denials, hit_only_category = fit
+    if denials:
+        found += denials
+    if purpose not in terms.purposes:
+        text = "{} does not allow purpose {}"
+        found.append(Reason(Rule.PURPOSE, True, text, (terms.label, purpose)))
+    if (
+        use is COURT
+        and _H1 in facts.handling
+        and to != facts.originator
+        and (facts.record_id, to, COURT) not in ctx.consents
+    ):
+        text = "H1: no use in court without the consent of {}"
+        found.append(Reason(Rule.HANDLING, True, text, (facts.originator,)))
+    if own:
+        if facts.tlp is _RED and (facts.record_id, to, use) not in ctx.consents:
+            found.append(Reason(Rule.TLP, True, "TLP:RED: {} is not a named recipient", (to,)))
+    else:  # a received record going to a partner travels again, whatever the use
+        _onward(facts, to, ctx, found)
+    if len(found) > start:  # everything above appends only denials
+        return _DENY
+    found.append(terms.covers)
+    if use is HIT:
+        return _HIT_ONLY
+    if hit_only_category:
+        text = "{} gives {} records of this category as hit/no-hit only"
+        if use in _PERSON_ONLY_USES:
+            found.append(Reason(Rule.HIT_ONLY, False, text, (terms.label, facts.schema)))
+            return _HIT_ONLY
+        found.append(Reason(Rule.HIT_ONLY, True, text, (terms.label, facts.schema)))
+        return _DENY
+    return _FULL
+
+
+def _fit(terms: Terms, facts: RecordFacts) -> tuple[tuple[Reason, ...], bool]:
+    """How a record fits an agreement, whoever asks and why: the scope,
+    ceiling, TLP, handling, exclusion and retention denials, and whether its
+    category is hit/no-hit only. Pure in (terms, facts), so memoised on facts."""
+    found: list[Reason] = []
     label = terms.label
     if facts.schemata.isdisjoint(terms.schemata):
         text = "{} does not cover {} records"
@@ -511,9 +559,6 @@ def _under(
     if category is not None and category not in terms.categories:
         text = "{} does not cover subject category {}"
         found.append(Reason(Rule.SCOPE, True, text, (label, category)))
-    if purpose not in terms.purposes:
-        text = "{} does not allow purpose {}"
-        found.append(Reason(Rule.PURPOSE, True, text, (label, purpose)))
     if facts.classification > terms.max_classification:
         text = "classification {} is above the ceiling {} of {}"
         args = (facts.classification, terms.max_classification, label)
@@ -531,42 +576,18 @@ def _under(
     if oldest is not None and facts.created < oldest:
         text = "created {}, older than {} lets partners keep it"
         found.append(Reason(Rule.RETENTION, True, text, (facts.created, label)))
-    if (
-        use is COURT
-        and _H1 in facts.handling
-        and to != facts.originator
-        and (facts.record_id, to, COURT) not in ctx.consents
-    ):
-        text = "H1: no use in court without the consent of {}"
-        found.append(Reason(Rule.HANDLING, True, text, (facts.originator,)))
-    if own:
-        if facts.tlp is _RED and (facts.record_id, to, use) not in ctx.consents:
-            found.append(Reason(Rule.TLP, True, "TLP:RED: {} is not a named recipient", (to,)))
-    elif use is ONWARD:
-        _onward(facts, to, ctx, found)
-    if len(found) > start:  # everything above appends only denials
-        return _DENY
-    found.append(terms.covers)
-    if use is HIT:
-        return _HIT_ONLY
-    if terms.hit_only and (
+    hit_only = bool(terms.hit_only) and (
         not facts.schemata.isdisjoint(terms.hit_only) or category in terms.hit_only
-    ):
-        text = "{} gives {} records of this category as hit/no-hit only"
-        if use in _PERSON_ONLY_USES:
-            found.append(Reason(Rule.HIT_ONLY, False, text, (label, facts.schema)))
-            return _HIT_ONLY
-        found.append(Reason(Rule.HIT_ONLY, True, text, (label, facts.schema)))
-        return _DENY
-    return _FULL
+    )
+    return tuple(found), hit_only
 
 
 def _exclusions(terms: Terms, facts: RecordFacts, found: list[Reason]) -> None:
     keys = [f"record:{facts.record_id}", *(f"schema:{s}" for s in facts.schemata)]
     if facts.crime_area is not None:
         keys.append(f"crime_area:{facts.crime_area.value}")
-    if facts.category is not None:
-        keys.append(f"category:{facts.category.value}")
+    if facts.scope_category is not None:  # a person without a category counts as "other"
+        keys.append(f"category:{facts.scope_category.value}")
     keys += [f"topic:{t}" for t in facts.topics]
     for key in sorted(terms.exclusions.intersection(keys)):
         found.append(Reason(Rule.EXCLUSION, True, "{} excludes {}", (terms.label, key)))

@@ -69,6 +69,11 @@ class Screen:
         return tuple(found)
 
 
+#: Arabic joins "the" (ال), and "and/so/with/as/for the" (وال, فال, بال, كال, لل), to
+#: the word: "the army" is الجيش, so a term must also match after them.
+_ARABIC_ARTICLE = "(?:[وفبكل]?ال|[وف]?لل)?"
+
+
 def build_screen(data: Any) -> Screen:
     """Validate the signal file; a bad file fails at start-up, naming the entry."""
     if not isinstance(data, dict) or set(data) != {"categories", "text_properties"}:
@@ -80,7 +85,10 @@ def build_screen(data: Any) -> Screen:
             raise ValueError(f"neutrality signals: {name} needs topics, properties and terms")
         terms = [str(t).casefold() for t in spec["terms"]]
         pattern = (
-            re.compile(r"\b(?:" + "|".join(map(re.escape, terms)) + r")\w*", re.IGNORECASE)
+            re.compile(
+                r"\b" + _ARABIC_ARTICLE + r"(?:" + "|".join(map(re.escape, terms)) + r")\w*",
+                re.IGNORECASE,
+            )
             if terms
             else None
         )
