@@ -131,9 +131,11 @@ def test_baseline_allows_full_and_says_which_agreement() -> None:
     assert [x.text for x in decision.reasons] == [
         "agreement ph-ru-2026 v1 is active and covers the request"
     ]
+    assert decision.basis == "ph-ru-2026"
     assert decision.to_dict() == {
         "outcome": "allow full",
         "allowed": True,
+        "basis": "ph-ru-2026",
         "reasons": [
             {
                 "rule": "agreement",

@@ -73,6 +73,8 @@ def test_words_in_english_russian_filipino_arabic(
         {"description": ["Grey fishing vessel, engine number withheld"]},
         {"name": ["Army Reyes"], "alias": ["Protest Singh"]},  # names are not screened
         {"topics": ["crime.traffick", "sanction"]},
+        {"notes": ["Met the buyer on Churchill Street near the racecourse"]},
+        {"notes": ["كان رد فعل الشرطة سريعا"]},  # "the police's reaction was quick"
         {},
     ],
     ids=[
@@ -84,6 +86,8 @@ def test_words_in_english_russian_filipino_arabic(
         "vessel",
         "names",
         "crime-topics",
+        "churchill-racecourse",
+        "reaction-ar",
         "empty",
     ],
 )

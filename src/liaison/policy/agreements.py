@@ -150,14 +150,6 @@ class AgreementDocument:
             return False
         return self.effective_until is None or today <= self.effective_until
 
-    def retention_limit(self, schema_is_person: bool, category: SubjectCategory | None) -> int:
-        """Months a record may be kept under this agreement; the strictest key wins."""
-        keys = ["default"]
-        if schema_is_person:
-            keys += ["nominal", (category or SubjectCategory.OTHER).value]
-        limits = [self.retention_months[k] for k in keys if k in self.retention_months]
-        return min(limits) if limits else 0
-
 
 @dataclass(frozen=True)
 class Agreement:

@@ -120,6 +120,7 @@ class Neutrality(StrEnum):
 class Decision:
     outcome: Outcome
     reasons: tuple[Reason, ...]
+    basis: str | None = None  # the agreement that allows a flow to a partner
 
     @property
     def allowed(self) -> bool:
@@ -133,6 +134,7 @@ class Decision:
         return {
             "outcome": self.outcome.label,
             "allowed": self.allowed,
+            "basis": self.basis,
             "reasons": [
                 {"rule": r.rule.value, "effect": "deny" if r.denies else "allow", "text": r.text}
                 for r in self.reasons
@@ -384,19 +386,15 @@ def decide(
             reasons.append(_HELD)
     if use is COERCIVE:
         _grading(facts.evaluation, reasons)
+    blocked = bool(reasons)  # every reason so far is a denial
     if facts.h3_text:
         reasons.append(Reason(Rule.HANDLING, False, "H3 condition travels: {}", (facts.h3_text,)))
     if local:
+        before = len(reasons)
         _local(facts, recipient, use, ctx, reasons)  # type: ignore[arg-type]
-        return _done(_FULL, reasons)
-    return _partner(facts, recipient, use, purpose, ctx, reasons)  # type: ignore[arg-type]
-
-
-def _done(best: Outcome, reasons: list[Reason]) -> Decision:
-    for reason in reasons:
-        if reason.denies:
-            return Decision(_DENY, tuple(reasons))
-    return Decision(best, tuple(reasons))
+        denied = blocked or len(reasons) > before  # _local appends only denials
+        return Decision(_DENY if denied else _FULL, tuple(reasons))
+    return _partner(facts, recipient, use, purpose, ctx, reasons, blocked)  # type: ignore[arg-type]
 
 
 def _retention(facts: RecordFacts, today: dt.date, reasons: list[Reason]) -> None:
@@ -459,9 +457,11 @@ def _partner(
     purpose: Purpose,
     ctx: PolicyContext,
     reasons: list[Reason],
+    blocked: bool,
 ) -> Decision:
     if use is EXPORT:
         reasons.append(_PARTNER_EXPORT)
+        blocked = True
     own = facts.originator == ctx.holder
     cap = _HIT_ONLY if use is HIT else _FULL  # a hit/no-hit request never yields the record
     if not own and (use is VIEW or use is PUSH or use is HIT):
@@ -474,21 +474,25 @@ def _partner(
         reasons.append(Reason(Rule.AGREEMENT, True, text, (partner.node_id,)))
         return Decision(_DENY, tuple(reasons))
     if len(candidates) == 1:
-        outcome = _under(candidates[0], facts, partner.node_id, use, purpose, ctx, own, reasons)
-        return _done(min(outcome, cap), reasons)
-    best, best_reasons = _DENY, list[Reason]()
-    denied: list[Reason] = []
-    for terms in candidates:
-        found: list[Reason] = []
-        outcome = _under(terms, facts, partner.node_id, use, purpose, ctx, own, found)
-        if outcome > best:
-            best, best_reasons = outcome, found
-            if best is _FULL:
-                break
-        elif outcome is _DENY:
-            denied += found
-    reasons += best_reasons if best is not _DENY else denied
-    return _done(min(best, cap), reasons)
+        terms = candidates[0]
+        best = _under(terms, facts, partner.node_id, use, purpose, ctx, own, reasons)
+    else:
+        best, terms = _DENY, candidates[0]
+        best_reasons: list[Reason] = []
+        denied: list[Reason] = []
+        for candidate in candidates:
+            found: list[Reason] = []
+            outcome = _under(candidate, facts, partner.node_id, use, purpose, ctx, own, found)
+            if outcome > best:
+                best, best_reasons, terms = outcome, found, candidate
+                if best is _FULL:
+                    break
+            elif outcome is _DENY:
+                denied += found
+        reasons += best_reasons if best is not _DENY else denied
+    if blocked or best is _DENY:
+        return Decision(_DENY, tuple(reasons))
+    return Decision(min(best, cap), tuple(reasons), terms.agreement_id)
 
 
 def _under(

@@ -83,12 +83,9 @@ def build_screen(data: Any) -> Screen:
         character = Character(name)
         if not isinstance(spec, dict) or set(spec) != {"topics", "properties", "terms"}:
             raise ValueError(f"neutrality signals: {name} needs topics, properties and terms")
-        terms = [str(t).casefold() for t in spec["terms"]]
+        terms = [_term(str(t).casefold()) for t in spec["terms"]]
         pattern = (
-            re.compile(
-                r"\b" + _ARABIC_ARTICLE + r"(?:" + "|".join(map(re.escape, terms)) + r")\w*",
-                re.IGNORECASE,
-            )
+            re.compile(r"\b" + _ARABIC_ARTICLE + r"(?:" + "|".join(terms) + r")", re.IGNORECASE)
             if terms
             else None
         )
@@ -96,6 +93,14 @@ def build_screen(data: Any) -> Screen:
             _Category(character, frozenset(spec["topics"]), tuple(spec["properties"]), pattern)
         )
     return Screen(tuple(categories), tuple(data["text_properties"]))
+
+
+def _term(term: str) -> str:
+    """``stem*`` matches any word that starts with the stem (inflected languages);
+    a plain word matches itself and its plural, so "church" misses "Churchill"."""
+    if term.endswith("*"):
+        return re.escape(term[:-1]) + r"\w*"
+    return re.escape(term) + r"(?:s|es)?\b"
 
 
 @cache
