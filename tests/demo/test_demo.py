@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from liaison.demo.__main__ import setup
+from liaison.demo.agreement import AGREEMENT_ID
 from liaison.demo.generate import NOTE, Generator
 from liaison.model.entities import parse_entity
 from liaison.node import Node
+from liaison.settings import Settings
 from liaison.storage.records import RecordFilter
 from tests.conftest import actor_named
 
@@ -40,5 +42,15 @@ def test_demo_setup_builds_a_node(tmp_path: Path) -> None:
         assert any(item["deleted"] for item in page.items)
         assert node.audit.verify(actor_named(node, "auditor")).ok
         assert node.accounts.login("analyst", passwords["analyst"]).actor.username == "analyst"
+        officer = actor_named(node, "officer")
+        agreement = node.agreements.get(officer, AGREEMENT_ID)
+        assert agreement.state.value == "active" and not agreement.unsigned
+        assert len(node.policy.queue(actor_named(node, "auditor"))) >= 1
     finally:
         node.close()
+    partner = Node.open(Settings(data_dir=tmp_path / "moscow"))
+    try:
+        theirs = partner.agreements.get(actor_named(partner, "officer"), AGREEMENT_ID)
+        assert theirs.state.value == "active" and theirs.document.hash == agreement.document.hash
+    finally:
+        partner.close()

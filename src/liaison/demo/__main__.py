@@ -1,4 +1,5 @@
-"""`make demo`: one node with fictitious data, then its API on loopback.
+"""`make demo`: a node with fictitious data, a partner node and a signed
+agreement between them, then the first node's API on loopback.
 
 Run ``python -m liaison.demo --help``. The demo's data directory is
 ``demo-data/`` (recreated on every run); passwords are generated and printed.
@@ -14,6 +15,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import Progress
 
+from liaison.demo.agreement import AGREEMENT_ID, partner_and_agreement
 from liaison.model.roles import Actor
 from liaison.node import SYSTEM, Node, Why, init_node
 from liaison.node.accounts import actor_of
@@ -43,8 +45,10 @@ def setup(data_dir: Path, entities: int, seed: int = 7) -> tuple[Settings, dict[
 
     from liaison.demo.generate import Generator
 
-    if data_dir.exists():
-        shutil.rmtree(data_dir)
+    partner_dir = data_dir.parent / "moscow"
+    for old in (data_dir, partner_dir):
+        if old.exists():
+            shutil.rmtree(old)
     settings = Settings(data_dir=data_dir, node_name="manila")
     info = init_node(settings)
     node = Node.open(settings)
@@ -67,7 +71,9 @@ def setup(data_dir: Path, entities: int, seed: int = 7) -> tuple[Settings, dict[
             source="demo",
             why=Why("operational_analysis", "demo data load"),
         )
-    _show_versions(node, analyst)
+    example = _show_versions(node, analyst)
+    partner_id = partner_and_agreement(node, partner_dir)
+    _show_policy(node, example, partner_id)
     verdict = node.audit.verify(_actor(node, "auditor"))
     console.print(f"node [bold]{info.name}[/] ({info.node_id}) in {data_dir}")
     console.print(
@@ -78,7 +84,7 @@ def setup(data_dir: Path, entities: int, seed: int = 7) -> tuple[Settings, dict[
     return settings, passwords
 
 
-def _show_versions(node: Node, analyst: Actor) -> None:
+def _show_versions(node: Node, analyst: Actor) -> str:
     """One record corrected and one deleted, so that versions and tombstones show."""
     why = Why("operational_analysis", "demo: correcting a record")
     first = node.records.create(
@@ -123,6 +129,39 @@ def _show_versions(node: Node, analyst: Actor) -> None:
     )
     node.records.delete(analyst, gone.record_id, "entered twice", 1, why)
     console.print(f"record with two versions: {first.record_id}; tombstone: {gone.record_id}")
+    return first.record_id
+
+
+def _show_policy(node: Node, record_id: str, partner_id: str) -> None:
+    """What the agreement lets flow: decisions explained, and the neutrality queue."""
+    officer = _actor(node, "officer")
+    agreement = node.agreements.get(officer, AGREEMENT_ID)
+    console.print(f"agreement {AGREEMENT_ID}: {agreement.state.value}, signed by both nodes")
+    for use in ("push", "hit_only"):
+        found = node.policy.explain(officer, record_id, partner_id, use, "investigation")
+        reasons = "; ".join(r.text for r in found.decision.reasons)
+        console.print(
+            f"  {use} of {record_id} to moscow: {found.decision.outcome.label} ({reasons})"
+        )
+    flagged = node.records.create(
+        _actor(node, "analyst"),
+        {
+            "schema": "Person",
+            "properties": {
+                "name": ["Fictitious Demo Activist"],
+                "notes": ["FICTITIOUS: organised an opposition protest; financing suspected"],
+            },
+        },
+        {"crime_area": "terrorism", "subject_category": "suspect"},
+        Why("investigation", "demo: a record the neutrality gate holds"),
+    )
+    found = node.policy.explain(officer, flagged.record_id, partner_id, "push", "investigation")
+    reasons = "; ".join(r.text for r in found.decision.denials)
+    console.print(
+        f"  push of {flagged.record_id} to moscow: {found.decision.outcome.label} ({reasons})"
+    )
+    held = node.policy.queue(_actor(node, "auditor"))
+    console.print(f"records held at the neutrality gate for the auditor: {len(held)}")
 
 
 def main() -> None:
@@ -145,7 +184,11 @@ def main() -> None:
         " | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"token\"])')\n"
         f"      curl -s -H \"Authorization: Bearer $TOKEN\" '{base}/api/v1/records?q=cruz'\n"
         f"CLI:  LIAISON_DATA_DIR={settings.data_dir} LIAISON_USER=auditor"
-        " .venv/bin/liaison audit verify"
+        " .venv/bin/liaison audit verify\n"
+        f"      LIAISON_DATA_DIR={settings.data_dir} LIAISON_USER=officer"
+        f" .venv/bin/liaison agreement show {AGREEMENT_ID}\n"
+        f"      LIAISON_DATA_DIR={settings.data_dir} LIAISON_USER=auditor"
+        " .venv/bin/liaison neutrality queue"
     )
     if args.no_serve:
         return
