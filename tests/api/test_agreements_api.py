@@ -17,7 +17,7 @@ def test_propose_sign_activate_explain(client: TestClient, node: Node, team: Tea
     assert created.json()["state"] == "draft"
     parties = next(line for line in created.json()["summary"] if line.startswith("parties: "))
     assert f"manila ({node.ctx.node_id})" in parties and f"moscow ({PARTNER.node_id})" in parties
-    signed = client.post("/api/v1/agreements/ph-ru-2026/sign", headers=supervisor)
+    signed = client.post("/api/v1/agreements/ph-ru-2026/sign?version=1", headers=supervisor)
     assert signed.json()["unsigned"] == [PARTNER.node_id]
     early = client.post("/api/v1/agreements/ph-ru-2026/activate", headers=officer)
     assert early.status_code == 409
@@ -68,7 +68,10 @@ def test_bad_documents_name_the_field(client: TestClient, node: Node, team: Team
     forged = {"document": doc, "signatures": {PARTNER.node_id: "AAAA"}}
     refused = client.post("/api/v1/agreements/receive", json=forged, headers=officer)
     assert refused.status_code == 422 and refused.json()["title"] == "Invalid signature"
-    assert client.post("/api/v1/agreements/ph-ru-2026/sign", headers=officer).status_code == 403
+    assert (
+        client.post("/api/v1/agreements/ph-ru-2026/sign?version=1", headers=officer).status_code
+        == 403
+    )
     missing = client.get("/api/v1/agreements/nope-2026", headers=officer)
     assert missing.status_code == 404
 

@@ -58,9 +58,9 @@ def test_agreement_cycle_and_explain(
     path.write_bytes(orjson.dumps(doc))
     code, out = liaison(env, "olga", "agreement", "propose", f"@{path}")
     assert code == 0 and "ph-ru-2026 version 1 (draft)" in said(out)
-    code, out = liaison(env, "olga", "agreement", "sign", "ph-ru-2026")
+    code, out = liaison(env, "olga", "agreement", "sign", "ph-ru-2026", "--version", "1")
     assert code == 1 and "does not grant agreement:sign" in said(out)
-    assert liaison(env, "sam", "agreement", "sign", "ph-ru-2026")[0] == 0
+    assert liaison(env, "sam", "agreement", "sign", "ph-ru-2026", "--version", "1")[0] == 0
     code, out = liaison(env, "olga", "agreement", "activate", "ph-ru-2026")
     assert code == 1 and "missing: moscow" in said(out) and "Traceback" not in out
     code, out = liaison(env, "olga", "agreement", "export", "ph-ru-2026")

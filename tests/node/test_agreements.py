@@ -12,6 +12,7 @@ import pytest
 from liaison.errors import Conflict, Forbidden, InvalidInput, InvalidSignature
 from liaison.model.identity import NodeKey
 from liaison.node import SYSTEM, Node, init_node
+from liaison.policy import agreements as rules
 from liaison.settings import Settings
 from tests.conftest import PASSWORD, Team, actor_named, person
 
@@ -52,7 +53,7 @@ def active_agreement(node: Node, team: Team, **changes: Any) -> None:
     node.agreements.propose(
         team.officer, agreement_doc(node, PARTNER.node_id, PARTNER.public_key, **changes)
     )
-    node.agreements.sign(team.supervisor, "ph-ru-2026")
+    node.agreements.sign(team.supervisor, "ph-ru-2026", 1)
     bundle = {
         "document": node.agreements.get(SYSTEM, "ph-ru-2026").document.to_dict(),
         "signatures": partner_signature(node),
@@ -87,11 +88,11 @@ def test_two_nodes_sign_and_activate(node: Node, team: Team, moscow: tuple[Node,
     other, staff = moscow
     doc = agreement_doc(node, other.ctx.node_id, other.info.public_key)
     node.agreements.propose(team.officer, doc)
-    mine = node.agreements.sign(team.supervisor, "ph-ru-2026")
+    mine = node.agreements.sign(team.supervisor, "ph-ru-2026", 1)
     assert [p.name for p in mine.unsigned] == ["moscow"]
     theirs = other.agreements.receive(staff.officer, mine.to_dict())
     assert set(theirs.signatures) == {node.ctx.node_id}
-    theirs = other.agreements.sign(staff.supervisor, "ph-ru-2026")
+    theirs = other.agreements.sign(staff.supervisor, "ph-ru-2026", 1)
     back = node.agreements.receive(team.officer, theirs.to_dict())
     assert not back.unsigned
     assert node.agreements.move(team.officer, "ph-ru-2026", "activate").state.value == "active"
@@ -102,11 +103,11 @@ def test_two_nodes_sign_and_activate(node: Node, team: Team, moscow: tuple[Node,
 
 def test_activate_refused_until_every_party_signed(node: Node, team: Team) -> None:
     node.agreements.propose(team.officer, agreement_doc(node, PARTNER.node_id, PARTNER.public_key))
-    node.agreements.sign(team.supervisor, "ph-ru-2026")
+    node.agreements.sign(team.supervisor, "ph-ru-2026", 1)
     with pytest.raises(Conflict, match=f"missing: moscow \\({PARTNER.node_id}\\)"):
         node.agreements.move(team.officer, "ph-ru-2026", "activate")
     with pytest.raises(Conflict, match="already signed"):
-        node.agreements.sign(team.supervisor, "ph-ru-2026")
+        node.agreements.sign(team.supervisor, "ph-ru-2026", 1)
 
 
 def test_wrong_key_and_tampered_document_are_refused(node: Node, team: Team) -> None:
@@ -140,10 +141,17 @@ def test_amendment_supersedes_and_old_signatures_do_not_replay(node: Node, team:
     replay = {"document": amended, "signatures": partner_signature(node, 1)}  # v1's signature
     with pytest.raises(InvalidSignature):
         node.agreements.receive(team.officer, replay)
-    node.agreements.sign(team.supervisor, "ph-ru-2026")
+    # while the amendment waits for signatures, v1 stays in force and can be suspended
+    assert (
+        node.agreements.move(team.officer, "ph-ru-2026", "suspend", "review").document.version == 1
+    )
+    node.agreements.move(team.officer, "ph-ru-2026", "resume")
+    node.agreements.sign(team.supervisor, "ph-ru-2026", 2)
     node.agreements.receive(
         team.officer, {"document": amended, "signatures": partner_signature(node, 2)}
     )
+    with pytest.raises(Forbidden):  # supervisors sign; they do not also put it in force
+        node.agreements.move(team.supervisor, "ph-ru-2026", "activate")
     node.agreements.move(team.officer, "ph-ru-2026", "activate")
     assert node.agreements.get(team.officer, "ph-ru-2026", 1).state.value == "superseded"
     changes = node.agreements.diff(team.officer, "ph-ru-2026", 1, 2)
@@ -157,7 +165,7 @@ def test_roles_and_reasons(node: Node, team: Team) -> None:
         node.agreements.propose(team.analyst, doc)
     node.agreements.propose(team.officer, doc)
     with pytest.raises(Forbidden):
-        node.agreements.sign(team.officer, "ph-ru-2026")  # supervisors sign for the agency
+        node.agreements.sign(team.officer, "ph-ru-2026", 1)  # supervisors sign for the agency
     with pytest.raises(InvalidInput, match="reason"):
         node.agreements.move(team.officer, "ph-ru-2026", "suspend", reason=" ")
     stranger = NodeKey.generate()
@@ -185,9 +193,31 @@ def test_suspension_stops_flows_at_once(node: Node, team: Team) -> None:
     node.agreements.move(team.officer, "ph-ru-2026", "suspend", reason="partner under review")
     refused = explain(team.officer, record.record_id, PARTNER.node_id).decision
     assert not refused.allowed and refused.denials[0].rule.value == "agreement"
-    node.agreements.move(team.supervisor, "ph-ru-2026", "resume")
+    node.agreements.move(team.officer, "ph-ru-2026", "resume")
     assert explain(team.officer, record.record_id, PARTNER.node_id).decision.allowed
     node.agreements.move(team.officer, "ph-ru-2026", "terminate", reason="agreement ended")
     assert not explain(team.officer, record.record_id, PARTNER.node_id).decision.allowed
     with pytest.raises(Conflict, match="terminated"):
         node.agreements.move(team.officer, "ph-ru-2026", "activate")
+
+
+def test_terminated_stays_terminated_and_refusals_are_logged(node: Node, team: Team) -> None:
+    active_agreement(node, team)
+    node.agreements.move(team.officer, "ph-ru-2026", "terminate", reason="partnership ended")
+    v1 = node.agreements.get(team.officer, "ph-ru-2026")
+    revived = v1.document.to_dict() | {"version": 2, "previous_hash": v1.document.hash}
+    with pytest.raises(Conflict, match="terminated; it cannot be amended"):
+        node.agreements.propose(team.officer, revived)
+    payload = v1.document.signing_payload()
+    padded = "!!!" + PARTNER.sign(payload)  # base64 decoders skip junk; we do not
+    with pytest.raises(InvalidSignature):
+        rules.check_signature(v1.document, PARTNER.node_id, padded)
+    with pytest.raises(InvalidInput, match="version"):
+        node.agreements.propose(team.officer, revived | {"version": 2**40})
+    other = agreement_doc(node, PARTNER.node_id, PARTNER.public_key, agreement_id="ph-ru-2027")
+    forged = {PARTNER.node_id: NodeKey.generate().sign(payload)}
+    with pytest.raises(InvalidSignature):
+        node.agreements.receive(team.officer, {"document": other, "signatures": forged})
+    rejected = [e for e in node.audit.entries(team.auditor, limit=500) if e.result == "rejected"]
+    assert [e.action for e in rejected] == ["agreement.sign"]
+    assert "not a valid signature" in rejected[0].detail["reason"]

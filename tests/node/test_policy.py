@@ -47,11 +47,19 @@ def test_red_needs_a_named_recipient_and_withdrawal_stops_it(node: Node, team: T
     envelope = {**SUSPECT, "markings": {"tlp": "RED"}}
     record = node.records.create(team.analyst, person("Олег Смирнов"), envelope)
     rid = record.record_id
-    assert not node.policy.explain(team.officer, rid, PARTNER.node_id).decision.allowed
     with pytest.raises(NotFound):  # not named: as if it did not exist
         node.records.get(team.supervisor, rid)
+    with pytest.raises(NotFound):
+        node.policy.explain(team.officer, rid, PARTNER.node_id)
     listed = node.records.search(team.supervisor, RecordFilter(), None, 50)
     assert rid not in [i["record_id"] for i in listed.items]
+    with pytest.raises(NotFound):  # the officer is not named yet: the record does not exist
+        node.policy.give_consent(team.officer, rid, PARTNER.node_id, "push", "joint operation")
+    with pytest.raises(Forbidden):  # an author names readers, not partners
+        node.policy.give_consent(team.analyst, rid, PARTNER.node_id, "push", "joint operation")
+    node.policy.give_consent(team.analyst, rid, "user:officer", "view", "decides the release")
+    refused = node.policy.explain(team.officer, rid, PARTNER.node_id).decision
+    assert [r.rule.value for r in refused.denials] == ["tlp"]
     given = node.policy.give_consent(
         team.officer, rid, PARTNER.node_id, "push", "joint operation Coral"
     )
@@ -67,7 +75,9 @@ def test_red_needs_a_named_recipient_and_withdrawal_stops_it(node: Node, team: T
         node.policy.withdraw_consent(team.officer, given["id"], "again")
     with pytest.raises(InvalidInput, match="justification"):
         node.policy.give_consent(team.officer, rid, PARTNER.node_id, "push", "ok")
-    assert len(node.policy.consents(team.officer, rid)) == 2
+    with pytest.raises(InvalidInput, match="name themselves"):
+        node.policy.give_consent(team.officer, rid, "user:officer", "view", "so I can read it")
+    assert len(node.policy.consents(team.officer, rid)) == 3
 
 
 def test_neutrality_gate_holds_until_the_auditor_releases(node: Node, team: Team) -> None:
@@ -150,3 +160,26 @@ def test_retention_due_renew_and_purge(node: Node, team: Team) -> None:
         and tomb.reason.startswith("retention: review was due")
     )
     assert not node.records.get(team.analyst, later.record_id).deleted
+
+
+def test_red_records_stay_hidden_on_every_path(node: Node, team: Team) -> None:
+    """Not named, a user meets a TLP:RED record nowhere: not in renewals,
+    retention lists, updates, explanations or consents."""
+    today = node.ctx.now().date()
+    envelope = {
+        **SUSPECT,
+        "markings": {"tlp": "RED"},
+        "review_due": (today + dt.timedelta(days=10)).isoformat(),
+    }
+    rid = node.records.create(team.analyst, person("Тайный Источник"), envelope).record_id
+    new_due = (today + dt.timedelta(days=300)).isoformat()
+    with pytest.raises(NotFound):
+        node.policy.renew(team.supervisor, rid, new_due, "still needed for the case")
+    assert node.policy.due(team.supervisor) == []
+    assert [d["record_id"] for d in node.policy.due(team.analyst)] == [rid]  # the author
+    with pytest.raises(NotFound):
+        node.records.update(team.junior, rid, person("Тайный Источник"), None, None)
+    with pytest.raises(NotFound):
+        node.policy.explain(team.officer, rid, PARTNER.node_id)
+    with pytest.raises(NotFound):
+        node.policy.give_consent(team.officer, rid, "user:supervisor", "view", "let them read it")

@@ -290,8 +290,8 @@ def amendment(previous: Any, **changes: Any) -> Any:
 def test_amendment_chains_to_the_previous_version() -> None:
     v1 = document()
     v2 = amendment(v1, tlp=["GREEN", "CLEAR"])
-    check_amendment(v1, v2)
-    check_amendment(v2, amendment(v2, onward="forbidden"))
+    check_amendment(v1, v2, AgreementState.ACTIVE)
+    check_amendment(v2, amendment(v2, onward="forbidden"), AgreementState.ACTIVE)
 
 
 def test_signature_over_version_1_is_no_signature_of_version_2() -> None:
@@ -310,9 +310,9 @@ def test_replayed_version_with_wrong_number_is_a_conflict() -> None:
     v2 = amendment(v1)
     for version in (1, 3):  # the old version again, or a skipped one
         with pytest.raises(Conflict, match="must be version 2"):
-            check_amendment(v1, amendment(v1, version=version))
+            check_amendment(v1, amendment(v1, version=version), AgreementState.ACTIVE)
     with pytest.raises(Conflict):
-        check_amendment(v2, v1)  # version 1 replayed as the next version
+        check_amendment(v2, v1, AgreementState.ACTIVE)  # version 1 replayed as the next version
 
 
 @pytest.mark.parametrize(
@@ -323,7 +323,7 @@ def test_replayed_version_with_wrong_number_is_a_conflict() -> None:
 def test_amendment_with_wrong_previous_hash_is_refused(previous_hash: str | None) -> None:
     v1 = document()
     with pytest.raises(InvalidInput) as caught:
-        check_amendment(v1, amendment(v1, previous_hash=previous_hash))
+        check_amendment(v1, amendment(v1, previous_hash=previous_hash), AgreementState.ACTIVE)
     assert caught.value.field == "previous_hash"
     assert v1.hash in caught.value.reason
 
@@ -331,7 +331,7 @@ def test_amendment_with_wrong_previous_hash_is_refused(previous_hash: str | None
 def test_amendment_of_another_agreement_is_refused() -> None:
     v1 = document()
     with pytest.raises(InvalidInput) as caught:
-        check_amendment(v1, amendment(v1, agreement_id="ph-my-2026"))
+        check_amendment(v1, amendment(v1, agreement_id="ph-my-2026"), AgreementState.ACTIVE)
     assert caught.value.field == "agreement_id"
 
 
@@ -340,7 +340,7 @@ def test_amendment_hash_chains_a_later_change_of_version_1() -> None:
     v2 = amendment(v1)
     rewritten_v1 = document(title="Manila–Moscow exchange, rewritten")
     with pytest.raises(InvalidInput):
-        check_amendment(rewritten_v1, v2)
+        check_amendment(rewritten_v1, v2, AgreementState.ACTIVE)
 
 
 # --- life cycle -----------------------------------------------------------------

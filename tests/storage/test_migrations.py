@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+import datetime as dt
+import json
+from pathlib import Path
+
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from liaison.node import Node
 from liaison.storage import migrate
-from liaison.storage.tables import APPEND_ONLY, metadata, record_versions
+from liaison.storage.db import make_engine
+from liaison.storage.tables import APPEND_ONLY, metadata, record_versions, records
 from tests.conftest import Team, person
 
 
@@ -31,3 +36,37 @@ def test_record_versions_are_append_only(node: Node, team: Team) -> None:
             assert "append-only" in str(exc)
         else:
             raise AssertionError(f"{statement} was allowed")
+
+
+def test_revision_0002_fills_retention_dates_of_older_records(db_url: str, tmp_path: Path) -> None:
+    url = db_url if db_url.startswith("postgresql") else f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    try:
+        migrate.upgrade(engine, "0001")
+        now = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
+        envelope = {"originator": "lsn-x", "review_due": "2027-03-01", "expires": None}
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO records (record_id, entity_id, originator, schema, caption, names,"
+                    " version, content_hash, deleted, created, modified, created_by, modified_by)"
+                    " VALUES ('rec-old', 'e1', 'lsn-x', 'Person', 'Old', 'old', 1, 'h', false,"
+                    " :now, :now, 'api:ana', 'api:ana')"
+                ),
+                {"now": now.replace(tzinfo=None)},
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO record_versions (record_id, version, schema, entity, envelope,"
+                    " caption, deleted, content_hash, actor, at)"
+                    " VALUES ('rec-old', 1, 'Person', '{}', :envelope, 'Old', false, 'h',"
+                    " 'api:ana', :now)"
+                ),
+                {"envelope": json.dumps(envelope), "now": now.replace(tzinfo=None)},
+            )
+        migrate.upgrade(engine)
+        with engine.connect() as conn:
+            row = conn.execute(sa.select(records.c.review_due, records.c.expires)).one()
+        assert row.review_due == dt.date(2027, 3, 1) and row.expires is None
+    finally:
+        engine.dispose()

@@ -40,8 +40,11 @@ def receive(bundle: DocArg) -> None:
 
 @app.command("sign")
 @handle_errors
-def sign(agreement_id: str, version: VersionOpt = None) -> None:
-    """Sign the agreement for this node, with the node key."""
+def sign(
+    agreement_id: str,
+    version: Annotated[int, typer.Option(help="the version you read (see `show`)")],
+) -> None:
+    """Sign one version of the agreement for this node, with the node key."""
     node = open_node()
     _show(node.agreements.sign(sign_in(node), agreement_id, version))
 

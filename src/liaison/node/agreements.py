@@ -6,12 +6,14 @@ key the document pins for that partner."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection
 
 from liaison.audit.chain import Action, Result
-from liaison.errors import Conflict, InvalidInput, NotFound
+from liaison.errors import Conflict, InvalidInput, InvalidSignature, NotFound
 from liaison.model.roles import Actor
 from liaison.node.context import NO_REASON, NodeContext, Why
 from liaison.policy import agreements as rules
@@ -44,7 +46,7 @@ class AgreementService:
                 if latest is None and doc.version != 1:
                     raise InvalidInput("version", doc.version, "a new agreement starts at 1")
                 if latest is not None:
-                    rules.check_amendment(latest.document, doc)
+                    rules.check_amendment(latest.document, doc, latest.state)
                 agreement = Agreement(doc)
                 store.add_agreement(conn, agreement, actor.label, self.ctx.now())
                 self._log(conn, actor, Action.AGREEMENT_PROPOSE, agreement, why)
@@ -57,7 +59,7 @@ class AgreementService:
         signatures = bundle.get("signatures") or {}
         if not isinstance(signatures, dict):
             raise InvalidInput("signatures", signatures, "must map node ids to signatures")
-        with self.ctx.guard(actor, why):
+        with self.ctx.guard(actor, why), self._refusals(actor, Action.AGREEMENT_SIGN, why):
             self.ctx.permit(actor, P.AGREEMENT_MANAGE, Action.AGREEMENT_PROPOSE, "agreement")
             doc = rules.parse_document(bundle["document"])
             self._must_be_party(doc.party_ids)
@@ -66,7 +68,7 @@ class AgreementService:
                 if agreement is None:
                     latest = store.load_agreement(conn, doc.agreement_id)
                     if latest is not None:
-                        rules.check_amendment(latest.document, doc)
+                        rules.check_amendment(latest.document, doc, latest.state)
                     elif doc.version != 1:
                         raise InvalidInput("version", doc.version, "a new agreement starts at 1")
                     agreement = Agreement(doc)
@@ -87,9 +89,10 @@ class AgreementService:
         return agreement
 
     def sign(
-        self, actor: Actor, agreement_id: str, version: int | None = None, why: Why = NO_REASON
+        self, actor: Actor, agreement_id: str, version: int, why: Why = NO_REASON
     ) -> Agreement:
-        """Sign for this node, with its key."""
+        """Sign one version for this node, with its key. The version is named
+        explicitly, so that nobody signs a draft that arrived after they read one."""
         with self.ctx.guard(actor, why):
             self.ctx.permit(actor, P.AGREEMENT_SIGN, Action.AGREEMENT_SIGN, agreement_id)
             with self.ctx.tx() as conn:
@@ -105,16 +108,25 @@ class AgreementService:
         reason: str | None = None,
         why: Why = NO_REASON,
     ) -> Agreement:
-        """Activate, suspend, resume or terminate the latest version."""
+        """Activate the latest version; suspend, resume or terminate the one in force."""
         if move not in _TARGETS:
             raise InvalidInput("move", move, f"must be one of {', '.join(MOVES)}")
         target, action = _TARGETS[move]
         if move in ("suspend", "terminate") and not (reason and reason.strip()):
             raise InvalidInput("reason", reason, f"to {move} an agreement, give the reason")
-        with self.ctx.guard(actor, why):
+        with self.ctx.guard(actor, why), self._refusals(actor, action, why, agreement_id):
             self.ctx.permit(actor, P.AGREEMENT_MANAGE, action, agreement_id)
             with self.ctx.tx() as conn:
-                agreement = _load(conn, agreement_id, None, lock=True)
+                # activation puts the latest version in force; the other moves act on
+                # the version in force, whatever drafts of an amendment wait beside it
+                found = (
+                    _load(conn, agreement_id, None, lock=True)
+                    if move == "activate"
+                    else store.in_force(conn, agreement_id, lock=True)
+                )
+                if found is None:
+                    raise Conflict(f"agreement {agreement_id} has no version in force to {move}")
+                agreement = found
                 if move == "resume" and agreement.state is not AgreementState.SUSPENDED:
                     raise Conflict(
                         f"agreement {agreement_id} is {agreement.state.value}, not suspended"
@@ -178,6 +190,18 @@ class AgreementService:
                 store.set_state(conn, rules.supersede(older), self.ctx.now())
                 done.append(version)
         return done
+
+    @contextmanager
+    def _refusals(
+        self, actor: Actor, action: Action, why: Why, obj: str = "agreement"
+    ) -> Iterator[None]:
+        """A forged signature or a refused move leaves a trace: an entry of its own."""
+        try:
+            yield
+        except (InvalidSignature, Conflict) as exc:
+            with self.ctx.tx() as conn:
+                self.ctx.record(conn, actor, action, obj, why, Result.REJECTED, reason=exc.message)
+            raise
 
     def _must_be_party(self, parties: frozenset[str]) -> None:
         if self.ctx.node_id not in parties:

@@ -21,7 +21,7 @@ from liaison.model.markings import Classification
 from liaison.model.records import Record
 from liaison.model.roles import Actor, Role
 from liaison.model.vocab import Purpose, parse_enum
-from liaison.node.context import NO_REASON, Denied, NodeContext, Why, deny_unless
+from liaison.node.context import NO_REASON, Denied, NodeContext, Why
 from liaison.policy import retention
 from liaison.policy.agreements import AgreementState
 from liaison.policy.decide import (
@@ -37,7 +37,7 @@ from liaison.policy.decide import (
     decide,
 )
 from liaison.policy.neutrality import screen
-from liaison.policy.permissions import Permission, check_clearance
+from liaison.policy.permissions import ROLE_PERMISSIONS, Permission
 from liaison.storage import policy as store
 from liaison.storage import records as record_store
 from liaison.storage import users as user_store
@@ -200,36 +200,38 @@ class PolicyService:
             raise InvalidInput(
                 "justification", justification, "a consent needs a justification of 10+ characters"
             )
-        with self.ctx.guard(actor):
-            self.ctx.permit(actor, P.CONSENT_MANAGE, Action.CONSENT_GIVE, record_id)
-            with self.ctx.tx() as conn:
-                record = self._visible(conn, actor, record_id, Action.CONSENT_GIVE)
-                if record.envelope.originator != self.ctx.node_id:
-                    raise Conflict(
-                        f"record {record_id} belongs to {record.envelope.originator}; "
-                        "only the originator can consent"
-                    )
-                self._recipient(conn, recipient)
-                consent_id = store.add_consent(
-                    conn,
-                    record_id=record_id,
-                    recipient=recipient,
-                    use=chosen.value,
-                    given_by=actor.label,
-                    justification=justification.strip(),
-                    given=self.ctx.now(),
+        with self.ctx.guard(actor), self.ctx.tx() as conn:
+            record = self._visible(conn, actor, record_id, Action.CONSENT_GIVE)
+            if not _may_consent(actor, record, chosen, recipient):
+                self.ctx.permit(actor, P.CONSENT_MANAGE, Action.CONSENT_GIVE, record_id)
+            if record.envelope.originator != self.ctx.node_id:
+                raise Conflict(
+                    f"record {record_id} belongs to {record.envelope.originator}; "
+                    "only the originator can consent"
                 )
-                self.ctx.record(
-                    conn,
-                    actor,
-                    Action.CONSENT_GIVE,
-                    record_id,
-                    Why(justification=justification.strip()),
-                    consent=consent_id,
-                    recipient=recipient,
-                    use=chosen.value,
-                )
-                row = store.consent(conn, consent_id)
+            if recipient.strip() == f"user:{actor.username}":
+                raise InvalidInput("recipient", recipient, "nobody may name themselves")
+            self._recipient(conn, recipient)
+            consent_id = store.add_consent(
+                conn,
+                record_id=record_id,
+                recipient=recipient,
+                use=chosen.value,
+                given_by=actor.label,
+                justification=justification.strip(),
+                given=self.ctx.now(),
+            )
+            self.ctx.record(
+                conn,
+                actor,
+                Action.CONSENT_GIVE,
+                record_id,
+                Why(justification=justification.strip()),
+                consent=consent_id,
+                recipient=recipient,
+                use=chosen.value,
+            )
+            row = store.consent(conn, consent_id)
         return _consent(row)
 
     def withdraw_consent(self, actor: Actor, consent_id: int, reason: str | None) -> dict[str, Any]:
@@ -329,7 +331,7 @@ class PolicyService:
         with self.ctx.guard(actor):
             self.ctx.permit(actor, P.RECORD_READ, Action.RETENTION_LIST, "retention")
             with self.ctx.tx() as conn:
-                rows = _due_rows(conn, retention.warn_before(today), actor.clearance, limit)
+                rows = _due_rows(conn, retention.warn_before(today), limit, actor)
                 self.ctx.record(conn, actor, Action.RETENTION_LIST, "retention", returned=len(rows))
         out = []
         for row in rows:
@@ -394,7 +396,7 @@ class PolicyService:
         with self.ctx.guard(actor):
             self.ctx.permit(actor, P.RECORD_RENEW, Action.RETENTION_PURGE, "retention")
             with self.ctx.tx() as conn:
-                rows = _due_rows(conn, today, Classification.TOP_SECRET, limit)
+                rows = _due_rows(conn, today, limit)
                 purged = []
                 for row in rows:
                     status = retention.status(row.review_due, row.expires, today)
@@ -432,9 +434,7 @@ class PolicyService:
         record = None if head is None else record_store.load(conn, head)
         if record is None:
             raise NotFound("record", record_id)
-        deny_unless(
-            check_clearance(actor, record.envelope.markings), action, record_id, hidden=True
-        )
+        may_view(self.ctx, conn, actor, record, action)  # clearance and TLP:RED, as reads
         return record
 
     def _recipient(self, conn: Connection, text: str) -> Recipient:
@@ -449,22 +449,24 @@ class PolicyService:
         return Partner(text)
 
 
+def _may_consent(actor: Actor, record: Record, use: Use, recipient: str) -> bool:
+    """Liaison officers consent; besides them, the author of a record names the
+    local users who may read it (the recipients of a TLP:RED record)."""
+    if P.CONSENT_MANAGE in ROLE_PERMISSIONS[actor.role]:
+        return True
+    author = record.created_by.partition(":")[2] == actor.username
+    return author and use is Use.VIEW and recipient.strip().startswith("user:")
+
+
 def _due_rows(
-    conn: Connection, before: dt.date, clearance: Classification, limit: int
+    conn: Connection, before: dt.date, limit: int, reader: Actor | None = None
 ) -> list[Any]:
+    """Heads due by ``before``; with a reader, only those the reader may see."""
     t = records_table
-    query = (
-        select(t)
-        .where(
-            and_(
-                t.c.deleted.is_(False),
-                or_(t.c.review_due <= before, t.c.expires <= before),
-                or_(t.c.classification.is_(None), t.c.classification <= int(clearance)),
-            )
-        )
-        .order_by(t.c.review_due, t.c.id)
-        .limit(limit)
-    )
+    due = and_(t.c.deleted.is_(False), or_(t.c.review_due <= before, t.c.expires <= before))
+    if reader is not None:
+        due = and_(due, record_store.visible_to(reader.clearance, reader.username))
+    query = select(t).where(due).order_by(t.c.review_due, t.c.id).limit(limit)
     return list(conn.execute(query))
 
 

@@ -177,7 +177,7 @@ class RecordService:
         self, conn: Connection, actor: Actor, record_id: str, expected_version: int | None
     ) -> Record:
         current = _load(conn, _head(conn, record_id, lock=True))  # one writer per record
-        _clearance(actor, current, Action.RECORD_UPDATE)
+        may_view(self.ctx, conn, actor, current, Action.RECORD_UPDATE)  # clearance, TLP:RED
         if current.deleted:
             raise ReadOnlyRecord(f"record {record_id} was deleted at version {current.version}")
         if current.envelope.originator != self.ctx.node_id:
@@ -202,12 +202,6 @@ def _load(conn: Connection, head: Any, version: int | None = None) -> Record:
     if record is None:
         raise NotFound("record version", f"{head.record_id}@{version}")
     return record
-
-
-def _clearance(actor: Actor, record: Record, action: Action) -> None:
-    """Above the actor's clearance, a record is refused as if it did not exist."""
-    decision = check_clearance(actor, record.envelope.markings)
-    deny_unless(decision, action, record.record_id, hidden=True)
 
 
 def _may_mark(actor: Actor, record: Record, action: Action) -> None:

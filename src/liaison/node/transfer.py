@@ -279,7 +279,7 @@ class TransferService:
                 continue
             previous = store.load(conn, head)
             assert previous is not None
-            if not self._may_replace(builder.actor, previous):
+            if not self._may_replace(conn, builder.actor, previous):
                 report.rejected.append(
                     LineError(number, "id", record.entity_id, "not a record you may change")
                 )
@@ -296,12 +296,11 @@ class TransferService:
                 report.updated += 1
         return writes
 
-    def _may_replace(self, actor: Actor, previous: Record) -> bool:
-        """The same rules as an update: your clearance, this node's own record."""
-        return (
-            check_clearance(actor, previous.envelope.markings).allowed
-            and previous.envelope.originator == self.ctx.node_id
-        )
+    def _may_replace(self, conn: Connection, actor: Actor, previous: Record) -> bool:
+        """The same rules as an update: a record you may read, of this node."""
+        if previous.envelope.originator != self.ctx.node_id:
+            return False
+        return local_decisions(self.ctx, conn, actor, [previous], Use.VIEW)[0].allowed
 
     def export(self, actor: Actor, flt: RecordFilter, why: Why = NO_REASON) -> Iterator[bytes]:
         """FtM JSON lines with each record's envelope; the audit entry is written first."""

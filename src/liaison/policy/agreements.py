@@ -32,6 +32,8 @@ from liaison.model.vocab import CrimeArea, Purpose, SubjectCategory, parse_enum
 
 SIGNING_DOMAIN = b"liaison-agreement-v1\n"
 _AGREEMENT_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{2,79}$")
+_SIGNATURE = re.compile(r"[A-Za-z0-9_-]{85}[AQgw]")
+MAX_VERSION = 2**31 - 1
 _DURATION = re.compile(r"^\s*(\d{1,3})\s*([ym])\s*$", re.IGNORECASE)
 
 
@@ -177,9 +179,12 @@ class Agreement:
 
 
 def check_signature(doc: AgreementDocument, node_id: str, signature: str) -> None:
-    """A party's signature over the document, checked against its pinned key."""
+    """A party's signature over the document, checked against its pinned key.
+    Only the exact unpadded URL-safe base64 of 64 bytes is accepted."""
     party = doc.party(node_id)
-    if not verify_signature(party.public_key, doc.signing_payload(), signature):
+    if not _SIGNATURE.fullmatch(str(signature)) or not verify_signature(
+        party.public_key, doc.signing_payload(), signature
+    ):
         raise InvalidSignature(
             "signature",
             signature,
@@ -235,8 +240,13 @@ def supersede(agreement: Agreement) -> Agreement:
     return Agreement(agreement.document, AgreementState.SUPERSEDED, agreement.signatures)
 
 
-def check_amendment(previous: AgreementDocument, new: AgreementDocument) -> None:
-    """An amendment is the next version, chained to the one it replaces."""
+def check_amendment(
+    previous: AgreementDocument, new: AgreementDocument, state: AgreementState
+) -> None:
+    """An amendment is the next version, chained to the one it replaces;
+    a terminated agreement stays terminated (a new one needs a new id)."""
+    if state is AgreementState.TERMINATED:
+        raise Conflict(f"agreement {previous.agreement_id} was terminated; it cannot be amended")
     if new.agreement_id != previous.agreement_id:
         raise InvalidInput("agreement_id", new.agreement_id, "differs from the amended agreement")
     if new.version != previous.version + 1:
@@ -335,8 +345,8 @@ def _required(data: dict[str, Any], key: str) -> Any:
 
 
 def _version(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidInput("version", value, "must be a whole number from 1")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_VERSION:
+        raise InvalidInput("version", value, f"must be a whole number from 1 to {MAX_VERSION}")
     return value
 
 

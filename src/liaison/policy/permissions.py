@@ -33,9 +33,10 @@ class Permission(StrEnum):
 
 
 P = Permission
-#: Liaison officers propose agreements and decide consents; supervisors sign for
-#: the agency (so no agreement binds the node on one person's word), renew
-#: records at review and may suspend; auditors run the neutrality queue.
+#: Liaison officers propose, receive, activate, suspend and terminate agreements
+#: and decide consents; supervisors sign for the agency and nothing else about
+#: agreements (so no agreement binds the node on one person's word); they renew
+#: records at review; auditors run the neutrality queue.
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMINISTRATOR: frozenset({P.USER_MANAGE, P.AUDIT_VERIFY, P.AGREEMENT_READ}),
     Role.ANALYST: frozenset(
@@ -65,7 +66,6 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.RECORD_RENEW,
             P.AGREEMENT_READ,
             P.AGREEMENT_SIGN,
-            P.AGREEMENT_MANAGE,
             P.POLICY_EXPLAIN,
         }
     ),

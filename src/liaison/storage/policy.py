@@ -71,6 +71,25 @@ def load_agreement(
     return None if row is None else _agreement(conn, row)
 
 
+def in_force(conn: Connection, agreement_id: str, lock: bool = False) -> Agreement | None:
+    """The version that is active or suspended, if any (activation supersedes the rest)."""
+    query = (
+        select(agreements)
+        .where(
+            and_(
+                agreements.c.agreement_id == agreement_id,
+                agreements.c.state.in_(
+                    [AgreementState.ACTIVE.value, AgreementState.SUSPENDED.value]
+                ),
+            )
+        )
+        .order_by(agreements.c.version.desc())
+        .limit(1)
+    )
+    row = conn.execute(query.with_for_update() if lock else query).first()
+    return None if row is None else _agreement(conn, row)
+
+
 def all_agreements(conn: Connection, state: AgreementState | None = None) -> list[Agreement]:
     """The latest version of each agreement (or every version in the given state)."""
     if state is not None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Row, and_, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Row, and_, or_, select, update
 
 from liaison.errors import InvalidInput
 from liaison.model.entities import get_schema
@@ -191,6 +191,27 @@ def write(conn: Connection, items: Sequence[tuple[Record, str]]) -> None:
             )
 
 
+def visible_to(clearance: Classification, username: str) -> ColumnElement[bool]:
+    """Heads a user may see: within clearance; TLP:RED only for its author and
+    the users its originator named (the same rule as ``policy.decide``)."""
+    named = select(consents.c.record_id).where(
+        and_(
+            consents.c.recipient == f"user:{username}",
+            consents.c.use == "view",
+            consents.c.withdrawn.is_(None),
+        )
+    )
+    return and_(
+        or_(records.c.classification.is_(None), records.c.classification <= int(clearance)),
+        or_(
+            records.c.tlp.is_(None),
+            records.c.tlp != TLP.RED.value,
+            records.c.created_by.endswith(f":{username}", autoescape=True),
+            records.c.record_id.in_(named),
+        ),
+    )
+
+
 def search(
     conn: Connection,
     flt: RecordFilter,
@@ -199,25 +220,11 @@ def search(
     limit: int,
     username: str,
 ) -> list[Row[Any]]:
-    """Heads the user may see: within clearance; TLP:RED only for its author and
-    the users its originator named (the same rule as ``policy.decide``)."""
+    """Heads the user may see (``visible_to``) that match the filter."""
     query = select(records).where(records.c.id > after).order_by(records.c.id).limit(limit)
     level = int(flt.classification) if flt.classification is not None else None
-    named = select(consents.c.record_id).where(
-        and_(
-            consents.c.recipient == f"user:{username}",
-            consents.c.use == "view",
-            consents.c.withdrawn.is_(None),
-        )
-    )
     conditions = [
-        or_(records.c.classification.is_(None), records.c.classification <= int(clearance)),
-        or_(
-            records.c.tlp.is_(None),
-            records.c.tlp != TLP.RED.value,
-            records.c.created_by.endswith(f":{username}", autoescape=True),
-            records.c.record_id.in_(named),
-        ),
+        visible_to(clearance, username),
         records.c.schema == flt.schema if flt.schema else None,
         records.c.classification == level if level is not None else None,
         records.c.tlp == flt.tlp if flt.tlp else None,

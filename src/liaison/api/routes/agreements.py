@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Path, Query
 from pydantic import BaseModel, Field
 
 from liaison.api.deps import ActorDep, NodeDep, WhyDep
-from liaison.policy.agreements import Agreement, summary
+from liaison.policy.agreements import MAX_VERSION, Agreement, summary
 
 router = APIRouter(tags=["agreements"])
 AgreementId = Annotated[str, Path(max_length=80)]
@@ -51,7 +51,7 @@ def get_agreement(
     node: NodeDep,
     actor: ActorDep,
     why: WhyDep,
-    version: Annotated[int | None, Query(ge=1)] = None,
+    version: Annotated[int | None, Query(ge=1, le=MAX_VERSION)] = None,
 ) -> dict[str, Any]:
     return _out(node.agreements.get(actor, agreement_id, version, why))
 
@@ -61,8 +61,8 @@ def diff_agreement(
     agreement_id: AgreementId,
     node: NodeDep,
     actor: ActorDep,
-    old: Annotated[int, Query(ge=1, alias="from")],
-    new: Annotated[int, Query(ge=1, alias="to")],
+    old: Annotated[int, Query(ge=1, le=MAX_VERSION, alias="from")],
+    new: Annotated[int, Query(ge=1, le=MAX_VERSION, alias="to")],
 ) -> dict[str, Any]:
     return {"changes": node.agreements.diff(actor, agreement_id, old, new)}
 
@@ -73,9 +73,9 @@ def sign_agreement(
     node: NodeDep,
     actor: ActorDep,
     why: WhyDep,
-    version: Annotated[int | None, Query(ge=1)] = None,
+    version: Annotated[int, Query(ge=1, le=MAX_VERSION, description="the version you read")],
 ) -> dict[str, Any]:
-    """Sign for this node with its key (a supervisor's decision)."""
+    """Sign one version for this node with its key (a supervisor's decision)."""
     return _out(node.agreements.sign(actor, agreement_id, version, why))
 
 
@@ -88,6 +88,7 @@ def move_agreement(
     why: WhyDep,
     body: MoveIn | None = None,
 ) -> dict[str, Any]:
-    """Activate (every party signed), suspend, resume or terminate the latest version."""
+    """Activate the latest version (every party signed); suspend, resume or
+    terminate the version in force."""
     reason = body.reason if body else None
     return _out(node.agreements.move(actor, agreement_id, move, reason, why))

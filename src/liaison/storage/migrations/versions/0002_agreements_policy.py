@@ -11,6 +11,9 @@ record head index so that the retention job finds what is due.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -86,7 +89,37 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("expires", sa.Date(), nullable=True))
         batch_op.create_index("ix_records_review_due", ["review_due"])
         batch_op.create_index("ix_records_expires", ["expires"])
+    _backfill_retention()
     _append_only(op.get_bind().dialect.name, "agreement_signatures")
+
+
+def _backfill_retention() -> None:
+    """Records written before this revision get their retention dates on the head
+    row, read from the envelope of their latest version, so that the retention
+    job finds them too."""
+    bind = op.get_bind()
+    rows = bind.execute(
+        sa.text(
+            "SELECT r.record_id, v.envelope FROM records r JOIN record_versions v "
+            "ON v.record_id = r.record_id AND v.version = r.version"
+        )
+    ).all()
+    update = sa.text(
+        "UPDATE records SET review_due = :review_due, expires = :expires "
+        "WHERE record_id = :record_id"
+    ).bindparams(sa.bindparam("review_due", type_=sa.Date), sa.bindparam("expires", type_=sa.Date))
+    for record_id, envelope in rows:
+        data = json.loads(envelope)
+        review_due, expires = data.get("review_due"), data.get("expires")
+        if review_due or expires:
+            bind.execute(
+                update,
+                {
+                    "record_id": record_id,
+                    "review_due": dt.date.fromisoformat(review_due) if review_due else None,
+                    "expires": dt.date.fromisoformat(expires) if expires else None,
+                },
+            )
 
 
 def _append_only(dialect: str, table: str) -> None:
