@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from liaison.model.dates import add_months
 from liaison.model.envelope import Envelope
 from liaison.model.grading import Evaluation, Scheme
 from liaison.model.markings import TLP, Classification, HandlingCode, Markings
@@ -32,7 +33,6 @@ from liaison.policy.decide import (
     RecordFacts,
     Rule,
     Use,
-    add_months,
     decide,
 )
 from tests.policy.conftest import (

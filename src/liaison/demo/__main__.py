@@ -15,13 +15,11 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import Progress
 
-from liaison.demo.agreement import AGREEMENT_ID, partner_and_agreement
+from liaison.demo.agreement import AGREEMENT_ID, demo_actor, partner_and_agreement
 from liaison.model.roles import Actor
 from liaison.node import SYSTEM, Node, Why, init_node
-from liaison.node.accounts import actor_of
 from liaison.node.sources import jsonl_items
 from liaison.settings import Settings
-from liaison.storage import users as user_store
 
 console = Console()
 USERS = {
@@ -30,13 +28,6 @@ USERS = {
     "supervisor": ("supervisor", "SECRET"),
     "auditor": ("auditor", "TOP_SECRET"),
 }
-
-
-def _actor(node: Node, username: str) -> Actor:
-    with node.ctx.engine.connect() as conn:
-        row = user_store.by_name(conn, username)
-    assert row is not None
-    return actor_of(row, via="demo")
 
 
 def setup(data_dir: Path, entities: int, seed: int = 7) -> tuple[Settings, dict[str, str]]:
@@ -54,10 +45,10 @@ def setup(data_dir: Path, entities: int, seed: int = 7) -> tuple[Settings, dict[
     node = Node.open(settings)
     passwords = {name: secrets.token_urlsafe(12) for name in ["admin", *USERS]}
     node.accounts.bootstrap_admin(SYSTEM, "admin", passwords["admin"])
-    admin = _actor(node, "admin")
+    admin = demo_actor(node, "admin")
     for name, (role, clearance) in USERS.items():
         node.accounts.create_user(admin, name, passwords[name], role, clearance)
-    analyst = _actor(node, "analyst")
+    analyst = demo_actor(node, "analyst")
     generator = Generator(seed)
     lines = [
         orjson.dumps({**e, "envelope": generator.envelope()}) for e in generator.entities(entities)
@@ -74,7 +65,7 @@ def setup(data_dir: Path, entities: int, seed: int = 7) -> tuple[Settings, dict[
     example = _show_versions(node, analyst)
     partner_id = partner_and_agreement(node, partner_dir)
     _show_policy(node, example, partner_id)
-    verdict = node.audit.verify(_actor(node, "auditor"))
+    verdict = node.audit.verify(demo_actor(node, "auditor"))
     console.print(f"node [bold]{info.name}[/] ({info.node_id}) in {data_dir}")
     console.print(
         f"imported {report.created} fictitious records in {report.batches} batches; "
@@ -134,7 +125,7 @@ def _show_versions(node: Node, analyst: Actor) -> str:
 
 def _show_policy(node: Node, record_id: str, partner_id: str) -> None:
     """What the agreement lets flow: decisions explained, and the neutrality queue."""
-    officer = _actor(node, "officer")
+    officer = demo_actor(node, "officer")
     agreement = node.agreements.get(officer, AGREEMENT_ID)
     console.print(f"agreement {AGREEMENT_ID}: {agreement.state.value}, signed by both nodes")
     for use in ("push", "hit_only"):
@@ -144,7 +135,7 @@ def _show_policy(node: Node, record_id: str, partner_id: str) -> None:
             f"  {use} of {record_id} to moscow: {found.decision.outcome.label} ({reasons})"
         )
     flagged = node.records.create(
-        _actor(node, "analyst"),
+        demo_actor(node, "analyst"),
         {
             "schema": "Person",
             "properties": {
@@ -160,7 +151,7 @@ def _show_policy(node: Node, record_id: str, partner_id: str) -> None:
     console.print(
         f"  push of {flagged.record_id} to moscow: {found.decision.outcome.label} ({reasons})"
     )
-    held = node.policy.queue(_actor(node, "auditor"))
+    held = node.policy.queue(demo_actor(node, "auditor"))
     console.print(f"records held at the neutrality gate for the auditor: {len(held)}")
 
 

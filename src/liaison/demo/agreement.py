@@ -21,7 +21,8 @@ from liaison.storage import users as user_store
 AGREEMENT_ID = "ph-ru-demo-2026"
 
 
-def _actor(node: Node, username: str) -> Actor:
+def demo_actor(node: Node, username: str) -> Actor:
+    """A demo user as an actor (the demo acts on the library, not over HTTP)."""
     with node.ctx.engine.connect() as conn:
         row = user_store.by_name(conn, username)
     assert row is not None
@@ -71,13 +72,13 @@ def partner_and_agreement(manila: Node, data_dir: Path) -> str:
     moscow = Node.open(settings)
     passwords = {name: secrets.token_urlsafe(16) for name in ("admin", "officer", "supervisor")}
     moscow.accounts.bootstrap_admin(SYSTEM, "admin", passwords["admin"])
-    admin = _actor(moscow, "admin")
+    admin = demo_actor(moscow, "admin")
     moscow.accounts.create_user(admin, "officer", passwords["officer"], "liaison_officer", "SECRET")
     moscow.accounts.create_user(
         admin, "supervisor", passwords["supervisor"], "supervisor", "SECRET"
     )
-    ours = (_actor(manila, "officer"), _actor(manila, "supervisor"))
-    theirs = (_actor(moscow, "officer"), _actor(moscow, "supervisor"))
+    ours = (demo_actor(manila, "officer"), demo_actor(manila, "supervisor"))
+    theirs = (demo_actor(moscow, "officer"), demo_actor(moscow, "supervisor"))
     manila.agreements.propose(ours[0], document(manila, moscow))
     bundle = manila.agreements.sign(ours[1], AGREEMENT_ID, 1).to_dict()
     moscow.agreements.receive(theirs[0], bundle)

@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import Any
 
 from liaison.errors import InvalidEnvelope
+from liaison.model.dates import add_months
 from liaison.model.grading import Evaluation
 from liaison.model.ids import canonical_json
 from liaison.model.markings import Markings
@@ -54,7 +55,7 @@ class Envelope:
         """Fill a missing review date: records are reviewed at least every N years."""
         if self.review_due is not None:
             return self
-        due = _add_years(today, review_years)
+        due = add_months(today, 12 * review_years)
         return replace(self, review_due=min(due, self.expires) if self.expires else due)
 
     @cached_property
@@ -142,10 +143,3 @@ def _text(value: Any) -> str | None:
         return None
     text = str(value).strip()
     return text or None
-
-
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)

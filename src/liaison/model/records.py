@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -59,6 +59,18 @@ class Record:
             )
         )
         return hashlib.sha256(body).hexdigest()
+
+    def tombstone(self, reason: str, by: str, at: dt.datetime) -> Record:
+        """The next version, marking the record deleted: no entity data, the reason kept."""
+        return replace(
+            self,
+            version=self.version + 1,
+            properties={},
+            deleted=True,
+            reason=reason,
+            modified=at,
+            modified_by=by,
+        )
 
     def same_content(self, other: Record) -> bool:
         """Whether two versions hold the same entity, envelope and deletion state."""

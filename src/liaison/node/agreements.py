@@ -17,7 +17,7 @@ from liaison.errors import Conflict, InvalidInput, InvalidSignature, NotFound
 from liaison.model.roles import Actor
 from liaison.node.context import NO_REASON, NodeContext, Why
 from liaison.policy import agreements as rules
-from liaison.policy.agreements import Agreement, AgreementState
+from liaison.policy.agreements import Agreement, AgreementDocument, AgreementState
 from liaison.policy.permissions import Permission
 from liaison.storage import policy as store
 
@@ -42,13 +42,7 @@ class AgreementService:
             doc = rules.parse_document(data)
             self._must_be_party(doc.party_ids)
             with self.ctx.tx() as conn:
-                latest = store.load_agreement(conn, doc.agreement_id, lock=True)
-                if latest is None and doc.version != 1:
-                    raise InvalidInput("version", doc.version, "a new agreement starts at 1")
-                if latest is not None:
-                    rules.check_amendment(latest.document, doc, latest.state)
-                agreement = Agreement(doc)
-                store.add_agreement(conn, agreement, actor.label, self.ctx.now())
+                agreement = self._add_draft(conn, actor, doc)
                 self._log(conn, actor, Action.AGREEMENT_PROPOSE, agreement, why)
         return agreement
 
@@ -66,13 +60,7 @@ class AgreementService:
             with self.ctx.tx() as conn:
                 agreement = store.load_agreement(conn, doc.agreement_id, doc.version, lock=True)
                 if agreement is None:
-                    latest = store.load_agreement(conn, doc.agreement_id)
-                    if latest is not None:
-                        rules.check_amendment(latest.document, doc, latest.state)
-                    elif doc.version != 1:
-                        raise InvalidInput("version", doc.version, "a new agreement starts at 1")
-                    agreement = Agreement(doc)
-                    store.add_agreement(conn, agreement, actor.label, self.ctx.now())
+                    agreement = self._add_draft(conn, actor, doc)
                     self._log(conn, actor, Action.AGREEMENT_PROPOSE, agreement, why, received=True)
                 elif agreement.document.hash != doc.hash:
                     raise Conflict(
@@ -170,6 +158,17 @@ class AgreementService:
         before = self.get(actor, agreement_id, old)
         after = self.get(actor, agreement_id, new)
         return rules.diff(before.document, after.document)
+
+    def _add_draft(self, conn: Connection, actor: Actor, doc: AgreementDocument) -> Agreement:
+        """Store a new agreement (version 1) or the next version of one, as a draft."""
+        latest = store.load_agreement(conn, doc.agreement_id, lock=True)
+        if latest is not None:
+            rules.check_amendment(latest.document, doc, latest.state)
+        elif doc.version != 1:
+            raise InvalidInput("version", doc.version, "a new agreement starts at 1")
+        agreement = Agreement(doc)
+        store.add_agreement(conn, agreement, actor.label, self.ctx.now())
+        return agreement
 
     def _add(
         self, conn: Connection, actor: Actor, agreement: Agreement, node_id: str, sig: str, why: Why

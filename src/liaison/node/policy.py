@@ -82,21 +82,17 @@ def local_context(ctx: NodeContext, conn: Connection, record_ids: Sequence[str])
 
 
 def may_view(
-    ctx: NodeContext, conn: Connection, actor: Actor, record: Record, action: Action
+    ctx: NodeContext, conn: Connection, actor: Actor, records: Sequence[Record], action: Action
 ) -> None:
-    """The policy decision for a local user reading a record; denied reads are
-    refused as if the record did not exist (clearance, TLP:RED)."""
-    facts = facts_of(ctx, conn, record)
-    decision = decide(
-        facts,
-        local_user(actor),
-        Use.VIEW,
-        Purpose.CROSS_CHECK,
-        local_context(ctx, conn, [record.record_id]),
-    )
-    if not decision.allowed:
-        reasons = "; ".join(r.text for r in decision.denials)
-        raise Denied(action, record.record_id, reasons, hidden=True)
+    """The policy decision for a local user reading records (all versions of one
+    record, say); a denied read is refused as if the record did not exist
+    (clearance, TLP:RED)."""
+    for record, decision in zip(
+        records, local_decisions(ctx, conn, actor, records, Use.VIEW), strict=True
+    ):
+        if not decision.allowed:
+            reasons = "; ".join(r.text for r in decision.denials)
+            raise Denied(action, record.record_id, reasons, hidden=True)
 
 
 def facts_of(ctx: NodeContext, conn: Connection, record: Record) -> RecordFacts:
@@ -358,7 +354,9 @@ class PolicyService:
         with self.ctx.guard(actor):
             self.ctx.permit(actor, P.RECORD_RENEW, Action.RECORD_RENEW, record_id)
             with self.ctx.tx() as conn:
-                current = self._visible(conn, actor, record_id, Action.RECORD_RENEW, lock=True)
+                head, current = self._visible_head(
+                    conn, actor, record_id, Action.RECORD_RENEW, lock=True
+                )
                 if current.deleted:
                     raise Conflict(f"record {record_id} was deleted")
                 if current.envelope.originator != self.ctx.node_id:
@@ -377,8 +375,7 @@ class PolicyService:
                     modified=self.ctx.now(),
                     modified_by=actor.label,
                 )
-                head = record_store.head(conn, record_id)
-                record_store.write(conn, [(renewed, head.names if head else "")])
+                record_store.write(conn, [(renewed, head.names)])
                 self.ctx.record(
                     conn,
                     actor,
@@ -404,15 +401,8 @@ class PolicyService:
                         continue
                     current = record_store.load(conn, row)
                     assert current is not None
-                    tombstone = replace(
-                        current,
-                        version=current.version + 1,
-                        properties={},
-                        deleted=True,
-                        reason=f"retention: {status.text}",
-                        modified=self.ctx.now(),
-                        modified_by=actor.label,
-                    )
+                    reason = f"retention: {status.text}"
+                    tombstone = current.tombstone(reason, actor.label, self.ctx.now())
                     record_store.write(conn, [(tombstone, "")])
                     purged.append(row.record_id)
                 self.ctx.record(
@@ -427,15 +417,19 @@ class PolicyService:
 
     # --- helpers -----------------------------------------------------------------
 
-    def _visible(
+    def _visible(self, conn: Connection, actor: Actor, record_id: str, action: Action) -> Record:
+        return self._visible_head(conn, actor, record_id, action)[1]
+
+    def _visible_head(
         self, conn: Connection, actor: Actor, record_id: str, action: Action, lock: bool = False
-    ) -> Record:
+    ) -> tuple[Any, Record]:
+        """The head row and the latest version, if the actor may read the record."""
         head = record_store.head(conn, record_id, lock)
         record = None if head is None else record_store.load(conn, head)
         if record is None:
             raise NotFound("record", record_id)
-        may_view(self.ctx, conn, actor, record, action)  # clearance and TLP:RED, as reads
-        return record
+        may_view(self.ctx, conn, actor, [record], action)  # clearance and TLP:RED, as reads
+        return head, record
 
     def _recipient(self, conn: Connection, text: str) -> Recipient:
         text = (text or "").strip()

@@ -4,7 +4,7 @@ transaction that writes the change and its audit entry together."""
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection
@@ -65,9 +65,9 @@ class RecordService:
             with self.ctx.tx() as conn:
                 head = _head(conn, record_id)
                 record = _load(conn, head, version)
-                may_view(self.ctx, conn, actor, record, Action.RECORD_READ)
-                if version is not None:  # an old version is as secret as the record now is
-                    may_view(self.ctx, conn, actor, _load(conn, head), Action.RECORD_READ)
+                # an old version is as secret as the record now is
+                shown = [record] if version is None else [record, _load(conn, head)]
+                may_view(self.ctx, conn, actor, shown, Action.RECORD_READ)
                 self.ctx.record(
                     conn, actor, Action.RECORD_READ, record_id, why, version=record.version
                 )
@@ -78,8 +78,7 @@ class RecordService:
             self.ctx.permit(actor, P.RECORD_READ, Action.RECORD_HISTORY, record_id)
             with self.ctx.tx() as conn:
                 versions = store.all_versions(conn, _head(conn, record_id))
-                for record in versions:
-                    may_view(self.ctx, conn, actor, record, Action.RECORD_HISTORY)
+                may_view(self.ctx, conn, actor, versions, Action.RECORD_HISTORY)
                 self.ctx.record(
                     conn, actor, Action.RECORD_HISTORY, record_id, why, versions=len(versions)
                 )
@@ -129,15 +128,7 @@ class RecordService:
             self.ctx.permit(actor, P.RECORD_WRITE, Action.RECORD_DELETE, record_id)
             with self.ctx.tx() as conn:
                 current = self._writable(conn, actor, record_id, expected_version)
-                tombstone = replace(
-                    current,
-                    version=current.version + 1,
-                    properties={},
-                    deleted=True,
-                    reason=reason.strip(),
-                    modified=self.ctx.now(),
-                    modified_by=actor.label,
-                )
+                tombstone = current.tombstone(reason.strip(), actor.label, self.ctx.now())
                 store.write(conn, [(tombstone, "")])
                 self.ctx.record(
                     conn,
@@ -177,7 +168,7 @@ class RecordService:
         self, conn: Connection, actor: Actor, record_id: str, expected_version: int | None
     ) -> Record:
         current = _load(conn, _head(conn, record_id, lock=True))  # one writer per record
-        may_view(self.ctx, conn, actor, current, Action.RECORD_UPDATE)  # clearance, TLP:RED
+        may_view(self.ctx, conn, actor, [current], Action.RECORD_UPDATE)  # clearance, TLP:RED
         if current.deleted:
             raise ReadOnlyRecord(f"record {record_id} was deleted at version {current.version}")
         if current.envelope.originator != self.ctx.node_id:

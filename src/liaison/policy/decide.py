@@ -34,6 +34,7 @@ from typing import NamedTuple
 
 from followthemoney import model
 
+from liaison.model.dates import add_months
 from liaison.model.grading import Evaluation, Scheme
 from liaison.model.markings import TLP, Classification, HandlingCode, Markings
 from liaison.model.records import Record
@@ -628,16 +629,3 @@ def _onward(facts: RecordFacts, to: str, ctx: PolicyContext, found: list[Reason]
     elif tlp is _GREEN and to not in source.parties:
         text = "TLP:GREEN stays within the community of {}"
         found.append(Reason(Rule.TLP, True, text, (source.label,)))
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Calendar months later (or earlier); the 31st becomes the month's last day."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    for last in (31, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")  # pragma: no cover

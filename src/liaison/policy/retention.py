@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from liaison.errors import InvalidInput
-from liaison.policy.decide import add_months
+from liaison.model.dates import add_months
 
 WARN_MONTHS = 3
 
