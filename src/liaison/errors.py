@@ -20,6 +20,9 @@ CLI prints the same fields without a stack trace.
     ├── AuthenticationFailed    wrong password, code or token         (401)
     ├── RateLimited             too many failed logins                 (429)
     ├── Forbidden               the role or clearance does not allow  (403)
+    │   └── MessageRefused      a node-to-node message failed a check (403)
+    │       └── Replayed        a message id seen before               (409)
+    ├── PeerUnreachable         a partner node did not answer          (502)
     ├── NotInitialised          the data directory has no node yet    (503)
     └── AuditChainBroken        verification found tampering           (500)
 """
@@ -150,6 +153,39 @@ class RateLimited(LiaisonError):
 
 class Forbidden(LiaisonError):
     title = "Forbidden"
+
+
+class MessageRefused(Forbidden):
+    """A node-to-node message that is forged, unsigned, mis-addressed, expired,
+    from an unknown peer, or that carries what its sender may not send."""
+
+    title = "Message refused"
+
+    def __init__(self, field: str, value: Any, reason: str) -> None:
+        shown = _shorten(value)
+        super().__init__(f"message refused: {field}: {reason} (got {shown})")
+        self.field = field
+        self.value = shown
+        self.reason = reason
+
+    def details(self) -> dict[str, Any]:
+        return {"errors": [{"field": self.field, "value": self.value, "reason": self.reason}]}
+
+
+class Replayed(MessageRefused):
+    title = "Message replayed"
+
+
+class PeerUnreachable(LiaisonError):
+    title = "Peer unreachable"
+
+    def __init__(self, peer: str, reason: str) -> None:
+        super().__init__(f"peer {peer} did not answer: {reason}")
+        self.peer = peer
+        self.reason = reason
+
+    def details(self) -> dict[str, Any]:
+        return {"peer": self.peer, "reason": self.reason}
 
 
 class NotInitialised(LiaisonError):

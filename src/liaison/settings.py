@@ -30,10 +30,27 @@ class Settings(BaseSettings):
     page_size_max: int = 500
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
+    tls: bool = True
+    federation_allow_http: bool = False
+    federation_clock_skew_seconds: int = 300
+    federation_batch_size: int = 500
+    federation_worker: bool = True
+    federation_poll_seconds: float = 0.5
+    federation_pull_seconds: float = 30.0
+    federation_backoff_max_seconds: float = 60.0
+    federation_timeout_seconds: float = 30.0
 
     @property
     def key_path(self) -> Path:
         return self.data_dir / "node.key"
+
+    @property
+    def tls_cert_path(self) -> Path:
+        return self.data_dir / "tls.crt"
+
+    @property
+    def tls_key_path(self) -> Path:
+        return self.data_dir / "tls.key"
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -22,6 +22,8 @@ STATUS: dict[type[e.LiaisonError], int] = {
     e.AuthenticationFailed: 401,
     e.RateLimited: 429,
     e.Forbidden: 403,
+    e.Replayed: 409,
+    e.PeerUnreachable: 502,
     e.NotInitialised: 503,
     e.AuditChainBroken: 500,
 }

@@ -60,6 +60,11 @@ class Action(StrEnum):
     RECORD_RENEW = "record.renew"
     RETENTION_LIST = "retention.list"
     RETENTION_PURGE = "retention.purge"
+    PEER_ADD = "peer.add"
+    PEER_LIST = "peer.list"
+    FEDERATION_SEND = "federation.send"
+    FEDERATION_RECEIVE = "federation.receive"
+    DISCLOSURE_LIST = "disclosure.list"
 
 
 class Result(StrEnum):

@@ -16,6 +16,7 @@ from liaison.audit.chain import Action, Result
 from liaison.errors import Conflict, InvalidInput, InvalidSignature, NotFound
 from liaison.model.roles import Actor
 from liaison.node.context import NO_REASON, NodeContext, Why
+from liaison.node.outbox import propagate_all
 from liaison.policy import agreements as rules
 from liaison.policy.agreements import Agreement, AgreementDocument, AgreementState
 from liaison.policy.permissions import Permission
@@ -122,6 +123,7 @@ class AgreementService:
                 moved = rules.transition(agreement, target)
                 store.set_state(conn, moved, self.ctx.now())
                 superseded = self._supersede_older(conn, moved) if move == "activate" else []
+                queued = propagate_all(self.ctx, conn)  # what now flows, or is recalled
                 self._log(
                     conn,
                     actor,
@@ -131,6 +133,7 @@ class AgreementService:
                     reason=reason,
                     on_end=moved.document.on_end.value,
                     superseded=superseded,
+                    queued=queued,
                 )
         return moved
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -21,26 +20,23 @@ from liaison.model.markings import Classification
 from liaison.model.records import Record
 from liaison.model.roles import Actor, Role
 from liaison.model.vocab import Purpose, parse_enum
-from liaison.node.context import NO_REASON, Denied, NodeContext, Why
+from liaison.node.context import NO_REASON, NodeContext, Why
+from liaison.node.decisions import facts_of, may_view, policy_context
+from liaison.node.outbox import propagate, propagate_ids
 from liaison.policy import retention
-from liaison.policy.agreements import AgreementState
 from liaison.policy.decide import (
-    AgreementIndex,
     Decision,
     LocalUser,
-    Neutrality,
     Partner,
-    PolicyContext,
     Recipient,
-    RecordFacts,
     Use,
     decide,
 )
-from liaison.policy.neutrality import screen
 from liaison.policy.permissions import ROLE_PERMISSIONS, Permission
 from liaison.storage import policy as store
 from liaison.storage import records as record_store
 from liaison.storage import users as user_store
+from liaison.storage.federation import expire_copies
 from liaison.storage.tables import records as records_table
 
 P = Permission
@@ -63,85 +59,6 @@ class Explanation:
             "purpose": self.purpose.value,
             **self.decision.to_dict(),
         }
-
-
-# --- loading what decisions read (used by every service that decides) -------
-
-
-def policy_context(ctx: NodeContext, conn: Connection, record_ids: Sequence[str]) -> PolicyContext:
-    active = store.all_agreements(conn, AgreementState.ACTIVE)
-    index = AgreementIndex.build(active, ctx.node_id, ctx.now().date())
-    consents = store.consent_keys(store.consents_for(conn, list(record_ids)))
-    return PolicyContext(index, consents)
-
-
-def local_context(ctx: NodeContext, conn: Connection, record_ids: Sequence[str]) -> PolicyContext:
-    """For decisions about local users only: consents, no agreements."""
-    index = AgreementIndex(ctx.node_id, ctx.now().date(), {}, {})
-    return PolicyContext(index, store.consent_keys(store.consents_for(conn, list(record_ids))))
-
-
-def may_view(
-    ctx: NodeContext, conn: Connection, actor: Actor, records: Sequence[Record], action: Action
-) -> None:
-    """The policy decision for a local user reading records (all versions of one
-    record, say); a denied read is refused as if the record did not exist
-    (clearance, TLP:RED)."""
-    for record, decision in zip(
-        records, local_decisions(ctx, conn, actor, records, Use.VIEW), strict=True
-    ):
-        if not decision.allowed:
-            reasons = "; ".join(r.text for r in decision.denials)
-            raise Denied(action, record.record_id, reasons, hidden=True)
-
-
-def facts_of(ctx: NodeContext, conn: Connection, record: Record) -> RecordFacts:
-    return facts_for(ctx, conn, [record])[0]
-
-
-def facts_for(ctx: NodeContext, conn: Connection, records: Sequence[Record]) -> list[RecordFacts]:
-    """What the policy reads about each record, with its neutrality standing."""
-    states = store.held_ids(conn, [r.record_id for r in records])
-    out = []
-    for record in records:
-        state = states.get(record.record_id)
-        neutrality = _NEUTRALITY.get(state or "", Neutrality.NOT_FLAGGED)
-        env = record.envelope
-        received = None if env.originator == ctx.node_id else env.legal_basis
-        out.append(RecordFacts.of(record, neutrality, received))
-    return out
-
-
-_NEUTRALITY = {"held": Neutrality.HELD, "upheld": Neutrality.HELD, "released": Neutrality.RELEASED}
-
-
-def local_decisions(
-    ctx: NodeContext, conn: Connection, actor: Actor, records: Sequence[Record], use: Use
-) -> list[Decision]:
-    """One decision per record for a local user (export, court use...)."""
-    context = local_context(ctx, conn, [r.record_id for r in records])
-    user = local_user(actor)
-    return [
-        decide(f, user, use, Purpose.CROSS_CHECK, context) for f in facts_for(ctx, conn, records)
-    ]
-
-
-def local_user(actor: Actor) -> LocalUser:
-    return LocalUser(actor.username, actor.role, actor.clearance)
-
-
-def hold_if_flagged(ctx: NodeContext, conn: Connection, actor: Actor, record: Record) -> bool:
-    """Screen a version just written; signals hold the record for review."""
-    signals = screen(record.properties)
-    if not signals:
-        return False
-    found = [s.to_dict() for s in signals]
-    current = store.review(conn, record.record_id)
-    if current is not None and current.state != "held" and orjson.loads(current.signals) == found:
-        return False  # the auditor decided on these very signals already
-    store.hold(conn, record.record_id, record.version, found, ctx.now())
-    ctx.record(conn, actor, Action.NEUTRALITY_HOLD, record.record_id, signals=found)
-    return True
 
 
 class PolicyService:
@@ -227,6 +144,7 @@ class PolicyService:
                 recipient=recipient,
                 use=chosen.value,
             )
+            propagate(self.ctx, conn, [record])
             row = store.consent(conn, consent_id)
         return _consent(row)
 
@@ -258,6 +176,7 @@ class PolicyService:
                     Why(justification=reason.strip()),
                     consent=consent_id,
                 )
+                propagate_ids(self.ctx, conn, [row.record_id])
                 return _consent(store.consent(conn, consent_id))
 
     def consents(self, actor: Actor, record_id: str | None = None) -> list[dict[str, Any]]:
@@ -317,6 +236,7 @@ class PolicyService:
                     conn, record_id, state, actor.label, reason.strip(), self.ctx.now()
                 )
                 self.ctx.record(conn, actor, action, record_id, Why(justification=reason.strip()))
+                propagate_ids(self.ctx, conn, [record_id])
                 return _review(store.review(conn, record_id))
 
     # --- retention -------------------------------------------------------------------
@@ -385,6 +305,7 @@ class PolicyService:
                     version=renewed.version,
                     review_due=new_due.isoformat(),
                 )
+                propagate(self.ctx, conn, [renewed])
         return renewed
 
     def purge(self, actor: Actor, limit: int = 10_000) -> list[str]:
@@ -394,17 +315,23 @@ class PolicyService:
             self.ctx.permit(actor, P.RECORD_RENEW, Action.RETENTION_PURGE, "retention")
             with self.ctx.tx() as conn:
                 rows = _due_rows(conn, today, limit)
-                purged = []
+                purged, tombstones, expired_copies = [], [], []
                 for row in rows:
                     status = retention.status(row.review_due, row.expires, today)
                     if not status.purge:
+                        continue
+                    purged.append(row.record_id)
+                    if row.originator != self.ctx.node_id:  # a received copy expires here too
+                        expired_copies.append(row.record_id)
                         continue
                     current = record_store.load(conn, row)
                     assert current is not None
                     reason = f"retention: {status.text}"
                     tombstone = current.tombstone(reason, actor.label, self.ctx.now())
                     record_store.write(conn, [(tombstone, "")])
-                    purged.append(row.record_id)
+                    tombstones.append(tombstone)
+                expire_copies(conn, expired_copies)
+                propagate(self.ctx, conn, tombstones)
                 self.ctx.record(
                     conn,
                     actor,

@@ -16,7 +16,8 @@ from liaison.model.records import Record
 from liaison.model.roles import Actor
 from liaison.node.builder import RecordBuilder
 from liaison.node.context import NO_REASON, NodeContext, Why, deny_unless
-from liaison.node.policy import hold_if_flagged, may_view
+from liaison.node.decisions import hold_if_flagged, may_view
+from liaison.node.outbox import propagate
 from liaison.policy.permissions import Permission, check_clearance
 from liaison.storage import records as store
 from liaison.storage.records import RecordFilter
@@ -45,6 +46,7 @@ class RecordService:
                     raise Conflict(f"record {record.record_id} exists; update it instead")
                 store.write(conn, [(record, names)])
                 hold_if_flagged(self.ctx, conn, actor, record)
+                propagate(self.ctx, conn, [record])
                 self.ctx.record(
                     conn,
                     actor,
@@ -101,6 +103,7 @@ class RecordService:
                 _may_mark(actor, record, Action.RECORD_UPDATE)
                 store.write(conn, [(record, names)])
                 hold_if_flagged(self.ctx, conn, actor, record)
+                propagate(self.ctx, conn, [record])
                 self.ctx.record(
                     conn,
                     actor,
@@ -130,6 +133,7 @@ class RecordService:
                 current = self._writable(conn, actor, record_id, expected_version)
                 tombstone = current.tombstone(reason.strip(), actor.label, self.ctx.now())
                 store.write(conn, [(tombstone, "")])
+                propagate(self.ctx, conn, [tombstone])
                 self.ctx.record(
                     conn,
                     actor,

@@ -31,7 +31,8 @@ from liaison.model.records import Record
 from liaison.model.roles import Actor
 from liaison.node.builder import RecordBuilder, as_object
 from liaison.node.context import NO_REASON, NodeContext, Why
-from liaison.node.policy import hold_if_flagged, local_decisions
+from liaison.node.decisions import hold_if_flagged, local_decisions
+from liaison.node.outbox import propagate
 from liaison.node.records import RecordService
 from liaison.node.sources import Item
 from liaison.policy.decide import Use
@@ -243,6 +244,7 @@ class TransferService:
         for record, _ in writes:
             if not record.deleted and hold_if_flagged(self.ctx, conn, builder.actor, record):
                 report.held.append(record.record_id)
+        propagate(self.ctx, conn, [record for record, _ in writes])
         report.batches += 1
         self.ctx.record(
             conn,

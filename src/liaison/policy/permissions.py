@@ -30,15 +30,22 @@ class Permission(StrEnum):
     POLICY_EXPLAIN = "policy:explain"
     NEUTRALITY_REVIEW = "neutrality:review"
     RECORD_RENEW = "record:renew"
+    PEER_MANAGE = "peer:manage"
+    PEER_READ = "peer:read"
+    DISCLOSURE_READ = "disclosure:read"
 
 
 P = Permission
 #: Liaison officers propose, receive, activate, suspend and terminate agreements
 #: and decide consents; supervisors sign for the agency and nothing else about
 #: agreements (so no agreement binds the node on one person's word); they renew
-#: records at review; auditors run the neutrality queue.
+#: records at review; auditors run the neutrality queue. Administrators add
+#: peers (keys and addresses); officers and auditors read the peers' state and
+#: the disclosure register.
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ADMINISTRATOR: frozenset({P.USER_MANAGE, P.AUDIT_VERIFY, P.AGREEMENT_READ}),
+    Role.ADMINISTRATOR: frozenset(
+        {P.USER_MANAGE, P.AUDIT_VERIFY, P.AGREEMENT_READ, P.PEER_MANAGE, P.PEER_READ}
+    ),
     Role.ANALYST: frozenset(
         {
             P.RECORD_READ,
@@ -57,6 +64,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.AGREEMENT_MANAGE,
             P.CONSENT_MANAGE,
             P.POLICY_EXPLAIN,
+            P.PEER_READ,
+            P.DISCLOSURE_READ,
         }
     ),
     Role.SUPERVISOR: frozenset(
@@ -77,6 +86,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.AGREEMENT_READ,
             P.POLICY_EXPLAIN,
             P.NEUTRALITY_REVIEW,
+            P.PEER_READ,
+            P.DISCLOSURE_READ,
         }
     ),
 }

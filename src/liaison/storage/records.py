@@ -16,7 +16,7 @@ from liaison.model.markings import TLP, Classification
 from liaison.model.records import Record
 from liaison.model.vocab import CrimeArea, parse_enum
 from liaison.storage.bulk import insert_rows
-from liaison.storage.tables import consents, record_versions, records
+from liaison.storage.tables import consents, copies, record_versions, records
 
 
 @dataclass(frozen=True)
@@ -104,16 +104,62 @@ def load(conn: Connection, head_row: Row[Any], version: int | None = None) -> Re
             )
         )
     ).first()
+    if row is None:
+        row = _copy(conn, head_row.record_id, wanted)
     return None if row is None else to_record(head_row, row)
 
 
-def all_versions(conn: Connection, head_row: Row[Any]) -> list[Record]:
-    rows = conn.execute(
-        select(record_versions)
-        .where(record_versions.c.record_id == head_row.record_id)
-        .order_by(record_versions.c.version)
+def current_of(
+    conn: Connection, originator: str, after: int, limit: int
+) -> tuple[list[Record], int]:
+    """The current versions of an originator's records, in head order, from
+    ``after`` (a head row id); also the last head row id read."""
+    query = (
+        select(
+            record_versions, records.c.id.label("head_id"), records.c.created, records.c.created_by
+        )
+        .join(
+            records,
+            and_(
+                records.c.record_id == record_versions.c.record_id,
+                records.c.version == record_versions.c.version,
+            ),
+        )
+        .where(and_(records.c.originator == originator, records.c.id > after))
+        .order_by(records.c.id)
+        .limit(limit)
     )
+    rows = list(conn.execute(query))
+    return [to_record(row, row) for row in rows], (rows[-1].head_id if rows else after)
+
+
+def all_versions(conn: Connection, head_row: Row[Any]) -> list[Record]:
+    """Every version this node keeps: its own records' full history, or the one
+    version of a received copy (the originator keeps the history)."""
+    rows = list(
+        conn.execute(
+            select(record_versions)
+            .where(record_versions.c.record_id == head_row.record_id)
+            .order_by(record_versions.c.version)
+        )
+    )
+    if not rows:
+        copy = _copy(conn, head_row.record_id, head_row.version)
+        rows = [copy] if copy is not None else []
     return [to_record(head_row, row) for row in rows]
+
+
+def _copy(conn: Connection, record_id: str, version: int) -> Row[Any] | None:
+    """A received copy, held in full, at that version."""
+    return conn.execute(
+        select(copies).where(
+            and_(
+                copies.c.record_id == record_id,
+                copies.c.version == version,
+                copies.c.level == "full",
+            )
+        )
+    ).first()
 
 
 def to_record(head_row: Row[Any], row: Row[Any]) -> Record:

@@ -243,4 +243,90 @@ neutrality_reviews = Table(
     Index("ix_neutrality_reviews_state", "state"),
 )
 
+# --- federation ---------------------------------------------------------------
+
+peers = Table(
+    "peers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("node_id", String(64), nullable=False, unique=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("url", String(500), nullable=False),
+    Column("public_key", String(100), nullable=False),
+    Column("tls_cert", Text),  # the peer's pinned certificate (PEM), for https URLs
+    Column("added", UTCDateTime, nullable=False),
+    Column("added_by", String(255), nullable=False),
+    Column("acked_seq", BigInteger, nullable=False, default=0),  # our outbox, acknowledged
+    Column("received_seq", BigInteger, nullable=False, default=0),  # its outbox, applied
+    Column("last_delivery", UTCDateTime),
+    Column("last_contact", UTCDateTime),
+    Column("last_error", Text),
+    Column("last_error_at", UTCDateTime),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt", UTCDateTime),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column(
+        "seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("peer", String(64), nullable=False),
+    Column("record_id", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),  # full, reference, withdraw, delete
+    Column("agreement_id", String(80)),
+    Column("created", UTCDateTime, nullable=False),
+    Index("ix_outbox_peer_seq", "peer", "seq"),
+)
+
+disclosures = Table(
+    "disclosures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("peer", String(64), nullable=False),
+    Column("record_id", String(64), nullable=False),
+    Column("level", String(16), nullable=False),  # full, reference, withdrawn, deleted
+    Column("version", Integer, nullable=False),
+    Column("agreement_id", String(80)),
+    Column("since", UTCDateTime, nullable=False),
+    Column("acked_version", Integer),
+    Column("acked_level", String(16)),
+    Column("acked_at", UTCDateTime),
+    UniqueConstraint("peer", "record_id", name="uq_disclosures_peer_record"),
+    Index("ix_disclosures_record_id", "record_id"),
+)
+
+inbox = Table(
+    "inbox",
+    metadata,
+    Column("message_id", String(64), primary_key=True),
+    Column("sender", String(64), nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("received", UTCDateTime, nullable=False),
+    Index("ix_inbox_received", "received"),
+)
+
+copies = Table(
+    "copies",
+    metadata,
+    Column("record_id", String(64), primary_key=True),
+    Column("originator", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("level", String(16), nullable=False),  # full, reference, withdrawn, deleted
+    Column("agreement_id", String(80)),
+    Column("schema", String(64), nullable=False),
+    Column("entity", Text),  # only while the level is full
+    Column("envelope", Text),
+    Column("caption", Text, nullable=False),
+    Column("deleted", Boolean, nullable=False),
+    Column("reason", Text),
+    Column("content_hash", String(64), nullable=False),
+    Column("actor", String(255), nullable=False),
+    Column("at", UTCDateTime, nullable=False),  # when the originator wrote this version
+    Column("received", UTCDateTime, nullable=False),
+    Index("ix_copies_originator", "originator"),
+)
+
 APPEND_ONLY = ("record_versions", "audit_log", "audit_checkpoints", "agreement_signatures")

@@ -1,0 +1,126 @@
+"""The wire form of a change item, and the checks a receiver makes on it. Pure.
+
+An item is ``{"seq", "kind", "record_id", "version", "agreement"}`` and, for a
+full copy, ``"record"`` (``Record.to_dict()``); a reference also names the
+schema. The receiver checks that the record belongs to the sender (its
+originator, and its id derived from originator and entity id), that its
+content hash is right, and that the item agrees with itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from liaison.errors import InvalidInput, LiaisonError, MessageRefused
+from liaison.federation.plan import ChangeKind
+from liaison.model.entities import get_schema
+from liaison.model.envelope import Envelope
+from liaison.model.ids import record_id_for
+from liaison.model.records import Record
+
+
+@dataclass(frozen=True)
+class Item:
+    """One checked change item."""
+
+    seq: int
+    kind: ChangeKind
+    record_id: str
+    version: int
+    agreement: str | None
+    schema: str
+    record: Record | None = None  # only for a full copy
+
+
+def item_of(kind: ChangeKind, seq: int, record: Record, agreement: str | None) -> dict[str, Any]:
+    """What the sender puts on the wire for one outbox entry."""
+    out: dict[str, Any] = {
+        "seq": seq,
+        "kind": kind.value,
+        "record_id": record.record_id,
+        "version": record.version,
+        "agreement": agreement,
+        "schema": record.schema,
+    }
+    if kind is ChangeKind.FULL:
+        out["record"] = record.to_dict()
+    return out
+
+
+def check_item(data: Any, sender: str) -> Item:
+    """A received item, checked; a record the sender does not own is refused."""
+    if not isinstance(data, dict):
+        raise MessageRefused("items", data, "each item must be an object")
+    try:
+        kind = ChangeKind(str(data.get("kind")))
+    except ValueError:
+        raise MessageRefused("kind", data.get("kind"), "not a change kind") from None
+    seq, version = data.get("seq"), data.get("version")
+    if not isinstance(seq, int) or seq < 1 or not isinstance(version, int) or version < 1:
+        raise MessageRefused("seq", (seq, version), "seq and version must be positive integers")
+    record_id, agreement = data.get("record_id"), data.get("agreement")
+    if not isinstance(record_id, str) or not record_id.startswith("rec-"):
+        raise MessageRefused("record_id", record_id, "not a record id")
+    if agreement is not None and not isinstance(agreement, str):
+        raise MessageRefused("agreement", agreement, "must be an agreement id")
+    schema = data.get("schema")
+    try:
+        schema = get_schema(schema, "schema").name
+    except InvalidInput:
+        raise MessageRefused("schema", schema, "not a FollowTheMoney schema") from None
+    record = _record(data.get("record"), sender) if kind is ChangeKind.FULL else None
+    if record is not None and (record.record_id, record.version) != (record_id, version):
+        raise MessageRefused("record", record_id, "the record is not the version the item names")
+    return Item(seq, kind, record_id, version, agreement, schema, record)
+
+
+def _record(data: Any, sender: str) -> Record:
+    if not isinstance(data, dict):
+        raise MessageRefused("record", data, "a full copy carries the record")
+    try:
+        envelope = Envelope.from_dict(data["envelope"], originator=data["envelope"]["originator"])
+        entity = data["entity"]
+        record = Record(
+            record_id=data["record_id"],
+            version=data["version"],
+            schema=get_schema(entity["schema"], "entity.schema").name,
+            entity_id=entity["id"],
+            properties=_properties(entity["properties"]),
+            envelope=envelope,
+            caption=str(data["caption"]),
+            created=_time(data["created"]),
+            modified=_time(data["modified"]),
+            created_by=str(data["created_by"]),
+            modified_by=str(data["modified_by"]),
+            deleted=bool(data["deleted"]),
+            reason=data.get("reason"),
+        )
+    except (KeyError, TypeError, ValueError, LiaisonError) as exc:
+        raise MessageRefused("record", data.get("record_id"), f"malformed: {exc}") from None
+    if envelope.originator != sender:
+        raise MessageRefused(
+            "record.originator", envelope.originator, f"the sender {sender} does not own it"
+        )
+    if record.record_id != record_id_for(sender, record.entity_id):
+        raise MessageRefused("record_id", record.record_id, "not the id of this entity at sender")
+    if record.content_hash != data.get("content_hash"):
+        raise MessageRefused("content_hash", data.get("content_hash"), "does not match the record")
+    return record
+
+
+def _properties(value: Any) -> dict[str, list[str]]:
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, list) and all(isinstance(s, str) for s in v)
+        for k, v in value.items()
+    ):
+        raise ValueError("properties must map names to lists of strings")
+    return value
+
+
+def _time(text: Any) -> dt.datetime:
+    time = dt.datetime.fromisoformat(str(text))
+    if time.tzinfo is None:
+        raise ValueError(f"time without a zone: {text}")
+    return time

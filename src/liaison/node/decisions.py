@@ -1,0 +1,112 @@
+"""Loading what policy decisions read, and deciding for local users: used by
+every service that decides (records, transfer, policy, federation)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import orjson
+from sqlalchemy import Connection
+
+from liaison.audit.chain import Action
+from liaison.model.records import Record
+from liaison.model.roles import Actor
+from liaison.model.vocab import Purpose
+from liaison.node.context import Denied, NodeContext
+from liaison.policy.agreements import AgreementState
+from liaison.policy.decide import (
+    AgreementIndex,
+    Decision,
+    LocalUser,
+    Neutrality,
+    PolicyContext,
+    RecordFacts,
+    Use,
+    decide,
+)
+from liaison.policy.neutrality import screen
+from liaison.storage import federation as federation_store
+from liaison.storage import policy as store
+
+
+def policy_context(ctx: NodeContext, conn: Connection, record_ids: Sequence[str]) -> PolicyContext:
+    active = store.all_agreements(conn, AgreementState.ACTIVE)
+    index = AgreementIndex.build(active, ctx.node_id, ctx.now().date())
+    consents = store.consent_keys(store.consents_for(conn, list(record_ids)))
+    return PolicyContext(index, consents)
+
+
+def local_context(ctx: NodeContext, conn: Connection, record_ids: Sequence[str]) -> PolicyContext:
+    """For decisions about local users only: consents, no agreements."""
+    index = AgreementIndex(ctx.node_id, ctx.now().date(), {}, {})
+    return PolicyContext(index, store.consent_keys(store.consents_for(conn, list(record_ids))))
+
+
+def may_view(
+    ctx: NodeContext, conn: Connection, actor: Actor, records: Sequence[Record], action: Action
+) -> None:
+    """The policy decision for a local user reading records (all versions of one
+    record, say); a denied read is refused as if the record did not exist
+    (clearance, TLP:RED)."""
+    for record, decision in zip(
+        records, local_decisions(ctx, conn, actor, records, Use.VIEW), strict=True
+    ):
+        if not decision.allowed:
+            reasons = "; ".join(r.text for r in decision.denials)
+            raise Denied(action, record.record_id, reasons, hidden=True)
+
+
+def facts_of(ctx: NodeContext, conn: Connection, record: Record) -> RecordFacts:
+    return facts_for(ctx, conn, [record])[0]
+
+
+def facts_for(ctx: NodeContext, conn: Connection, records: Sequence[Record]) -> list[RecordFacts]:
+    """What the policy reads about each record, with its neutrality standing."""
+    ids = [r.record_id for r in records]
+    states = store.held_ids(conn, ids)
+    foreign = [r.record_id for r in records if r.envelope.originator != ctx.node_id]
+    under = federation_store.received_under(conn, foreign) if foreign else {}
+    out = []
+    for record in records:
+        state = states.get(record.record_id)
+        neutrality = _NEUTRALITY.get(state or "", Neutrality.NOT_FLAGGED)
+        env = record.envelope
+        # a received copy travels on under the agreement it arrived under; a record
+        # imported from a file, under the legal basis its envelope names
+        received = None
+        if env.originator != ctx.node_id:
+            received = under.get(record.record_id, env.legal_basis)
+        out.append(RecordFacts.of(record, neutrality, received))
+    return out
+
+
+_NEUTRALITY = {"held": Neutrality.HELD, "upheld": Neutrality.HELD, "released": Neutrality.RELEASED}
+
+
+def local_decisions(
+    ctx: NodeContext, conn: Connection, actor: Actor, records: Sequence[Record], use: Use
+) -> list[Decision]:
+    """One decision per record for a local user (export, court use...)."""
+    context = local_context(ctx, conn, [r.record_id for r in records])
+    user = local_user(actor)
+    return [
+        decide(f, user, use, Purpose.CROSS_CHECK, context) for f in facts_for(ctx, conn, records)
+    ]
+
+
+def local_user(actor: Actor) -> LocalUser:
+    return LocalUser(actor.username, actor.role, actor.clearance)
+
+
+def hold_if_flagged(ctx: NodeContext, conn: Connection, actor: Actor, record: Record) -> bool:
+    """Screen a version just written; signals hold the record for review."""
+    signals = screen(record.properties)
+    if not signals:
+        return False
+    found = [s.to_dict() for s in signals]
+    current = store.review(conn, record.record_id)
+    if current is not None and current.state != "held" and orjson.loads(current.signals) == found:
+        return False  # the auditor decided on these very signals already
+    store.hold(conn, record.record_id, record.version, found, ctx.now())
+    ctx.record(conn, actor, Action.NEUTRALITY_HOLD, record.record_id, signals=found)
+    return True

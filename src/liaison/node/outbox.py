@@ -1,0 +1,139 @@
+"""Propagation: a change's policy decisions become outbox entries in the same
+transaction as the change.
+
+``propagate`` runs the policy for each record's current version and each
+peer, compares the outcome with what the peer was last sent (the disclosure
+register) and queues exactly the message that closes the gap
+(``liaison.federation.plan``). Every trigger calls it with the records it
+touched: a record written, imported, deleted or purged; an agreement
+activated, suspended, resumed or terminated; a consent given or withdrawn; a
+record released at the neutrality gate or renewed at review. Only a node's
+own records travel: a received copy belongs to its originator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection
+
+from liaison.federation.plan import Holding, plan
+from liaison.model.records import Record
+from liaison.model.vocab import Purpose
+from liaison.node.context import NodeContext
+from liaison.node.decisions import facts_for, policy_context
+from liaison.policy.agreements import OnEnd
+from liaison.policy.decide import (
+    Decision,
+    Outcome,
+    Partner,
+    PolicyContext,
+    RecordFacts,
+    Use,
+    decide,
+)
+from liaison.storage import federation as store
+from liaison.storage import policy as policy_store
+from liaison.storage import records as record_store
+
+_PUSH_DEFAULT = (Purpose.CROSS_CHECK,)
+
+
+def propagate(ctx: NodeContext, conn: Connection, records: Sequence[Record]) -> int:
+    """Queue what each peer must now receive about these records; return how many."""
+    own = [r for r in records if r.envelope.originator == ctx.node_id]
+    if not own:
+        return 0
+    peers = [row.node_id for row in store.all_peers(conn)]
+    if not peers:
+        return 0
+    store.serialise_outbox(conn)
+    ids = [r.record_id for r in own]
+    context = policy_context(ctx, conn, ids)
+    kept = _kept_on_end(conn, context)
+    held = store.holdings(conn, ids)
+    now = ctx.now()
+    entries: list[dict[str, Any]] = []
+    new: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
+    for record, facts in zip(own, facts_for(ctx, conn, own), strict=True):
+        for peer in peers:
+            row = held.get((peer, record.record_id))
+            holding = store.holding_of(row)
+            decision = best_push(facts, peer, record, context)
+            keep = row is not None and row.agreement_id in kept
+            kind = plan(decision.outcome, record.version, record.deleted, holding, keep)
+            if kind is None:
+                continue
+            agreement = decision.basis or (row.agreement_id if row is not None else None)
+            entries.append(
+                {
+                    "peer": peer,
+                    "record_id": record.record_id,
+                    "version": record.version,
+                    "kind": kind.value,
+                    "agreement_id": agreement,
+                    "created": now,
+                }
+            )
+            entry = {
+                "peer": peer,
+                "record_id": record.record_id,
+                "level": kind.level.value,
+                "version": record.version,
+                "agreement_id": agreement,
+                "since": now,
+            }
+            (new if row is None else changed).append(entry)
+    store.enqueue(conn, entries)
+    store.register(conn, new, changed)
+    return len(entries)
+
+
+def propagate_ids(ctx: NodeContext, conn: Connection, record_ids: Sequence[str]) -> int:
+    """``propagate`` for records named by id (their current versions)."""
+    found = []
+    for record_id in record_ids:
+        head = record_store.head(conn, record_id)
+        record = record_store.load(conn, head) if head is not None else None
+        if record is not None:
+            found.append(record)
+    return propagate(ctx, conn, found)
+
+
+def propagate_all(ctx: NodeContext, conn: Connection, chunk: int = 2000) -> int:
+    """``propagate`` for every record of this node: after an agreement moves."""
+    queued, after = 0, 0
+    while True:
+        found, after = record_store.current_of(conn, ctx.node_id, after, chunk)
+        if not found:
+            return queued
+        queued += propagate(ctx, conn, found)
+
+
+def best_push(facts: RecordFacts, peer: str, record: Record, context: PolicyContext) -> Decision:
+    """The most a partner may receive of a record, for any purpose the record
+    was collected for (cross-check when it names none)."""
+    best: Decision | None = None
+    for purpose in record.envelope.purposes or _PUSH_DEFAULT:
+        decision = decide(facts, Partner(peer), Use.PUSH, purpose, context)
+        if best is None or decision.outcome > best.outcome:
+            best = decision
+        if best.outcome is Outcome.FULL:
+            break
+    assert best is not None
+    return best
+
+
+def _kept_on_end(conn: Connection, context: PolicyContext) -> frozenset[str]:
+    """Agreements no longer in force whose parties keep what they received."""
+    return frozenset(
+        a.document.agreement_id
+        for a in policy_store.all_agreements(conn)
+        if a.document.agreement_id not in context.agreements.by_id
+        and a.document.on_end is OnEnd.KEEP
+    )
+
+
+__all__ = ["Holding", "best_push", "propagate", "propagate_all", "propagate_ids"]
