@@ -2,18 +2,47 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from liaison import __version__
 from liaison.api import problems
+from liaison.api.deps import get_node_of
 from liaison.api.limits import BodySizeLimit
-from liaison.api.routes import agreements, audit, auth, node, policy, records, transfer, users
+from liaison.api.routes import (
+    agreements,
+    audit,
+    auth,
+    federation,
+    node,
+    policy,
+    records,
+    transfer,
+    users,
+)
 from liaison.node import Node
+from liaison.node.courier import CourierThread
 from liaison.settings import Settings
 
 
-def create_app(settings: Settings, node_: Node | None = None) -> FastAPI:
+def create_app(settings: Settings, node_: Node | None = None, courier: bool = False) -> FastAPI:
+    """The app; with ``courier``, a background thread delivers the outbox and
+    pulls from peers while the app runs (``liaison serve`` asks for it)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        thread = None
+        if courier:
+            thread = CourierThread(get_node_of(app).federation, settings)
+            thread.start()
+        yield
+        if thread is not None:
+            thread.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Liaison node API",
         version=__version__,
         description=(
@@ -27,7 +56,7 @@ def create_app(settings: Settings, node_: Node | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.node = node_
     problems.install(app)
-    for module in (node, auth, users, records, transfer, audit, agreements, policy):
+    for module in (node, auth, users, records, transfer, audit, agreements, policy, federation):
         app.include_router(module.router, prefix="/api/v1")
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
     return app

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, FastAPI, Header, Request
 
 from liaison.errors import AuthenticationFailed
 from liaison.model.roles import Actor
@@ -16,7 +16,11 @@ _lock = threading.Lock()
 
 def get_node(request: Request) -> Node:
     """Open the node on first use, so that building the app has no side effects."""
-    state = request.app.state
+    return get_node_of(request.app)
+
+
+def get_node_of(app: FastAPI) -> Node:
+    state = app.state
     if state.node is None:
         with _lock:
             if state.node is None:

@@ -30,21 +30,30 @@ class Item:
     record_id: str
     version: int
     agreement: str | None
-    schema: str
+    schema: str | None  # named by full copies and references
     record: Record | None = None  # only for a full copy
 
 
-def item_of(kind: ChangeKind, seq: int, record: Record, agreement: str | None) -> dict[str, Any]:
-    """What the sender puts on the wire for one outbox entry."""
+def item_of(
+    kind: ChangeKind,
+    seq: int,
+    record_id: str,
+    version: int,
+    agreement: str | None,
+    record: Record | None = None,
+) -> dict[str, Any]:
+    """What the sender puts on the wire for one outbox entry: a full copy carries
+    the record, a reference its schema, a withdrawal or deletion neither."""
     out: dict[str, Any] = {
         "seq": seq,
         "kind": kind.value,
-        "record_id": record.record_id,
-        "version": record.version,
+        "record_id": record_id,
+        "version": version,
         "agreement": agreement,
-        "schema": record.schema,
+        "schema": record.schema if record is not None else None,
     }
     if kind is ChangeKind.FULL:
+        assert record is not None
         out["record"] = record.to_dict()
     return out
 
@@ -66,10 +75,11 @@ def check_item(data: Any, sender: str) -> Item:
     if agreement is not None and not isinstance(agreement, str):
         raise MessageRefused("agreement", agreement, "must be an agreement id")
     schema = data.get("schema")
-    try:
-        schema = get_schema(schema, "schema").name
-    except InvalidInput:
-        raise MessageRefused("schema", schema, "not a FollowTheMoney schema") from None
+    if schema is not None or kind in (ChangeKind.FULL, ChangeKind.REFERENCE):
+        try:
+            schema = get_schema(schema, "schema").name
+        except InvalidInput:
+            raise MessageRefused("schema", schema, "not a FollowTheMoney schema") from None
     record = _record(data.get("record"), sender) if kind is ChangeKind.FULL else None
     if record is not None and (record.record_id, record.version) != (record_id, version):
         raise MessageRefused("record", record_id, "the record is not the version the item names")

@@ -96,3 +96,9 @@ def _clean(type_name: str, text: str) -> str | None:
 def entity_names(proxy: EntityProxy) -> list[str]:
     """Every name-typed value, for listing and text filters."""
     return sorted(set(proxy.names) | {proxy.caption} - {""})
+
+
+def stored_proxy(data: dict[str, Any]) -> EntityProxy:
+    """An entity already validated (by this node or by its originator), as a
+    proxy, without cleaning its values again."""
+    return EntityProxy.from_dict(data, cleaned=True)

@@ -8,6 +8,7 @@ from liaison.node.accounts import AccountService
 from liaison.node.agreements import AgreementService
 from liaison.node.auditing import AuditService
 from liaison.node.context import NO_REASON, NodeContext, Why
+from liaison.node.federation import FederationService
 from liaison.node.policy import Explanation, PolicyService
 from liaison.node.records import Page, RecordService
 from liaison.node.setup import SYSTEM, NodeInfo, init_node, load_context
@@ -26,6 +27,7 @@ class Node:
         self.transfer = TransferService(ctx, self.records)
         self.agreements = AgreementService(ctx)
         self.policy = PolicyService(ctx)
+        self.federation = FederationService(ctx, self.agreements)
 
     @classmethod
     def open(cls, settings: Settings, clock: Clock = utcnow) -> Node:

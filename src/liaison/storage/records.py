@@ -237,6 +237,10 @@ def write(conn: Connection, items: Sequence[tuple[Record, str]]) -> None:
             )
 
 
+def insert_heads(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    insert_rows(conn, records, rows)
+
+
 def visible_to(clearance: Classification, username: str) -> ColumnElement[bool]:
     """Heads a user may see: within clearance; TLP:RED only for its author and
     the users its originator named (the same rule as ``policy.decide``)."""

@@ -1,0 +1,194 @@
+"""The courier: sends what the outbox holds, pulls what this node missed, and
+carries agreements, over HTTPS (or, when allowed, plain HTTP on loopback).
+
+Push: for each peer, the next batch after what it acknowledged, signed, with
+retries and exponential backoff (jittered, capped) when it does not answer.
+Pull: ask each peer for its changes since this node's cursor, until there is
+nothing more (at start, and every ``federation_pull_seconds``), so a node that
+was down or lost messages catches up by itself. Both go through
+``FederationService.outgoing`` on the sender's side, so the same policy checks
+apply to both. ``run`` loops until told to stop; a background thread runs it
+next to the API when the node serves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import httpx2 as httpx
+from sqlalchemy import Row
+
+from liaison.errors import LiaisonError, PeerUnreachable
+from liaison.federation.tls import pinned_context
+from liaison.model.roles import Actor
+from liaison.node.federation import FederationService
+from liaison.settings import Settings
+
+log = logging.getLogger(__name__)
+INBOX = "/api/v1/federation/inbox"
+MAX_PULL_ROUNDS = 100_000
+
+
+class Clients(Protocol):
+    """An HTTP client per peer; tests give clients that reach in-process apps."""
+
+    def client(self, peer: Row[Any]) -> httpx.AsyncClient: ...
+
+    async def aclose(self) -> None: ...
+
+
+class HttpClients:
+    """Real HTTP clients, one per peer, kept open; HTTPS trusts only the pinned
+    certificate of that peer."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self._clients: dict[tuple[str, str, str | None], httpx.AsyncClient] = {}
+
+    def client(self, peer: Row[Any]) -> httpx.AsyncClient:
+        key = (peer.node_id, peer.url, peer.tls_cert)
+        if key not in self._clients:
+            verify: Any = pinned_context(peer.tls_cert) if peer.tls_cert else True
+            self._clients[key] = httpx.AsyncClient(
+                base_url=peer.url, verify=verify, timeout=self.timeout, trust_env=False
+            )
+        return self._clients[key]
+
+    async def aclose(self) -> None:
+        for client in self._clients.values():
+            await client.aclose()
+        self._clients.clear()
+
+
+class Courier:
+    def __init__(
+        self,
+        federation: FederationService,
+        settings: Settings,
+        clients: Clients,
+        now: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.federation = federation
+        self.settings = settings
+        self.clients = clients
+        self.now = now
+
+    async def push(self, peer: str | None = None, force: bool = False) -> int:
+        """Deliver waiting batches; return how many entries were acknowledged."""
+        sent = 0
+        for row in self.federation.peer_rows(peer):
+            sent += await self._push_to(row, force)
+        return sent
+
+    async def _push_to(self, peer: Row[Any], force: bool) -> int:
+        waiting = peer.next_attempt
+        if not force and waiting is not None and waiting > self.federation.ctx.now():
+            return 0  # backing off
+        sent = 0
+        while True:
+            batch = self.federation.next_push(peer.node_id)
+            if batch is None:
+                return sent
+            raw, count = batch
+            try:
+                reply = await self._post(peer, raw)
+                self.federation.acknowledged(peer.node_id, reply)
+            except (httpx.HTTPError, LiaisonError) as exc:
+                self._failed(peer, exc)
+                return sent
+            sent += count
+
+    async def pull(self, peer: str | None = None) -> int:
+        """Catch up with each peer; return how many items arrived."""
+        got = 0
+        for row in self.federation.peer_rows(peer):
+            try:
+                for _ in range(MAX_PULL_ROUNDS):
+                    reply = await self._post(row, self.federation.pull_request(row.node_id))
+                    items = self.federation.apply_reply(reply, row.node_id)
+                    got += items
+                    if items == 0:
+                        break
+            except (httpx.HTTPError, LiaisonError) as exc:
+                self._failed(row, exc)
+        return got
+
+    async def send_agreement(
+        self, actor: Actor, agreement_id: str, peer: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Send an agreement's latest version and signatures to the parties that
+        are peers (or to one); each answers with the signatures it now holds."""
+        answers = []
+        agreement = self.federation.agreements.get(actor, agreement_id)
+        for row in self.federation.peer_rows(peer):
+            if row.node_id not in agreement.document.party_ids:
+                continue
+            raw = self.federation.agreement_message(actor, agreement_id, row.node_id)
+            try:
+                reply = self.federation.open(await self._post(row, raw))
+            except httpx.HTTPError as exc:
+                raise PeerUnreachable(row.name, _describe(exc)) from None
+            answers.append({"peer": row.name, **reply.body})
+        return answers
+
+    async def run(self, stop: threading.Event) -> None:
+        """Push and pull until ``stop`` is set; errors are logged, never fatal."""
+        last_pull = -float("inf")
+        while not stop.is_set():
+            try:
+                if self.now() - last_pull >= self.settings.federation_pull_seconds:
+                    last_pull = self.now()
+                    await self.pull()
+                await self.push()
+            except Exception:  # the loop must outlive any one failure
+                log.exception("federation courier round failed")
+            await asyncio.sleep(self.settings.federation_poll_seconds)
+        await self.clients.aclose()
+
+    async def _post(self, peer: Row[Any], raw: bytes) -> bytes:
+        response = await self.clients.client(peer).post(
+            INBOX, content=raw, headers={"Content-Type": "application/json"}
+        )
+        if response.status_code != 200:
+            detail = response.text[:300]
+            raise PeerUnreachable(peer.name, f"answered {response.status_code}: {detail}")
+        content: bytes = response.content
+        return content
+
+    def _failed(self, peer: Row[Any], exc: Exception) -> None:
+        attempts = self.federation.peer_rows(peer.name)[0].attempts
+        cap = self.settings.federation_backoff_max_seconds
+        delay = min(cap, 0.5 * 2 ** min(attempts, 20)) * (0.5 + random.random() / 2)
+        self.federation.failed(peer.node_id, _describe(exc), delay)
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, LiaisonError):
+        return exc.message
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+class CourierThread:
+    """The courier in a thread of its own, next to the API server."""
+
+    def __init__(self, federation: FederationService, settings: Settings) -> None:
+        self.stop = threading.Event()
+        clients = HttpClients(settings.federation_timeout_seconds)
+        self.courier = Courier(federation, settings, clients)
+        self.thread = threading.Thread(target=self._main, name="liaison-courier", daemon=True)
+
+    def _main(self) -> None:
+        asyncio.run(self.courier.run(self.stop))
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def close(self, timeout: float = 10.0) -> None:
+        self.stop.set()
+        self.thread.join(timeout)

@@ -1,0 +1,602 @@
+"""Federation use cases: peers, receiving signed messages, building what a
+peer receives (the same way for push and pull), acknowledgements and the
+disclosure register. Sending over the network is in ``liaison.node.courier``.
+
+Every message that arrives is checked (``federation.messages.open_message``),
+its id stored in the inbox in the same transaction as its effect (so a
+message is applied at most once), and its effect audited; a refused message
+is audited in a transaction of its own and nothing else is stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Row
+from sqlalchemy.exc import IntegrityError
+
+from liaison.audit.chain import Action, Result
+from liaison.errors import (
+    Conflict,
+    InvalidInput,
+    LiaisonError,
+    MessageRefused,
+    NotFound,
+    Replayed,
+)
+from liaison.federation.messages import Message, MessageType, open_message, seal
+from liaison.federation.plan import ChangeKind, Level
+from liaison.federation.tls import check_certificate
+from liaison.federation.wire import Item, check_item, item_of
+from liaison.model.entities import entity_names, stored_proxy
+from liaison.model.identity import node_id_for, unb64
+from liaison.model.markings import Classification
+from liaison.model.records import Record
+from liaison.model.roles import Actor, Role
+from liaison.node.agreements import AgreementService
+from liaison.node.context import NO_REASON, NodeContext, Why
+from liaison.node.decisions import facts_for, policy_context
+from liaison.node.outbox import best_push, propagate_ids
+from liaison.policy.decide import AgreementIndex, Outcome
+from liaison.policy.permissions import Permission
+from liaison.storage import federation as store
+from liaison.storage import policy as policy_store
+from liaison.storage import records as record_store
+from liaison.storage.records import names_text
+
+P = Permission
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+_MAY_CARRY = {ChangeKind.FULL: Outcome.FULL, ChangeKind.REFERENCE: Outcome.HIT_ONLY}
+
+
+def peer_actor(name: str) -> Actor:
+    """Whom audit names for what a peer's message does. A peer may deliver
+    agreement drafts and signatures (as a liaison officer would hand them
+    over); it signs and activates nothing on this node."""
+    return Actor(None, name, Role.LIAISON_OFFICER, Classification.UNCLASSIFIED, via="peer")
+
+
+class FederationService:
+    def __init__(self, ctx: NodeContext, agreements: AgreementService) -> None:
+        self.ctx = ctx
+        self.agreements = agreements
+
+    @property
+    def window(self) -> dt.timedelta:
+        return dt.timedelta(seconds=self.ctx.settings.federation_clock_skew_seconds)
+
+    # --- peers -----------------------------------------------------------------------
+
+    def add_peer(
+        self,
+        actor: Actor,
+        name: str,
+        url: str,
+        public_key: str,
+        cert: str | None = None,
+        why: Why = NO_REASON,
+    ) -> dict[str, Any]:
+        """Pin a partner: its name here, its address, its node key and, for
+        HTTPS, its certificate. The node id derives from the key."""
+        node_id = self._check_peer(name, url, public_key)
+        pem = check_certificate(cert) if cert else None
+        if url.startswith("https://") and pem is None:
+            raise InvalidInput("cert", None, "an https peer needs its certificate pinned")
+        with self.ctx.guard(actor, why):
+            self.ctx.permit(actor, P.PEER_MANAGE, Action.PEER_ADD, name)
+            with self.ctx.tx() as conn:
+                for existing in store.all_peers(conn):
+                    if existing.name == name or existing.node_id == node_id:
+                        raise Conflict(
+                            f"peer {existing.name} ({existing.node_id}) is already added; "
+                            "a changed key is a new peer, added under a new name"
+                        )
+                store.add_peer(
+                    conn,
+                    node_id=node_id,
+                    name=name,
+                    url=url.rstrip("/"),
+                    public_key=public_key,
+                    tls_cert=pem,
+                    added=self.ctx.now(),
+                    added_by=actor.label,
+                )
+                self.ctx.record(
+                    conn, actor, Action.PEER_ADD, node_id, why, name=name, url=url, key=public_key
+                )
+                row = store.peer(conn, node_id)
+        assert row is not None
+        return _peer(row, 0)
+
+    def peers(self, actor: Actor) -> list[dict[str, Any]]:
+        with self.ctx.guard(actor):
+            self.ctx.permit(actor, P.PEER_READ, Action.PEER_LIST, "peers")
+            with self.ctx.tx() as conn:
+                rows = store.all_peers(conn)
+                depths = store.queue_depths(conn)
+                self.ctx.record(conn, actor, Action.PEER_LIST, "peers", returned=len(rows))
+        return [_peer(row, depths.get(row.node_id, 0)) for row in rows]
+
+    def may_sync(self, actor: Actor) -> None:
+        """Pushing and pulling now, rather than at the courier's next round."""
+        with self.ctx.guard(actor):
+            self.ctx.permit(actor, P.PEER_READ, Action.PEER_LIST, "peers:sync")
+
+    def peer_rows(self, name: str | None = None) -> list[Row[Any]]:
+        """Peers to send to (all, or one by name); for the courier."""
+        with self.ctx.read() as conn:
+            rows = store.all_peers(conn)
+        if name is None:
+            return rows
+        found = [row for row in rows if row.name == name]
+        if not found:
+            raise NotFound("peer", name)
+        return found
+
+    def disclosures(
+        self,
+        actor: Actor,
+        peer: str | None = None,
+        record_id: str | None = None,
+        limit: int = 1000,
+    ) -> list[dict[str, Any]]:
+        """The disclosure register: which partner holds which version of which
+        record, at what level, since when, and whether it acknowledged."""
+        with self.ctx.guard(actor):
+            self.ctx.permit(actor, P.DISCLOSURE_READ, Action.DISCLOSURE_LIST, "disclosures")
+            with self.ctx.tx() as conn:
+                names = {row.node_id: row.name for row in store.all_peers(conn)}
+                peer_id = _node_of(names, peer) if peer else None
+                rows = store.register_rows(conn, peer_id, record_id, max(1, min(limit, 10_000)))
+                self.ctx.record(
+                    conn,
+                    actor,
+                    Action.DISCLOSURE_LIST,
+                    "disclosures",
+                    peer=peer,
+                    record=record_id,
+                    returned=len(rows),
+                )
+        return [_disclosure(row, names) for row in rows]
+
+    # --- receiving -------------------------------------------------------------------
+
+    def receive(self, raw: bytes) -> bytes:
+        """Check and apply one message from a peer; return the signed answer."""
+        try:
+            message = self.open(raw)
+            with self.ctx.tx() as conn:
+                peer = self._remember(conn, message)
+                if message.type is not MessageType.AGREEMENT:
+                    return self._dispatch(conn, message, peer)
+            # the agreement service runs its own transactions and audit entries
+            return self._agreement(message, peer)
+        except LiaisonError as exc:
+            self._refused(raw, exc)
+            raise
+
+    def open(self, raw: bytes) -> Message:
+        with self.ctx.read() as conn:
+            keys = {row.node_id: row.public_key for row in store.all_peers(conn)}
+        return open_message(raw, self.ctx.node_id, keys.get, self.ctx.now(), self.window)
+
+    def apply_reply(self, raw: bytes, expected: str) -> int:
+        """A peer's answer to our pull: changes, applied like a push; returns how
+        many items it carried."""
+        try:
+            message = self.open(raw)
+            if message.type is not MessageType.CHANGES or message.sender != expected:
+                raise MessageRefused("type", message.type.value, "a pull is answered by changes")
+            with self.ctx.tx() as conn:
+                peer = self._remember(conn, message)
+                self._apply(conn, message, peer)
+        except LiaisonError as exc:
+            self._refused(raw, exc)
+            raise
+        return len(message.body.get("items") or [])
+
+    def _remember(self, conn: Connection, message: Message) -> Row[Any]:
+        """Store the message id (at most once) and lock the sender's peer row."""
+        if store.seen(conn, message.id):
+            raise Replayed("id", message.id, "this message was received before")
+        try:
+            with conn.begin_nested():
+                store.remember(conn, message.id, message.sender, message.type.value, self.ctx.now())
+        except IntegrityError:
+            raise Replayed("id", message.id, "this message was received before") from None
+        peer = store.peer(conn, message.sender, lock=True)
+        assert peer is not None  # open_message found its key
+        store.set_peer(conn, message.sender, last_contact=self.ctx.now())
+        return peer
+
+    def _dispatch(self, conn: Connection, message: Message, peer: Row[Any]) -> bytes:
+        body: dict[str, Any]
+        if message.type is MessageType.CHANGES:
+            body = {"cursor": self._apply(conn, message, peer)}
+            return self._seal(MessageType.ACK, peer.node_id, body)
+        if message.type is MessageType.PULL:
+            since = _count(message.body, "since", 0)
+            limit = min(_count(message.body, "limit", 1), self.ctx.settings.federation_batch_size)
+            self.acknowledge(conn, peer, since)
+            body = self.outgoing(conn, store.peer(conn, peer.node_id), limit)[0]
+            return self._seal(MessageType.CHANGES, peer.node_id, body)
+        raise MessageRefused("type", message.type.value, "not a request this node answers")
+
+    def _agreement(self, message: Message, peer: Row[Any]) -> bytes:
+        agreement = self.agreements.receive(peer_actor(peer.name), message.body.get("bundle"))
+        doc = agreement.document
+        body = {
+            "agreement": doc.agreement_id,
+            "version": doc.version,
+            "signatures": sorted(agreement.signatures),
+        }
+        return self._seal(MessageType.ACK, peer.node_id, body)
+
+    def _seal(self, kind: MessageType, to: str, body: dict[str, Any]) -> bytes:
+        return seal(self.ctx.key, kind, to, body, self.ctx.now())
+
+    def _apply(self, conn: Connection, message: Message, peer: Row[Any]) -> int:
+        """Apply a batch of changes in order; return the new cursor."""
+        after = _count(message.body, "after", 0)
+        raw_items = message.body.get("items")
+        if not isinstance(raw_items, list):
+            raise MessageRefused("items", raw_items, "must be a list")
+        items = [check_item(data, peer.node_id) for data in raw_items]
+        seqs = [item.seq for item in items]
+        if seqs != sorted(set(seqs)) or (seqs and seqs[0] <= after):
+            raise MessageRefused("items", seqs[:5], f"must follow {after} in increasing order")
+        cursor = peer.received_seq
+        if after > cursor:  # a gap: something before this batch never arrived
+            return int(cursor)
+        fresh = [item for item in items if item.seq > cursor]
+        if not fresh:
+            return int(cursor)
+        applied, refused = self._apply_items(conn, peer, fresh)
+        store.set_peer(conn, peer.node_id, received_seq=fresh[-1].seq)
+        self.ctx.record(
+            conn,
+            peer_actor(peer.name),
+            Action.FEDERATION_RECEIVE,
+            peer.node_id,
+            message=message.id,
+            through=fresh[-1].seq,
+            applied=applied,
+            refused=refused,
+        )
+        return fresh[-1].seq
+
+    def _apply_items(
+        self, conn: Connection, peer: Row[Any], items: Sequence[Item]
+    ) -> tuple[list[str], list[dict[str, str]]]:
+        ids = sorted({item.record_id for item in items})
+        copies = store.copies_for(conn, ids)
+        local = record_store.heads_for(conn, [i for i in ids if i not in copies])
+        in_force = self._in_force(conn, peer.node_id)
+        final: dict[str, Item] = {}
+        state = {rid: (row.level, row.version) for rid, row in copies.items()}
+        refused: list[dict[str, str]] = []
+        for item in items:
+            reason = _refusal(item, state.get(item.record_id), local, in_force)
+            if reason == "":
+                continue  # old news: an older version, or after a deletion
+            if reason:
+                refused.append({"record": f"{item.record_id}@{item.version}", "reason": reason})
+                continue
+            final[item.record_id] = item
+            state[item.record_id] = (item.kind.level.value, item.version)
+        self._store_items(conn, peer, list(final.values()), copies)
+        applied = [f"{i.record_id}@{i.version}:{i.kind.value}" for i in final.values()]
+        return applied, refused
+
+    def _in_force(self, conn: Connection, sender: str) -> frozenset[str]:
+        """Agreements in force here that bind this node and the sender."""
+        active = policy_store.all_agreements(conn)
+        index = AgreementIndex.build(active, self.ctx.node_id, self.ctx.now().date())
+        return frozenset(t.agreement_id for t in index.by_partner.get(sender, ()))
+
+    def _store_items(
+        self, conn: Connection, peer: Row[Any], items: Sequence[Item], old: dict[str, Any]
+    ) -> None:
+        if not items:
+            return
+        now = self.ctx.now()
+        rows = [_copy_row(item, peer.node_id, old.get(item.record_id), now) for item in items]
+        ids = [item.record_id for item in items]
+        store.put_copies(conn, rows, [i for i in ids if i in old])
+        store.drop_heads(conn, ids)
+        heads = [
+            record_store.head_row(item.record, names_text(_names(item.record)))
+            for item in items
+            if item.record is not None
+        ]
+        record_store.insert_heads(conn, heads)
+
+    # --- sending: the same batch for push and pull --------------------------------------
+
+    def outgoing(
+        self, conn: Connection, peer: Row[Any] | None, limit: int
+    ) -> tuple[dict[str, Any], list[Row[Any]]]:
+        """The next changes for a peer, after what it acknowledged, checked again
+        against the policy now: an entry the policy no longer allows is not sent,
+        and the register is brought up to date instead (a withdrawal follows)."""
+        assert peer is not None
+        after = int(peer.acked_seq)
+        rows = store.pending(conn, peer.node_id, after, limit)
+        carried = [r for r in rows if ChangeKind(r.kind) in _MAY_CARRY]
+        found = store.versions_for(conn, [(r.record_id, r.version) for r in carried])
+        records = {key: record_store.to_record(row, row) for key, row in found.items()}
+        allowed = self._still_allowed(conn, peer.node_id, carried, records)
+        items, stale = [], []
+        for row in rows:
+            kind = ChangeKind(row.kind)
+            record = records.get((row.record_id, row.version))
+            if kind in _MAY_CARRY and (record is None or not allowed.get(row.seq, False)):
+                stale.append(row.record_id)
+                continue
+            shown = record if kind in _MAY_CARRY else None
+            items.append(
+                item_of(kind, row.seq, row.record_id, row.version, row.agreement_id, shown)
+            )
+        if stale:
+            propagate_ids(self.ctx, conn, sorted(set(stale)))
+        return {"after": after, "items": items}, rows
+
+    def _still_allowed(
+        self,
+        conn: Connection,
+        peer: str,
+        rows: Sequence[Row[Any]],
+        records: dict[tuple[str, int], Record],
+    ) -> dict[int, bool]:
+        present = [
+            (r, records[(r.record_id, r.version)])
+            for r in rows
+            if (r.record_id, r.version) in records
+        ]
+        if not present:
+            return {}
+        context = policy_context(self.ctx, conn, sorted({r.record_id for r, _ in present}))
+        facts = facts_for(self.ctx, conn, [record for _, record in present])
+        out = {}
+        for (row, record), fact in zip(present, facts, strict=True):
+            outcome = best_push(fact, peer, record, context).outcome
+            out[row.seq] = outcome >= _MAY_CARRY[ChangeKind(row.kind)]
+        return out
+
+    def acknowledge(self, conn: Connection, peer: Row[Any], cursor: int) -> None:
+        """The peer holds everything up to ``cursor``: the register says so, and
+        audit lists what left this node. A cursor lower than ours (the peer
+        restored a backup) makes us send again from there."""
+        old = int(peer.acked_seq)
+        now = self.ctx.now()
+        if cursor > old:
+            rows = store.pending(conn, peer.node_id, old, cursor - old)
+            rows = [r for r in rows if r.seq <= cursor]
+            store.acknowledge(conn, peer.node_id, rows, now)
+            self.ctx.record(
+                conn,
+                peer_actor(peer.name),
+                Action.FEDERATION_SEND,
+                peer.node_id,
+                through=cursor,
+                delivered=[f"{r.record_id}@{r.version}:{r.kind}" for r in rows],
+            )
+        if cursor != old:
+            store.set_peer(
+                conn, peer.node_id, acked_seq=cursor, last_delivery=now, last_contact=now
+            )
+
+    def acknowledged(self, node_id: str, reply: bytes) -> None:
+        """A peer's signed ACK to our push."""
+        message = self.open(reply)
+        if message.type is not MessageType.ACK or message.sender != node_id:
+            raise MessageRefused("type", message.type.value, "a push is answered by an ack")
+        cursor = _count(message.body, "cursor", 0)
+        with self.ctx.tx() as conn:
+            peer = store.peer(conn, node_id, lock=True)
+            assert peer is not None
+            self.acknowledge(conn, peer, cursor)
+            store.set_peer(conn, node_id, attempts=0, last_error=None, next_attempt=None)
+
+    def next_push(self, node_id: str) -> tuple[bytes, int] | None:
+        """The signed next batch for a peer, or None when nothing waits."""
+        with self.ctx.tx() as conn:
+            peer = store.peer(conn, node_id, lock=True)
+            body, rows = self.outgoing(conn, peer, self.ctx.settings.federation_batch_size)
+        if not rows:
+            return None
+        return self._seal(MessageType.CHANGES, node_id, body), len(rows)
+
+    def pull_request(self, node_id: str) -> bytes:
+        with self.ctx.read() as conn:
+            peer = store.peer(conn, node_id)
+        assert peer is not None
+        body = {"since": int(peer.received_seq), "limit": self.ctx.settings.federation_batch_size}
+        return self._seal(MessageType.PULL, node_id, body)
+
+    def agreement_message(self, actor: Actor, agreement_id: str, node_id: str) -> bytes:
+        """A signed message carrying an agreement's latest version and signatures."""
+        with self.ctx.guard(actor):
+            self.ctx.permit(actor, P.AGREEMENT_MANAGE, Action.AGREEMENT_READ, agreement_id)
+        agreement = self.agreements.get(actor, agreement_id)
+        if node_id not in agreement.document.party_ids:
+            raise InvalidInput("to", node_id, f"not a party to {agreement_id}")
+        bundle = {"document": agreement.document.to_dict(), "signatures": agreement.signatures}
+        return self._seal(MessageType.AGREEMENT, node_id, {"bundle": bundle})
+
+    def failed(self, node_id: str, error: str, backoff: float) -> None:
+        with self.ctx.tx() as conn:
+            peer = store.peer(conn, node_id, lock=True)
+            assert peer is not None
+            now = self.ctx.now()
+            store.set_peer(
+                conn,
+                node_id,
+                attempts=peer.attempts + 1,
+                last_error=error[:500],
+                last_error_at=now,
+                next_attempt=now + dt.timedelta(seconds=backoff),
+            )
+
+    # --- refusals --------------------------------------------------------------------
+
+    def _refused(self, raw: bytes, exc: LiaisonError) -> None:
+        """A refused message leaves an audit entry of its own; nothing else."""
+        sender, message_id = _claimed(raw)
+        detail = exc.details() if isinstance(exc, MessageRefused) else {}
+        with self.ctx.tx() as conn:
+            self.ctx.record(
+                conn,
+                peer_actor(sender),
+                Action.FEDERATION_RECEIVE,
+                sender,
+                NO_REASON,
+                Result.REJECTED,
+                message=message_id,
+                reason=exc.message,
+                **detail,
+            )
+
+    def _check_peer(self, name: str, url: str, public_key: str) -> str:
+        if not _NAME.match(name or ""):
+            raise InvalidInput("name", name, "lower-case letters, digits and dashes")
+        if not (url.startswith("https://") or url.startswith("http://")):
+            raise InvalidInput("url", url, "must be an https:// address")
+        if url.startswith("http://") and not self.ctx.settings.federation_allow_http:
+            raise InvalidInput(
+                "url",
+                url,
+                "plain HTTP between nodes is off; use https:// (or set "
+                "LIAISON_FEDERATION_ALLOW_HTTP=true for local development)",
+            )
+        try:
+            raw = unb64(public_key)
+        except ValueError:
+            raw = b""
+        if len(raw) != 32:
+            raise InvalidInput("key", public_key, "must be a node's Ed25519 public key (base64url)")
+        node_id = node_id_for(raw)
+        if node_id == self.ctx.node_id:
+            raise InvalidInput("key", public_key, "that is this node's own key")
+        return node_id
+
+
+def _refusal(
+    item: Item,
+    held: tuple[str, int] | None,
+    local: dict[str, Any],
+    in_force: frozenset[str],
+) -> str | None:
+    """Why an item is not applied: "" when it is simply old news, a reason when
+    it is refused, None when it applies."""
+    if item.record_id in local and held is None:
+        return "this node holds that record from another source"
+    if held is not None:
+        level, version = held
+        if level == Level.DELETED.value or item.version < version:
+            return ""
+        if item.version == version and level == item.kind.level.value:
+            return ""
+    if item.kind in _MAY_CARRY and item.agreement not in in_force:
+        return f"agreement {item.agreement} is not in force here with the sender"
+    return None
+
+
+def _copy_row(item: Item, sender: str, old: Any, now: dt.datetime) -> dict[str, Any]:
+    record = item.record
+    keep_schema = item.schema or (old.schema if old is not None else "Thing")
+    return {
+        "record_id": item.record_id,
+        "originator": sender,
+        "version": item.version,
+        "level": item.kind.level.value,
+        "agreement_id": item.agreement or (old.agreement_id if old is not None else None),
+        "schema": keep_schema,
+        "entity": record_store.version_row(record)["entity"] if record else None,
+        "envelope": record.envelope.canonical.decode() if record else None,
+        "caption": record.caption if record else "",
+        "deleted": item.kind is ChangeKind.DELETE,
+        "reason": record.reason if record else None,
+        "content_hash": record.content_hash if record else "",
+        "actor": record.modified_by if record else f"peer:{sender}",
+        "at": record.modified if record else now,
+        "received": now,
+    }
+
+
+def _names(record: Record) -> list[str]:
+    return entity_names(stored_proxy(record.entity))
+
+
+def _count(body: dict[str, Any], name: str, minimum: int) -> int:
+    value = body.get(name)
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        raise MessageRefused(name, value, f"must be an integer of at least {minimum}")
+    return value
+
+
+def _claimed(raw: bytes) -> tuple[str, str | None]:
+    """Who a message says it is from, for the audit entry of a refusal."""
+    import orjson
+
+    try:
+        inner = orjson.loads(raw).get("message") or {}
+        sender, message_id = inner.get("sender"), inner.get("id")
+    except (orjson.JSONDecodeError, AttributeError):
+        return "unknown", None
+    shown = sender if isinstance(sender, str) and len(sender) <= 64 else "unknown"
+    return shown, message_id if isinstance(message_id, str) and len(message_id) <= 64 else None
+
+
+def _node_of(names: dict[str, str], name: str) -> str:
+    for node_id, peer_name in names.items():
+        if peer_name == name or node_id == name:
+            return node_id
+    raise NotFound("peer", name)
+
+
+def _peer(row: Any, depth: int) -> dict[str, Any]:
+    def iso(value: dt.datetime | None) -> str | None:
+        return value.isoformat() if value else None
+
+    reachable = None
+    if row.last_contact or row.last_error_at:
+        reachable = row.last_error_at is None or (
+            row.last_contact is not None and row.last_contact > row.last_error_at
+        )
+    return {
+        "name": row.name,
+        "node_id": row.node_id,
+        "url": row.url,
+        "public_key": row.public_key,
+        "tls_pinned": row.tls_cert is not None,
+        "reachable": reachable,
+        "last_delivery": iso(row.last_delivery),
+        "last_contact": iso(row.last_contact),
+        "queue": depth,
+        "acked_seq": row.acked_seq,
+        "received_seq": row.received_seq,
+        "attempts": row.attempts,
+        "last_error": row.last_error,
+        "last_error_at": iso(row.last_error_at),
+    }
+
+
+def _disclosure(row: Any, names: dict[str, str]) -> dict[str, Any]:
+    return {
+        "peer": names.get(row.peer, row.peer),
+        "peer_id": row.peer,
+        "record_id": row.record_id,
+        "level": row.level,
+        "version": row.version,
+        "agreement": row.agreement_id,
+        "since": row.since.isoformat(),
+        "acknowledged": row.acked_version is not None
+        and (row.acked_version, row.acked_level) == (row.version, row.level),
+        "acked_version": row.acked_version,
+        "acked_level": row.acked_level,
+        "acked_at": row.acked_at.isoformat() if row.acked_at else None,
+    }
