@@ -169,13 +169,20 @@ def federation(tmp_path: Path, node_url: Callable[[str], str]) -> Iterator[Feder
 
 
 def agreement_doc(agreement_id: str, parties: list[Member], **changes: Any) -> dict[str, Any]:
+    named = [
+        {"node_id": m.node_id, "name": m.name, "public_key": m.node.info.public_key}
+        for m in parties
+    ]
+    return agreement_doc_for(agreement_id, named, **changes)
+
+
+def agreement_doc_for(
+    agreement_id: str, parties: list[dict[str, str]], **changes: Any
+) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "agreement_id": agreement_id,
         "title": f"FICTITIOUS test agreement {agreement_id}",
-        "parties": [
-            {"node_id": m.node_id, "name": m.name, "public_key": m.node.info.public_key}
-            for m in parties
-        ],
+        "parties": parties,
         "scope": {
             "schemata": ["Person", "LegalEntity", "Passport", "Vessel"],
             "crime_areas": ["human_trafficking", "terrorism", "drug_trafficking"],

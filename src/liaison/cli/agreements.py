@@ -115,3 +115,36 @@ def diff(agreement_id: str, old: int, new: int) -> None:
     node = open_node()
     for line in node.agreements.diff(sign_in(node), agreement_id, old, new) or ["no changes"]:
         console.print(line, markup=False, highlight=False)
+
+
+@app.command("send")
+@handle_errors
+def send(
+    agreement_id: str,
+    to: Annotated[
+        str | None, typer.Option(help="one peer; every party that is a peer by default")
+    ] = None,
+) -> None:
+    """Send the agreement (latest version and its signatures) to its parties over the
+    network; each answers with the signatures it now holds."""
+    import asyncio
+
+    from liaison.node.courier import Courier, HttpClients
+
+    node = open_node()
+    actor = sign_in(node)
+    clients = HttpClients(node.ctx.settings.federation_timeout_seconds)
+
+    async def go() -> list[dict[str, object]]:
+        try:
+            courier = Courier(node.federation, node.ctx.settings, clients)
+            return await courier.send_agreement(actor, agreement_id, to)
+        finally:
+            await clients.aclose()
+
+    for answer in asyncio.run(go()):
+        console.print(
+            f"{answer['peer']}: holds version {answer['version']}, "
+            f"signed by {', '.join(answer['signatures'])}",  # type: ignore[arg-type]
+            markup=False,
+        )

@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 
 from liaison.accounts.passwords import check_strength
-from liaison.cli import agreements, audit, policy, records, transfer, users
-from liaison.cli.common import console, handle_errors, settings
+from liaison.cli import agreements, audit, peers, policy, records, transfer, users
+from liaison.cli.common import console, handle_errors, open_node, settings
+from liaison.federation.tls import ensure_certificate
 from liaison.node import SYSTEM, Node, init_node
 from liaison.node.accounts import check_username
 
@@ -25,6 +26,8 @@ app.add_typer(policy.policy, name="policy")
 app.add_typer(policy.consent, name="consent")
 app.add_typer(policy.neutrality, name="neutrality")
 app.add_typer(policy.retention, name="retention")
+app.add_typer(peers.app, name="peer")
+app.command("disclosures")(peers.disclosures_command)
 app.command("import")(transfer.import_)
 app.command("export")(transfer.export)
 
@@ -49,18 +52,35 @@ def init(
     finally:
         node.close()
     console.print(f"node [bold]{info.name}[/] initialised in {config.data_dir}")
+    cert = ensure_certificate(config.tls_cert_path, config.tls_key_path, info.name)
     console.print(f"node id: {info.node_id}\npublic key: {info.public_key}")
+    console.print(f"TLS certificate (partners pin it): {cert}")
 
 
 @app.command()
+@handle_errors
 def serve(host: str | None = None, port: int | None = None) -> None:
-    """Run the node's HTTP API."""
+    """Run the node's API (HTTPS with the node certificate unless LIAISON_TLS=false)
+    and the federation courier."""
     import uvicorn
 
     from liaison.api.app import create_app
 
     config = settings()
-    uvicorn.run(create_app(config), host=host or config.host, port=port or config.port)
+    node = open_node()  # fails here, clearly, if the node is not initialised
+    cert = key = None
+    if config.tls:
+        cert = str(ensure_certificate(config.tls_cert_path, config.tls_key_path, node.ctx.name))
+        key = str(config.tls_key_path)
+    app_ = create_app(config, node, courier=config.federation_worker)
+    uvicorn.run(
+        app_,
+        host=host or config.host,
+        port=port or config.port,
+        ssl_certfile=cert,
+        ssl_keyfile=key,
+        log_level="warning",
+    )
 
 
 def main() -> None:

@@ -40,6 +40,12 @@ class Node:
     def close(self) -> None:
         self.ctx.engine.dispose()
 
+    def __enter__(self) -> Node:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
 
 __all__ = [
     "NO_REASON",
