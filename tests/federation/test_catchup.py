@@ -75,7 +75,7 @@ def test_an_entry_the_policy_no_longer_allows_is_not_sent(federation: Federation
     assert batch is not None
     import orjson
 
-    items = orjson.loads(batch[0])["message"]["body"]["items"]
+    items = orjson.loads(orjson.loads(batch[0])["message"])["body"]["items"]
     assert all(item["kind"] != "full" for item in items)
     assert copy_of(moscow.node, record.record_id) is None
 

@@ -34,8 +34,15 @@ def pair(federation: Federation) -> tuple[Member, Member]:
 def changes_from(sender: Member, to: Member, after: int = 0) -> dict[str, Any]:
     """A genuine batch of one full record from ``sender`` (created there)."""
     record = sender.node.records.create(sender.team.analyst, person("Пётр Сидоров"), ENVELOPE)
-    item = item_of(_full(), 1 + after, record.record_id, 1, "ph-ru", record)
-    return {"after": after, "items": [item]}
+    item = item_of(_full(), 1 + after, record.record_id, 1, "ph-ru", stored(sender, record))
+    return {"after": after, "items": [orjson.loads(orjson.dumps(item))]}
+
+
+def stored(member: Member, record: Any) -> Any:
+    with member.node.ctx.engine.connect() as conn:
+        return fed_store.versions_for(conn, [(record.record_id, record.version)])[
+            (record.record_id, record.version)
+        ]
 
 
 def _full() -> Any:
@@ -66,8 +73,11 @@ def sealed(key: NodeKey, to: Member, body: dict[str, Any], **over: Any) -> bytes
 
 
 def tamper(raw: bytes, change: Callable[[dict[str, Any]], None]) -> bytes:
+    """Change the message (``message`` is its signed text) and put it back."""
     data = orjson.loads(raw)
+    data["message"] = orjson.loads(data["message"])
     change(data)
+    data["message"] = orjson.dumps(data["message"]).decode()
     return orjson.dumps(data)
 
 
@@ -141,7 +151,7 @@ def test_a_partner_cannot_push_a_record_it_does_not_own(pair: tuple[Member, Memb
     manila, moscow = pair
     # moscow sends manila a record whose originator is manila
     record = manila.node.records.create(manila.team.analyst, person("Ana Reyes"), ENVELOPE)
-    item = item_of(_full(), 1, record.record_id, 1, "ph-ru", record)
+    item = item_of(_full(), 1, record.record_id, 1, "ph-ru", stored(manila, record))
     forged = sealed(moscow.node.ctx.key, manila, {"after": 0, "items": [item]})
     response = post(manila, forged)
     assert response.status_code == 403

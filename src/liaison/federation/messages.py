@@ -1,10 +1,11 @@
 """Signed node-to-node messages. Pure: keys, clocks and the replay store are
 passed in.
 
-A message is ``{"message": {...}, "signature": "..."}``. The inner object
-names its id, type, sender, recipient and time, and carries a body; the
-signature is Ed25519 by the sender's node key over a domain tag and the
-canonical JSON of the inner object (sorted keys, no whitespace, UTF-8).
+A message is ``{"message": "<JSON text>", "signature": "..."}``. The inner
+JSON object names its id, type, sender, recipient and time, and carries a
+body; the signature is Ed25519 by the sender's node key over a domain tag and
+the exact bytes of that text (as JWS signs its payload), so nothing depends
+on both sides serialising JSON the same way. Records inside travel as stored.
 The receiver checks, in this order, that it is well formed, addressed to it,
 from a pinned peer, signed by that peer's key and within the clock-skew
 window. Replay (a message id seen before) needs the inbox, so the node
@@ -62,8 +63,9 @@ def seal(
         "time": now.astimezone(dt.UTC).isoformat(),
         "body": body,
     }
-    signature = key.sign(DOMAIN + canonical_json(inner))
-    return orjson.dumps({"message": inner, "signature": signature})
+    text = canonical_json(inner)
+    signature = key.sign(DOMAIN + text)
+    return orjson.dumps({"message": text.decode(), "signature": signature})
 
 
 def open_message(
@@ -79,19 +81,25 @@ def open_message(
         outer = orjson.loads(raw)
     except orjson.JSONDecodeError:
         raise MessageRefused("body", raw[:60], "not JSON") from None
-    if not isinstance(outer, dict) or not isinstance(outer.get("message"), dict):
+    if not isinstance(outer, dict) or not isinstance(outer.get("message"), str):
         raise MessageRefused("message", outer, "must be an object with message and signature")
-    inner = outer["message"]
+    text = outer["message"].encode()
     signature = outer.get("signature")
     if not isinstance(signature, str) or not _SIGNATURE.match(signature):
         raise MessageRefused("signature", signature, "missing or not an Ed25519 signature")
+    try:
+        inner = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        raise MessageRefused("message", text[:60], "not JSON") from None
+    if not isinstance(inner, dict):
+        raise MessageRefused("message", inner, "must be a JSON object")
     _fields(inner)
     if inner["recipient"] != me:
         raise MessageRefused("recipient", inner["recipient"], f"this node is {me}")
     public_key = key_of(inner["sender"])
     if public_key is None:
         raise MessageRefused("sender", inner["sender"], "not a peer of this node")
-    if not verify_signature(public_key, DOMAIN + canonical_json(inner), signature):
+    if not verify_signature(public_key, DOMAIN + text, signature):
         raise MessageRefused("signature", signature, "does not verify with the pinned key")
     time = _time(inner["time"])
     if abs(now - time) > window:

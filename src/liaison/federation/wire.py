@@ -13,11 +13,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from liaison.errors import InvalidInput, LiaisonError, MessageRefused
 from liaison.federation.plan import ChangeKind
 from liaison.model.entities import get_schema
-from liaison.model.envelope import Envelope
-from liaison.model.ids import record_id_for
+from liaison.model.envelope import stored_envelope
+from liaison.model.ids import canonical_json, record_id_for
 from liaison.model.records import Record
 
 
@@ -40,21 +42,37 @@ def item_of(
     record_id: str,
     version: int,
     agreement: str | None,
-    record: Record | None = None,
+    stored: Any = None,
 ) -> dict[str, Any]:
     """What the sender puts on the wire for one outbox entry: a full copy carries
-    the record, a reference its schema, a withdrawal or deletion neither."""
+    the record (``stored``: its version row with the head's creation fields,
+    sent as stored, not serialised again), a reference its schema, a withdrawal
+    or deletion neither."""
     out: dict[str, Any] = {
         "seq": seq,
         "kind": kind.value,
         "record_id": record_id,
         "version": version,
         "agreement": agreement,
-        "schema": record.schema if record is not None else None,
+        "schema": stored.schema if stored is not None else None,
     }
     if kind is ChangeKind.FULL:
-        assert record is not None
-        out["record"] = record.to_dict()
+        assert stored is not None
+        out["record"] = {
+            "record_id": stored.record_id,
+            "version": stored.version,
+            "schema": stored.schema,
+            "entity": orjson.Fragment(stored.entity),
+            "envelope": orjson.Fragment(stored.envelope),
+            "caption": stored.caption,
+            "created": stored.created.isoformat(),
+            "modified": stored.at.isoformat(),
+            "created_by": stored.created_by,
+            "modified_by": stored.actor,
+            "deleted": stored.deleted,
+            "reason": stored.reason,
+            "content_hash": stored.content_hash,
+        }
     return out
 
 
@@ -90,12 +108,12 @@ def _record(data: Any, sender: str) -> Record:
     if not isinstance(data, dict):
         raise MessageRefused("record", data, "a full copy carries the record")
     try:
-        envelope = Envelope.from_dict(data["envelope"], originator=data["envelope"]["originator"])
+        envelope = stored_envelope(canonical_json(data["envelope"]).decode())
         entity = data["entity"]
         record = Record(
             record_id=data["record_id"],
             version=data["version"],
-            schema=get_schema(entity["schema"], "entity.schema").name,
+            schema=get_schema(data["schema"], "schema").name,
             entity_id=entity["id"],
             properties=_properties(entity["properties"]),
             envelope=envelope,
@@ -121,11 +139,14 @@ def _record(data: Any, sender: str) -> Record:
 
 
 def _properties(value: Any) -> dict[str, list[str]]:
-    if not isinstance(value, dict) or not all(
-        isinstance(k, str) and isinstance(v, list) and all(isinstance(s, str) for s in v)
-        for k, v in value.items()
-    ):
-        raise ValueError("properties must map names to lists of strings")
+    if type(value) is not dict:
+        raise ValueError("properties must be an object")
+    for name, values in value.items():
+        if type(values) is not list:
+            raise ValueError(f"property {name} must be a list")
+        for text in values:
+            if type(text) is not str:
+                raise ValueError(f"property {name} must hold strings")
     return value
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
+
+import orjson
 
 from liaison.errors import InvalidEnvelope
 from liaison.model.dates import add_months
@@ -102,6 +104,15 @@ class Envelope:
             expires=parse_date("expires", data.get("expires")),
             on_expiry=_opt(OnExpiry, "on_expiry", data.get("on_expiry")) or OnExpiry.REVIEW,
         )
+
+
+@lru_cache(maxsize=4096)
+def stored_envelope(text: str) -> Envelope:
+    """An envelope as stored or sent (canonical JSON, with its originator), parsed
+    once per distinct text: records share few envelopes, and envelopes are
+    immutable."""
+    data = orjson.loads(text)
+    return Envelope.from_dict(data, originator=data["originator"])
 
 
 def parse_date(field_name: str, value: Any) -> dt.date | None:

@@ -87,22 +87,27 @@ class Courier:
         return sent
 
     async def _push_to(self, peer: Row[Any], force: bool) -> int:
+        """Batches in order; while one is in flight, the next is built (in a
+        thread), so the sender's work overlaps the receiver's."""
         waiting = peer.next_attempt
         if not force and waiting is not None and waiting > self.federation.ctx.now():
             return 0  # backing off
+        fed, node_id = self.federation, peer.node_id
         sent = 0
-        while True:
-            batch = self.federation.next_push(peer.node_id)
-            if batch is None:
-                return sent
-            raw, count = batch
+        batch = await asyncio.to_thread(fed.next_push, node_id)
+        while batch is not None:
+            raw, count, last = batch
+            following = asyncio.create_task(asyncio.to_thread(fed.next_push, node_id, last))
             try:
                 reply = await self._post(peer, raw)
-                self.federation.acknowledged(peer.node_id, reply)
+                await asyncio.to_thread(fed.acknowledged, node_id, reply)
             except (httpx.HTTPError, LiaisonError) as exc:
+                await following  # built on an assumption that failed: dropped
                 self._failed(peer, exc)
                 return sent
             sent += count
+            batch = await following
+        return sent
 
     async def pull(self, peer: str | None = None) -> int:
         """Catch up with each peer; return how many items arrived."""

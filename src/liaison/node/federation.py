@@ -317,29 +317,27 @@ class FederationService:
     # --- sending: the same batch for push and pull --------------------------------------
 
     def outgoing(
-        self, conn: Connection, peer: Row[Any] | None, limit: int
+        self, conn: Connection, peer: Row[Any] | None, limit: int, after: int | None = None
     ) -> tuple[dict[str, Any], list[Row[Any]]]:
         """The next changes for a peer, after what it acknowledged, checked again
         against the policy now: an entry the policy no longer allows is not sent,
         and the register is brought up to date instead (a withdrawal follows)."""
         assert peer is not None
-        after = int(peer.acked_seq)
+        after = int(peer.acked_seq) if after is None else after
         rows = store.pending(conn, peer.node_id, after, limit)
         carried = [r for r in rows if ChangeKind(r.kind) in _MAY_CARRY]
         found = store.versions_for(conn, [(r.record_id, r.version) for r in carried])
-        records = {key: record_store.to_record(row, row) for key, row in found.items()}
-        allowed = self._still_allowed(conn, peer.node_id, carried, records)
+        allowed = self._still_allowed(conn, peer.node_id, carried, found)
         items, stale = [], []
         for row in rows:
             kind = ChangeKind(row.kind)
-            record = records.get((row.record_id, row.version))
-            if kind in _MAY_CARRY and (record is None or not allowed.get(row.seq, False)):
+            stored = found.get((row.record_id, row.version))
+            if kind in _MAY_CARRY and (stored is None or not allowed.get(row.seq, False)):
                 stale.append(row.record_id)
                 continue
-            shown = record if kind in _MAY_CARRY else None
-            items.append(
-                item_of(kind, row.seq, row.record_id, row.version, row.agreement_id, shown)
-            )
+            shown = stored if kind in _MAY_CARRY else None
+            item = item_of(kind, row.seq, row.record_id, row.version, row.agreement_id, shown)
+            items.append(item)
         if stale:
             propagate_ids(self.ctx, conn, sorted(set(stale)))
         return {"after": after, "items": items}, rows
@@ -349,13 +347,10 @@ class FederationService:
         conn: Connection,
         peer: str,
         rows: Sequence[Row[Any]],
-        records: dict[tuple[str, int], Record],
+        found: dict[tuple[str, int], Any],
     ) -> dict[int, bool]:
-        present = [
-            (r, records[(r.record_id, r.version)])
-            for r in rows
-            if (r.record_id, r.version) in records
-        ]
+        keys = [(r, (r.record_id, r.version)) for r in rows]
+        present = [(r, record_store.to_record(found[k], found[k])) for r, k in keys if k in found]
         if not present:
             return {}
         context = policy_context(self.ctx, conn, sorted({r.record_id for r, _ in present}))
@@ -401,14 +396,17 @@ class FederationService:
             self.acknowledge(conn, peer, cursor)
             store.set_peer(conn, node_id, attempts=0, last_error=None, next_attempt=None)
 
-    def next_push(self, node_id: str) -> tuple[bytes, int] | None:
-        """The signed next batch for a peer, or None when nothing waits."""
+    def next_push(self, node_id: str, after: int | None = None) -> tuple[bytes, int, int] | None:
+        """The signed next batch for a peer (after what it acknowledged, or after
+        ``after`` when the batch before is still in flight), its size and its last
+        sequence number; None when nothing waits."""
         with self.ctx.tx() as conn:
             peer = store.peer(conn, node_id, lock=True)
-            body, rows = self.outgoing(conn, peer, self.ctx.settings.federation_batch_size)
+            limit = self.ctx.settings.federation_batch_size
+            body, rows = self.outgoing(conn, peer, limit, after)
         if not rows:
             return None
-        return self._seal(MessageType.CHANGES, node_id, body), len(rows)
+        return self._seal(MessageType.CHANGES, node_id, body), len(rows), int(rows[-1].seq)
 
     def pull_request(self, node_id: str) -> bytes:
         with self.ctx.read() as conn:
@@ -543,9 +541,9 @@ def _claimed(raw: bytes) -> tuple[str, str | None]:
     import orjson
 
     try:
-        inner = orjson.loads(raw).get("message") or {}
+        inner = orjson.loads(orjson.loads(raw).get("message") or "{}")
         sender, message_id = inner.get("sender"), inner.get("id")
-    except (orjson.JSONDecodeError, AttributeError):
+    except (orjson.JSONDecodeError, AttributeError, TypeError):
         return "unknown", None
     shown = sender if isinstance(sender, str) and len(sender) <= 64 else "unknown"
     return shown, message_id if isinstance(message_id, str) and len(message_id) <= 64 else None

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Connection, Row, and_, or_, select, update
 
 from liaison.errors import InvalidInput
 from liaison.model.entities import get_schema
-from liaison.model.envelope import Envelope
+from liaison.model.envelope import stored_envelope
 from liaison.model.markings import TLP, Classification
 from liaison.model.records import Record
 from liaison.model.vocab import CrimeArea, parse_enum
@@ -164,14 +164,13 @@ def _copy(conn: Connection, record_id: str, version: int) -> Row[Any] | None:
 
 def to_record(head_row: Row[Any], row: Row[Any]) -> Record:
     entity = orjson.loads(row.entity)
-    envelope = orjson.loads(row.envelope)
     return Record(
         record_id=row.record_id,
         version=row.version,
         schema=row.schema,
         entity_id=entity["id"],
         properties=entity["properties"],
-        envelope=Envelope.from_dict(envelope, originator=envelope["originator"]),
+        envelope=stored_envelope(row.envelope),
         caption=row.caption,
         created=head_row.created,
         modified=row.at,
