@@ -1,17 +1,14 @@
-"""The demo's data is fictitious, valid, and loads into a working node."""
+"""The demo's data is fictitious and valid, and `make demo`'s federation runs:
+three real node processes over HTTPS on loopback."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from liaison.demo.__main__ import setup
-from liaison.demo.agreement import AGREEMENT_ID
+from liaison.demo.__main__ import run
 from liaison.demo.generate import NOTE, Generator
 from liaison.model.entities import parse_entity
-from liaison.node import Node
-from liaison.settings import Settings
-from liaison.storage.records import RecordFilter
-from tests.conftest import actor_named
 
 
 def test_generated_entities_are_valid_and_marked_fictitious() -> None:
@@ -31,26 +28,15 @@ def test_generated_entities_are_valid_and_marked_fictitious() -> None:
     assert [e["id"] for e in Generator(seed=3).entities(50)] == [e["id"] for e in entities[:50]]
 
 
-def test_demo_setup_builds_a_node(tmp_path: Path) -> None:
-    settings, passwords = setup(tmp_path / "manila", entities=150)
-    assert set(passwords) == {"admin", "analyst", "officer", "supervisor", "auditor"}
-    node = Node.open(settings)
-    try:
-        analyst = actor_named(node, "analyst")
-        page = node.records.search(analyst, RecordFilter(include_deleted=True), None, 500)
-        assert len(page.items) >= 100
-        assert any(item["deleted"] for item in page.items)
-        assert node.audit.verify(actor_named(node, "auditor")).ok
-        assert node.accounts.login("analyst", passwords["analyst"]).actor.username == "analyst"
-        officer = actor_named(node, "officer")
-        agreement = node.agreements.get(officer, AGREEMENT_ID)
-        assert agreement.state.value == "active" and not agreement.unsigned
-        assert len(node.policy.queue(actor_named(node, "auditor"))) >= 1
-    finally:
-        node.close()
-    partner = Node.open(Settings(data_dir=tmp_path / "moscow"))
-    try:
-        theirs = partner.agreements.get(actor_named(partner, "officer"), AGREEMENT_ID)
-        assert theirs.state.value == "active" and theirs.document.hash == agreement.document.hash
-    finally:
-        partner.close()
+def test_the_demo_federation_runs_and_a_revocation_propagates(tmp_path: Path) -> None:
+    port = 21000 + (os.getpid() % 1000) * 3
+    result = run(tmp_path / "demo", entities=200, port=port, serve=False)
+    version, at_moscow = result["corrected"]
+    assert version == at_moscow  # the correction reached moscow
+    assert result["held_by"]  # the revoked record had been shared...
+    assert set(result["after"].values()) == {"deleted"}  # ...and is gone everywhere
+    assert result["audit_intact"]
+    holdings = result["holdings"]
+    assert holdings["moscow"].get(("manila", "full"), 0) > 0  # the bilateral agreement
+    assert holdings["kuala-lumpur"].get(("manila", "reference"), 0) > 0  # persons as references
+    assert not any(origin == "kuala-lumpur" for origin, _ in holdings["kuala-lumpur"])

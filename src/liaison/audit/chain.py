@@ -10,7 +10,7 @@ attacker who cuts the tail or rewrites the whole chain after some point.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, replace
 from enum import StrEnum
 from typing import Any
 
@@ -89,15 +89,18 @@ class Entry:
     hash: str = ""
 
     def body(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("hash")
-        return data
+        """Every field but the hash; shallow (``asdict`` would deep-copy the detail,
+        which lists every record of a batch, only for it to be serialised)."""
+        return {name: getattr(self, name) for name in _BODY}
 
     def computed_hash(self) -> str:
         return content_hash(self.body())
 
     def sealed(self) -> Entry:
-        return Entry(**{**asdict(self), "hash": self.computed_hash()})
+        return replace(self, hash=self.computed_hash())
+
+
+_BODY = tuple(f.name for f in fields(Entry) if f.name != "hash")
 
 
 @dataclass(frozen=True)

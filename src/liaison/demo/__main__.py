@@ -1,194 +1,318 @@
-"""`make demo`: a node with fictitious data, a partner node and a signed
-agreement between them, then the first node's API on loopback.
+"""`make demo`: a real three-node federation on loopback.
 
-Run ``python -m liaison.demo --help``. The demo's data directory is
-``demo-data/`` (recreated on every run); passwords are generated and printed.
+Three nodes (``manila``, ``moscow``, ``kuala-lumpur``), each its own process
+(``liaison serve`` over HTTPS with its own certificate) with its own SQLite
+database, key and users, all in ``demo-data/`` (recreated on every run). The
+nodes pin each other's keys and certificates; a bilateral agreement is signed
+before they start, a multilateral one is co-signed over the network. Each
+node loads generated, obviously fictitious records; records flow to exactly
+the partners the agreements allow; one record is corrected and one revoked
+(deleted), and both changes reach every partner that holds a copy. The demo
+prints where each node's API is and waits for Ctrl-C, then stops the nodes.
+
+Run ``python -m liaison.demo --help``.
 """
 
 from __future__ import annotations
 
 import argparse
-import secrets
+import asyncio
 import shutil
+import signal
+import threading
+import time
 from pathlib import Path
+from typing import Any
 
+import orjson
 from rich.console import Console
 from rich.progress import Progress
+from rich.table import Table
 
-from liaison.demo.agreement import AGREEMENT_ID, demo_actor, partner_and_agreement
-from liaison.model.roles import Actor
-from liaison.node import SYSTEM, Node, Why, init_node
+from liaison.demo.agreement import BILATERAL, MULTILATERAL, bilateral, multilateral
+from liaison.demo.cluster import NodeProcess, actor, agree, mesh, parties
+from liaison.node import Node, Why
+from liaison.node.courier import Courier, HttpClients
 from liaison.node.sources import jsonl_items
-from liaison.settings import Settings
+from liaison.storage import federation as fed_store
 
 console = Console()
-USERS = {
-    "analyst": ("analyst", "SECRET"),
-    "officer": ("liaison_officer", "CONFIDENTIAL"),
-    "supervisor": ("supervisor", "SECRET"),
-    "auditor": ("auditor", "TOP_SECRET"),
-}
+NAMES = ("manila", "moscow", "kuala-lumpur")
+SETTLE_SECONDS = 180.0
+FAST = {"federation_poll_seconds": 0.2, "federation_pull_seconds": 10.0}
 
 
-def setup(data_dir: Path, entities: int, seed: int = 7) -> tuple[Settings, dict[str, str]]:
-    """Create the node, its users and its fictitious records; return the passwords."""
-    import orjson
+def nodes_in(base: Path, port: int) -> list[NodeProcess]:
+    return [NodeProcess(name, base / name, port + i, dict(FAST)) for i, name in enumerate(NAMES)]
 
+
+def prepare(base: Path, port: int) -> list[NodeProcess]:
+    """Create the three nodes, pin them to each other, sign the bilateral agreement."""
+    if base.exists():
+        shutil.rmtree(base)
+    nodes = nodes_in(base, port)
+    for n in nodes:
+        n.create()
+    mesh(nodes)
+    manila, moscow, _ = nodes
+    agree([manila, moscow], bilateral(parties([manila, moscow])))
+    console.print(f"agreement [bold]{BILATERAL}[/]: signed by manila and moscow, active")
+    return nodes
+
+
+def cosign_over_network(nodes: list[NodeProcess]) -> None:
+    """The multilateral agreement: proposed at manila, signed there, sent over
+    HTTPS to the others, signed by each and sent back, activated everywhere."""
+    doc = multilateral(parties(nodes))
+    with nodes[0].open() as node:
+        node.agreements.propose(actor(node, "officer"), doc)
+        node.agreements.sign(actor(node, "supervisor"), MULTILATERAL, 1)
+        _send(node, None)
+    for n in nodes[1:]:
+        with n.open() as node:
+            node.agreements.sign(actor(node, "supervisor"), MULTILATERAL, 1)
+            _send(node, None)
+    with nodes[0].open() as node:  # manila now holds every signature: it sends them all
+        _send(node, None)
+    for n in nodes:
+        with n.open() as node:
+            node.agreements.move(actor(node, "officer"), MULTILATERAL, "activate")
+    console.print(
+        f"agreement [bold]{MULTILATERAL}[/]: co-signed over the network by all three, active"
+    )
+
+
+def _send(node: Node, to: str | None) -> list[dict[str, Any]]:
+    clients = HttpClients(node.ctx.settings.federation_timeout_seconds)
+
+    async def go() -> list[dict[str, Any]]:
+        try:
+            courier = Courier(node.federation, node.ctx.settings, clients)
+            return await courier.send_agreement(actor(node, "officer"), MULTILATERAL, to)
+        finally:
+            await clients.aclose()
+
+    return asyncio.run(go())
+
+
+def load(n: NodeProcess, count: int, seed: int) -> int:
     from liaison.demo.generate import Generator
 
-    partner_dir = data_dir.parent / "moscow"
-    for old in (data_dir, partner_dir):
-        if old.exists():
-            shutil.rmtree(old)
-    settings = Settings(data_dir=data_dir, node_name="manila")
-    info = init_node(settings)
-    node = Node.open(settings)
-    passwords = {name: secrets.token_urlsafe(12) for name in ["admin", *USERS]}
-    node.accounts.bootstrap_admin(SYSTEM, "admin", passwords["admin"])
-    admin = demo_actor(node, "admin")
-    for name, (role, clearance) in USERS.items():
-        node.accounts.create_user(admin, name, passwords[name], role, clearance)
-    analyst = demo_actor(node, "analyst")
     generator = Generator(seed)
     lines = [
-        orjson.dumps({**e, "envelope": generator.envelope()}) for e in generator.entities(entities)
+        orjson.dumps({**e, "envelope": generator.envelope()}) for e in generator.entities(count)
     ]
-    with Progress(console=console, transient=True) as bar:
-        task = bar.add_task("importing fictitious records", total=len(lines))
+    with n.open() as node, Progress(console=console, transient=True) as bar:
+        task = bar.add_task(f"{n.name}: importing fictitious records", total=len(lines))
         report = node.transfer.import_items(
-            analyst,
+            actor(node, "analyst"),
             lambda: jsonl_items(lines),
-            progress=lambda n: bar.advance(task, n),
+            progress=lambda k: bar.advance(task, k),
             source="demo",
             why=Why("operational_analysis", "demo data load"),
         )
-    example = _show_versions(node, analyst)
-    partner_id = partner_and_agreement(node, partner_dir)
-    _show_policy(node, example, partner_id)
-    verdict = node.audit.verify(demo_actor(node, "auditor"))
-    console.print(f"node [bold]{info.name}[/] ({info.node_id}) in {data_dir}")
-    console.print(
-        f"imported {report.created} fictitious records in {report.batches} batches; "
-        f"audit chain {'intact' if verdict.ok else 'BROKEN'} ({verdict.entries} entries)"
-    )
-    node.close()
-    return settings, passwords
+    return report.created
 
 
-def _show_versions(node: Node, analyst: Actor) -> str:
-    """One record corrected and one deleted, so that versions and tombstones show."""
-    why = Why("operational_analysis", "demo: correcting a record")
-    first = node.records.create(
-        analyst,
-        {
-            "schema": "Person",
-            "properties": {
-                "name": ["Maria Cristina dela Cruz"],
-                "birthDate": ["1988-07-14"],
-                "nationality": ["ph"],
-                "notes": ["FICTITIOUS: demo person"],
-            },
-        },
-        {
-            "crime_area": "human_trafficking",
-            "subject_category": "victim",
-            "markings": {"tlp": "AMBER", "handling": ["H0", "H1"]},
-        },
-        why,
-    )
-    node.records.update(
-        analyst,
-        first.record_id,
-        {
-            "schema": "Person",
-            "properties": {
-                "name": ["Maria Cristina dela Cruz", "Ma. Cristina De La Cruz"],
-                "birthDate": ["1988-07-14"],
-                "nationality": ["ph"],
-                "notes": ["FICTITIOUS: demo person"],
-            },
-        },
-        first.envelope.to_dict(),
-        1,
-        why,
-    )
-    gone = node.records.create(
-        analyst,
-        {"schema": "Person", "properties": {"name": ["Duplicate Entry Fictitious"]}},
-        {},
-        why,
-    )
-    node.records.delete(analyst, gone.record_id, "entered twice", 1, why)
-    console.print(f"record with two versions: {first.record_id}; tombstone: {gone.record_id}")
-    return first.record_id
+def settled(nodes: list[NodeProcess]) -> bool:
+    """Every node's queue is empty and every disclosure acknowledged."""
+    for n in nodes:
+        with n.open() as node:
+            peers = node.federation.peers(actor(node, "officer"))
+            if any(p["queue"] for p in peers):
+                return False
+            register = node.federation.disclosures(actor(node, "officer"), limit=10_000)
+            if not all(r["acknowledged"] for r in register):
+                return False
+    return True
 
 
-def _show_policy(node: Node, record_id: str, partner_id: str) -> None:
-    """What the agreement lets flow: decisions explained, and the neutrality queue."""
-    officer = demo_actor(node, "officer")
-    agreement = node.agreements.get(officer, AGREEMENT_ID)
-    console.print(f"agreement {AGREEMENT_ID}: {agreement.state.value}, signed by both nodes")
-    for use in ("push", "hit_only"):
-        found = node.policy.explain(officer, record_id, partner_id, use, "investigation")
-        reasons = "; ".join(r.text for r in found.decision.reasons)
-        console.print(
-            f"  {use} of {record_id} to moscow: {found.decision.outcome.label} ({reasons})"
+def wait_settled(nodes: list[NodeProcess]) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < SETTLE_SECONDS:
+        if settled(nodes):
+            return time.monotonic() - started
+        time.sleep(0.5)
+    raise TimeoutError(f"the federation did not settle within {SETTLE_SECONDS:.0f} s")
+
+
+def holdings(nodes: list[NodeProcess]) -> dict[str, dict[tuple[str, str], int]]:
+    """What each node holds from each originator, by level."""
+    names = {}
+    for n in nodes:
+        with n.open() as node:
+            names[node.ctx.node_id] = n.name
+    out = {}
+    for n in nodes:
+        with n.open() as node, node.ctx.engine.connect() as conn:
+            counts = fed_store.received_counts(conn)
+        out[n.name] = {(names.get(o, o), level): k for (o, level), k in counts.items()}
+    return out
+
+
+def show_holdings(nodes: list[NodeProcess]) -> None:
+    table = Table("node", "received from", "full copies", "references", "withdrawn/deleted")
+    for name, counts in holdings(nodes).items():
+        for origin in sorted({o for o, _ in counts}):
+            gone = counts.get((origin, "withdrawn"), 0) + counts.get((origin, "deleted"), 0)
+            table.add_row(
+                name,
+                origin,
+                str(counts.get((origin, "full"), 0)),
+                str(counts.get((origin, "reference"), 0)),
+                str(gone),
+            )
+    console.print(table)
+
+
+def revoke(nodes: list[NodeProcess]) -> tuple[str, list[str]]:
+    """Delete at manila a record that both partners hold in full; return it and who held it."""
+    manila = nodes[0]
+    with manila.open() as node:
+        register = node.federation.disclosures(actor(node, "officer"), limit=10_000)
+        holders: dict[str, list[str]] = {}
+        for row in register:
+            if row["level"] == "full":
+                holders.setdefault(row["record_id"], []).append(row["peer"])
+        record_id = max(holders, key=lambda r: (len(holders[r]), r))
+        node.records.delete(
+            actor(node, "analyst"),
+            record_id,
+            "demo: revoked at source",
+            why=Why("investigation", "the source withdrew the information"),
         )
-    flagged = node.records.create(
-        demo_actor(node, "analyst"),
-        {
-            "schema": "Person",
-            "properties": {
-                "name": ["Fictitious Demo Activist"],
-                "notes": ["FICTITIOUS: organised an opposition protest; financing suspected"],
-            },
-        },
-        {"crime_area": "terrorism", "subject_category": "suspect"},
-        Why("investigation", "demo: a record the neutrality gate holds"),
-    )
-    found = node.policy.explain(officer, flagged.record_id, partner_id, "push", "investigation")
-    reasons = "; ".join(r.text for r in found.decision.denials)
+    return record_id, holders[record_id]
+
+
+def correct(nodes: list[NodeProcess]) -> tuple[str, int]:
+    """Correct at manila a record moscow holds in full: add a spelling of the name."""
+    with nodes[0].open() as node:
+        register = node.federation.disclosures(actor(node, "officer"), "moscow", limit=10_000)
+        analyst = actor(node, "analyst")
+        for row in register:
+            if row["level"] != "full":
+                continue
+            record = node.records.get(analyst, row["record_id"])
+            names = record.properties.get("name")
+            if record.schema != "Person" or not names:
+                continue
+            entity = {**record.entity, "properties": {**record.properties}}
+            entity["properties"]["name"] = [*names, names[0].upper()]
+            why = Why("investigation", "demo: a second spelling of the name")
+            new = node.records.update(
+                analyst, record.record_id, entity, record.envelope.to_dict(), record.version, why
+            )
+            return record.record_id, new.version
+    raise RuntimeError("no person record was shared with moscow")
+
+
+def copy_version(n: NodeProcess, record_id: str) -> int | None:
+    with n.open() as node, node.ctx.engine.connect() as conn:
+        row = fed_store.copy_row(conn, record_id)
+    return None if row is None else int(row.version)
+
+
+def copy_level(n: NodeProcess, record_id: str) -> str | None:
+    with n.open() as node, node.ctx.engine.connect() as conn:
+        row = fed_store.copy_row(conn, record_id)
+    return None if row is None else str(row.level)
+
+
+def verify_all(nodes: list[NodeProcess]) -> bool:
+    intact = True
+    for n in nodes:
+        with n.open() as node:
+            verdict = node.audit.verify(actor(node, "auditor"))
+        intact &= verdict.ok
+        state = "intact" if verdict.ok else f"BROKEN at {verdict.first_broken}"
+        console.print(f"  {n.name}: audit chain {state} ({verdict.entries} entries)")
+    return intact
+
+
+def run(base: Path, entities: int, port: int, serve: bool) -> dict[str, Any]:
+    nodes = prepare(base, port)
+    stop = threading.Event()
+    try:
+        for n in nodes:
+            n.start()
+        for n in nodes:
+            n.wait_ready()
+        console.print("three nodes serving over HTTPS on loopback, each its own process")
+        cosign_over_network(nodes)
+        for seed, n in enumerate(nodes, start=7):
+            made = load(n, entities if n.name == "manila" else entities // 2, seed)
+            console.print(f"{n.name}: {made} fictitious records created")
+        took = wait_settled(nodes)
+        console.print(f"\nrecords flowed to the partners the agreements allow ({took:.1f} s):")
+        show_holdings(nodes)
+        corrected, version = correct(nodes)
+        console.print(f"\nmanila corrects {corrected} (version {version})")
+        wait_settled(nodes)
+        at_moscow = copy_version(nodes[1], corrected)
+        console.print(f"  moscow now holds version {at_moscow}")
+        record_id, held_by = revoke(nodes)
+        console.print(f"\nmanila revokes {record_id} (held by {', '.join(held_by)})")
+        wait_settled(nodes)
+        gone = {n.name: copy_level(n, record_id) for n in nodes[1:] if n.name in held_by}
+        for name, level in gone.items():
+            console.print(f"  {name}: copy is now {level}")
+        intact = verify_all(nodes)
+        _print_where(nodes)
+        if serve:
+            console.print("\nthe nodes keep running; stop them with Ctrl-C")
+            signal.signal(signal.SIGTERM, lambda *_: stop.set())
+            try:
+                while not stop.wait(1.0):
+                    pass
+            except KeyboardInterrupt:
+                pass
+        return {
+            "corrected": (version, at_moscow),
+            "revoked": record_id,
+            "held_by": held_by,
+            "after": gone,
+            "audit_intact": intact,
+            "holdings": holdings(nodes),
+        }
+    finally:
+        console.print("stopping the nodes…")
+        for n in nodes:
+            n.stop()
+
+
+def _print_where(nodes: list[NodeProcess]) -> None:
     console.print(
-        f"  push of {flagged.record_id} to moscow: {found.decision.outcome.label} ({reasons})"
+        "\n[bold]where to look[/] (users and passwords are fictitious, made for this run)"
     )
-    held = node.policy.queue(demo_actor(node, "auditor"))
-    console.print(f"records held at the neutrality gate for the auditor: {len(held)}")
+    for n in nodes:
+        cert = n.settings().tls_cert_path
+        console.print(f"\n[bold]{n.name}[/]  API {n.url}/api/v1/  (certificate {cert})")
+        for user in ("analyst", "officer", "auditor"):
+            console.print(f"  {user:<8} {n.passwords[user]}", markup=False)
+    manila = nodes[0]
+    cert = manila.settings().tls_cert_path
+    env = f"LIAISON_DATA_DIR={manila.data_dir} LIAISON_USER=officer"
+    print(  # plain print: commands to copy must not be wrapped
+        f"\ntry:  TOKEN=$(curl -s --cacert {cert} -X POST {manila.url}/api/v1/auth/login"
+        " -H 'Content-Type: application/json'"
+        f' -d \'{{"username": "officer", "password": "{manila.passwords["officer"]}"}}\''
+        " | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"token\"])')\n"
+        f'      curl -s --cacert {cert} -H "Authorization: Bearer $TOKEN"'
+        f" '{manila.url}/api/v1/peers'\n"
+        f"CLI:  {env} LIAISON_PASSWORD={manila.passwords['officer']} .venv/bin/liaison peer list\n"
+        f"      {env} LIAISON_PASSWORD={manila.passwords['officer']}"
+        " .venv/bin/liaison disclosures --peer moscow"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data-dir", type=Path, default=Path("demo-data/manila"))
-    parser.add_argument("--entities", type=int, default=2000)
-    parser.add_argument("--port", type=int, default=8470)
-    parser.add_argument("--no-serve", action="store_true", help="set up, print, and stop")
+    parser.add_argument("--data-dir", type=Path, default=Path("demo-data"))
+    parser.add_argument("--entities", type=int, default=1000, help="records at manila")
+    parser.add_argument("--port", type=int, default=8470, help="manila's; the others follow")
+    parser.add_argument("--no-serve", action="store_true", help="run the demo, then stop")
     args = parser.parse_args()
-    settings, passwords = setup(args.data_dir, args.entities)
-    base = f"http://127.0.0.1:{args.port}"
-    console.print("\n[bold]users[/] (fictitious, passwords generated for this run):")
-    for name, password in passwords.items():
-        console.print(f"  {name:<11} {password}")
-    print(f"\nAPI:  {base}/api/v1/   (OpenAPI document: {base}/api/v1/openapi.json)")
-    print(  # plain print: commands to copy must not be wrapped
-        f"try:  TOKEN=$(curl -s -X POST {base}/api/v1/auth/login"
-        " -H 'Content-Type: application/json'"
-        f' -d \'{{"username": "analyst", "password": "{passwords["analyst"]}"}}\''
-        " | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"token\"])')\n"
-        f"      curl -s -H \"Authorization: Bearer $TOKEN\" '{base}/api/v1/records?q=cruz'\n"
-        f"CLI:  LIAISON_DATA_DIR={settings.data_dir} LIAISON_USER=auditor"
-        " .venv/bin/liaison audit verify\n"
-        f"      LIAISON_DATA_DIR={settings.data_dir} LIAISON_USER=officer"
-        f" .venv/bin/liaison agreement show {AGREEMENT_ID}\n"
-        f"      LIAISON_DATA_DIR={settings.data_dir} LIAISON_USER=auditor"
-        " .venv/bin/liaison neutrality queue"
-    )
-    if args.no_serve:
-        return
-    import uvicorn
-
-    from liaison.api.app import create_app
-
-    console.print("\nserving on loopback; stop with Ctrl-C")
-    uvicorn.run(create_app(settings), host="127.0.0.1", port=args.port, log_level="warning")
+    run(args.data_dir, args.entities, args.port, serve=not args.no_serve)
 
 
 if __name__ == "__main__":

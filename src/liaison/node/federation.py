@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
@@ -513,7 +514,7 @@ def _copy_row(item: Item, sender: str, old: Any, now: dt.datetime) -> dict[str, 
         "level": item.kind.level.value,
         "agreement_id": item.agreement or (old.agreement_id if old is not None else None),
         "schema": keep_schema,
-        "entity": record_store.version_row(record)["entity"] if record else None,
+        "entity": _entity_text(record) if record else None,
         "envelope": record.envelope.canonical.decode() if record else None,
         "caption": record.caption if record else "",
         "deleted": item.kind is ChangeKind.DELETE,
@@ -523,6 +524,10 @@ def _copy_row(item: Item, sender: str, old: Any, now: dt.datetime) -> dict[str, 
         "at": record.modified if record else now,
         "received": now,
     }
+
+
+def _entity_text(record: Record) -> str:
+    return orjson.dumps({"id": record.entity_id, "properties": record.properties}).decode()
 
 
 def _names(record: Record) -> list[str]:
@@ -538,8 +543,6 @@ def _count(body: dict[str, Any], name: str, minimum: int) -> int:
 
 def _claimed(raw: bytes) -> tuple[str, str | None]:
     """Who a message says it is from, for the audit entry of a refusal."""
-    import orjson
-
     try:
         inner = orjson.loads(orjson.loads(raw).get("message") or "{}")
         sender, message_id = inner.get("sender"), inner.get("id")
