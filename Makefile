@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: install test lint typecheck pytest demo bench-ingest bench-policy clean
+.PHONY: install test lint typecheck pytest demo bench-ingest bench-policy bench-federation clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -33,6 +33,9 @@ bench-ingest: $(STAMP)
 
 bench-policy: $(STAMP)
 	$(PY) bench/policy.py
+
+bench-federation: $(STAMP)
+	$(PY) bench/federation.py
 
 clean:
 	rm -rf demo-data bench-data .pytest_cache .mypy_cache .ruff_cache
