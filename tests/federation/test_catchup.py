@@ -5,11 +5,13 @@ Agreements travel and are co-signed over the network."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from pathlib import Path
 
 from liaison.node.courier import Courier
 from liaison.storage import federation as fed_store
 from tests.conftest import person
-from tests.federation.conftest import ENVELOPE, Federation, agree
+from tests.federation.conftest import ENVELOPE, Federation, agree, member
 from tests.federation.test_sync import copy_of
 
 
@@ -32,7 +34,8 @@ def test_a_partition_heals_and_the_peer_catches_up_by_pulling(federation: Federa
     assert federation.pull("moscow") == 121  # moscow asks; batches of 50 until empty
     for record in made[1:]:
         assert copy_of(moscow.node, record.record_id).level == "full"
-    assert copy_of(moscow.node, made[0].record_id).level == "deleted"
+    # deleted before it was ever sent: its content never left manila
+    assert copy_of(moscow.node, made[0].record_id) is None
     state = {p["name"]: p for p in manila.node.federation.peers(manila.team.admin)}
     assert state["moscow"]["queue"] == 0  # the pull acknowledged everything
     assert federation.push("manila") == 0  # nothing sent twice
@@ -96,3 +99,42 @@ def test_agreements_are_exchanged_and_cosigned_over_the_network(federation: Fede
     asyncio.run(back.send_agreement(moscow.team.officer, "net", "manila"))
     signed = manila.node.agreements.get(manila.team.officer, "net")
     assert set(signed.signatures) == {manila.node_id, moscow.node_id}
+
+
+def test_a_batch_of_entries_no_longer_allowed_does_not_stall_the_peer(
+    tmp_path: Path, node_url: Callable[[str], str]
+) -> None:
+    names = ("manila", "moscow")
+    fed = Federation({n: member(tmp_path, n, node_url(n), federation_batch_size=5) for n in names})
+    try:
+        fed.link(*names)
+        manila, moscow = fed["manila"], fed["moscow"]
+        agree("persons", [manila, moscow])
+        persons = [
+            manila.node.records.create(manila.team.analyst, person(f"Fictitious {i}"), ENVELOPE)
+            for i in range(6)
+        ]
+        manila.node.agreements.move(manila.team.officer, "persons", "suspend", "under review")
+        scope = {"schemata": ["Vessel"], "crime_areas": ["piracy"], "subject_categories": ["other"]}
+        agree("vessels", [manila, moscow], scope=scope, hit_only=[])
+        vessel = {"schema": "Vessel", "properties": {"name": ["FICTITIOUS STAR"]}}
+        shared = manila.node.records.create(
+            manila.team.analyst, vessel, {"crime_area": "piracy", "markings": {"tlp": "GREEN"}}
+        )
+        fed.settle()
+        assert copy_of(moscow.node, shared.record_id).level == "full"
+        assert all(copy_of(moscow.node, p.record_id) is None for p in persons)
+    finally:
+        for m in fed.members.values():
+            m.node.close()
+
+
+def test_items_the_partner_refuses_are_not_registered_as_held(federation: Federation) -> None:
+    manila, moscow = federation["manila"], federation["moscow"]
+    agree("ph-ru", [manila, moscow])
+    moscow.node.agreements.move(moscow.team.officer, "ph-ru", "suspend", "suspended here")
+    record = manila.node.records.create(manila.team.analyst, person(), ENVELOPE)
+    federation.settle()
+    assert copy_of(moscow.node, record.record_id) is None
+    officer = manila.team.officer
+    assert manila.node.federation.disclosures(officer, record_id=record.record_id) == []

@@ -35,7 +35,7 @@ def changes_from(sender: Member, to: Member, after: int = 0) -> dict[str, Any]:
     """A genuine batch of one full record from ``sender`` (created there)."""
     record = sender.node.records.create(sender.team.analyst, person("Пётр Сидоров"), ENVELOPE)
     item = item_of(_full(), 1 + after, record.record_id, 1, "ph-ru", stored(sender, record))
-    return {"after": after, "items": [orjson.loads(orjson.dumps(item))]}
+    return {"after": after, "through": after + 1, "items": [orjson.loads(orjson.dumps(item))]}
 
 
 def stored(member: Member, record: Any) -> Any:
@@ -152,7 +152,7 @@ def test_a_partner_cannot_push_a_record_it_does_not_own(pair: tuple[Member, Memb
     # moscow sends manila a record whose originator is manila
     record = manila.node.records.create(manila.team.analyst, person("Ana Reyes"), ENVELOPE)
     item = item_of(_full(), 1, record.record_id, 1, "ph-ru", stored(manila, record))
-    forged = sealed(moscow.node.ctx.key, manila, {"after": 0, "items": [item]})
+    forged = sealed(moscow.node.ctx.key, manila, {"after": 0, "through": 1, "items": [item]})
     response = post(manila, forged)
     assert response.status_code == 403
     assert response.json()["errors"][0]["field"] == "record.originator"
@@ -183,3 +183,45 @@ def test_an_item_outside_any_agreement_in_force_is_not_stored(
         kl.team.auditor, limit=500, action=Action.FEDERATION_RECEIVE.value
     )
     assert applied[-1].detail["refused"][0]["reason"].startswith("agreement ph-ru")
+
+
+def test_a_peer_cannot_delete_withdraw_or_replace_a_copy_it_does_not_own(
+    federation: Federation,
+) -> None:
+    manila, moscow, kl = federation["manila"], federation["moscow"], federation["kuala-lumpur"]
+    agree("ph-my", [manila, kl])
+    agree("ru-my", [moscow, kl])
+    record = manila.node.records.create(manila.team.analyst, person("Ana Reyes"), ENVELOPE)
+    federation.settle()
+    for kind in ("delete", "withdraw"):
+        item = {"seq": 1, "kind": kind, "record_id": record.record_id, "version": 2**31 - 1}
+        raw = sealed(moscow.node.ctx.key, kl, {"after": 0, "through": 1, "items": [item]})
+        with kl.node.ctx.engine.begin() as conn:  # let moscow's cursor start over
+            fed_store.set_peer(conn, moscow.node_id, received_seq=0)
+        assert post(kl, raw).status_code == 200
+        with kl.node.ctx.engine.connect() as conn:
+            copy = fed_store.copy_row(conn, record.record_id)
+        assert (copy.level, copy.version, copy.originator) == ("full", 1, manila.node_id)
+    forged = {
+        "seq": 1,
+        "kind": "reference",
+        "record_id": record.record_id,
+        "version": 9,
+        "agreement": "ru-my",
+        "schema": "Person",
+        "entity_id": record.entity_id,
+    }
+    raw = sealed(moscow.node.ctx.key, kl, {"after": 0, "through": 1, "items": [forged]})
+    response = post(kl, raw)
+    assert response.status_code == 403
+    assert response.json()["errors"][0]["field"] == "record_id"
+
+
+def test_a_message_type_that_is_not_text_is_refused_not_a_crash(
+    pair: tuple[Member, Member],
+) -> None:
+    _, moscow = pair
+    inner = orjson.dumps({"id": "0" * 32, "type": []}).decode()
+    response = post(moscow, orjson.dumps({"message": inner, "signature": "A" * 86}))
+    assert response.status_code == 403
+    assert response.json()["errors"][0]["field"] == "type"

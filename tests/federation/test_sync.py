@@ -12,6 +12,7 @@ import pytest
 from liaison.errors import NotFound, ReadOnlyRecord
 from liaison.node import Node
 from liaison.storage import federation as fed_store
+from liaison.storage.records import RecordFilter
 from tests.conftest import person
 from tests.federation.conftest import ENVELOPE, Federation, agree
 
@@ -161,6 +162,11 @@ def test_consent_opens_a_red_record_and_withdrawal_recalls_it(federation: Federa
     )
     federation.settle()
     assert copy_of(moscow.node, record.record_id).level == "full"
+    # moscow's "analyst" is not manila's analyst who wrote it: TLP:RED stays closed
+    with pytest.raises(NotFound):
+        moscow.node.records.get(moscow.team.analyst, record.record_id)
+    listed = moscow.node.records.search(moscow.team.analyst, RecordFilter(), None, 100)
+    assert record.record_id not in {item["record_id"] for item in listed.items}
     manila.node.policy.withdraw_consent(manila.team.officer, given["id"], "operation closed")
     federation.settle()
     assert copy_of(moscow.node, record.record_id).level == "withdrawn"

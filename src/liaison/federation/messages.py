@@ -41,6 +41,9 @@ class MessageType(StrEnum):
     AGREEMENT = "agreement"  # an agreement document and its signatures
 
 
+_TYPES = frozenset(t.value for t in MessageType)
+
+
 @dataclass(frozen=True)
 class Message:
     id: str
@@ -119,7 +122,7 @@ def open_message(
 def _fields(inner: dict[str, Any]) -> None:
     checks: list[tuple[str, Callable[[Any], bool], str]] = [
         ("id", lambda v: isinstance(v, str) and bool(_ID.match(v)), "32 hex digits"),
-        ("type", lambda v: v in set(MessageType), "a known message type"),
+        ("type", lambda v: isinstance(v, str) and v in _TYPES, "a known message type"),
         ("sender", lambda v: isinstance(v, str) and bool(_NODE.match(v)), "a node id"),
         ("recipient", lambda v: isinstance(v, str) and bool(_NODE.match(v)), "a node id"),
         ("time", lambda v: isinstance(v, str), "an ISO 8601 time"),

@@ -55,6 +55,7 @@ def item_of(
         "version": version,
         "agreement": agreement,
         "schema": stored.schema if stored is not None else None,
+        "entity_id": _entity_id(stored) if stored is not None else None,
     }
     if kind is ChangeKind.FULL:
         assert stored is not None
@@ -76,6 +77,11 @@ def item_of(
     return out
 
 
+def _entity_id(stored: Any) -> str:
+    entity_id: str = orjson.loads(stored.entity)["id"]
+    return entity_id
+
+
 def check_item(data: Any, sender: str) -> Item:
     """A received item, checked; a record the sender does not own is refused."""
     if not isinstance(data, dict):
@@ -85,11 +91,16 @@ def check_item(data: Any, sender: str) -> Item:
     except ValueError:
         raise MessageRefused("kind", data.get("kind"), "not a change kind") from None
     seq, version = data.get("seq"), data.get("version")
-    if not isinstance(seq, int) or seq < 1 or not isinstance(version, int) or version < 1:
+    if not (_count(seq, MAX_SEQ) and _count(version, MAX_VERSION)):
         raise MessageRefused("seq", (seq, version), "seq and version must be positive integers")
+    assert isinstance(seq, int) and isinstance(version, int)
     record_id, agreement = data.get("record_id"), data.get("agreement")
-    if not isinstance(record_id, str) or not record_id.startswith("rec-"):
+    if not isinstance(record_id, str) or not record_id.startswith("rec-") or len(record_id) > 64:
         raise MessageRefused("record_id", record_id, "not a record id")
+    if kind is ChangeKind.REFERENCE:  # a reference names its entity, so ownership shows
+        entity_id = data.get("entity_id")
+        if not isinstance(entity_id, str) or record_id != record_id_for(sender, entity_id):
+            raise MessageRefused("record_id", record_id, f"not a record of the sender {sender}")
     if agreement is not None and not isinstance(agreement, str):
         raise MessageRefused("agreement", agreement, "must be an agreement id")
     schema = data.get("schema")
@@ -102,6 +113,14 @@ def check_item(data: Any, sender: str) -> Item:
     if record is not None and (record.record_id, record.version) != (record_id, version):
         raise MessageRefused("record", record_id, "the record is not the version the item names")
     return Item(seq, kind, record_id, version, agreement, schema, record)
+
+
+MAX_SEQ = 2**62
+MAX_VERSION = 2**31 - 1
+
+
+def _count(value: Any, most: int) -> bool:
+    return type(value) is int and 1 <= value <= most
 
 
 def _record(data: Any, sender: str) -> Record:

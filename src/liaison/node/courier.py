@@ -110,15 +110,15 @@ class Courier:
         return sent
 
     async def pull(self, peer: str | None = None) -> int:
-        """Catch up with each peer; return how many items arrived."""
+        """Catch up with each peer; return how far the cursors moved (entries)."""
         got = 0
         for row in self.federation.peer_rows(peer):
             try:
                 for _ in range(MAX_PULL_ROUNDS):
                     reply = await self._post(row, self.federation.pull_request(row.node_id))
-                    items = self.federation.apply_reply(reply, row.node_id)
-                    got += items
-                    if items == 0:
+                    moved = self.federation.apply_reply(reply, row.node_id)
+                    got += moved
+                    if moved == 0:
                         break
             except (httpx.HTTPError, LiaisonError) as exc:
                 self._failed(row, exc)

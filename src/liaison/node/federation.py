@@ -41,6 +41,7 @@ from liaison.node.agreements import AgreementService
 from liaison.node.context import NO_REASON, NodeContext, Why
 from liaison.node.decisions import facts_for, policy_context
 from liaison.node.outbox import best_push, propagate_ids
+from liaison.policy import agreements as rules
 from liaison.policy.decide import AgreementIndex, Outcome
 from liaison.policy.permissions import Permission
 from liaison.storage import federation as store
@@ -186,18 +187,19 @@ class FederationService:
 
     def apply_reply(self, raw: bytes, expected: str) -> int:
         """A peer's answer to our pull: changes, applied like a push; returns how
-        many items it carried."""
+        far the cursor moved (0: nothing more to pull)."""
         try:
             message = self.open(raw)
             if message.type is not MessageType.CHANGES or message.sender != expected:
                 raise MessageRefused("type", message.type.value, "a pull is answered by changes")
             with self.ctx.tx() as conn:
                 peer = self._remember(conn, message)
-                self._apply(conn, message, peer)
+                before = int(peer.received_seq)
+                cursor, _ = self._apply(conn, message, peer)
         except LiaisonError as exc:
             self._refused(raw, exc)
             raise
-        return len(message.body.get("items") or [])
+        return max(0, cursor - before)
 
     def _remember(self, conn: Connection, message: Message) -> Row[Any]:
         """Store the message id (at most once) and lock the sender's peer row."""
@@ -208,6 +210,7 @@ class FederationService:
                 store.remember(conn, message.id, message.sender, message.type.value, self.ctx.now())
         except IntegrityError:
             raise Replayed("id", message.id, "this message was received before") from None
+        store.forget_before(conn, self.ctx.now() - 2 * self.window)  # replays are stale by then
         peer = store.peer(conn, message.sender, lock=True)
         assert peer is not None  # open_message found its key
         store.set_peer(conn, message.sender, last_contact=self.ctx.now())
@@ -216,7 +219,8 @@ class FederationService:
     def _dispatch(self, conn: Connection, message: Message, peer: Row[Any]) -> bytes:
         body: dict[str, Any]
         if message.type is MessageType.CHANGES:
-            body = {"cursor": self._apply(conn, message, peer)}
+            cursor, refused = self._apply(conn, message, peer)
+            body = {"cursor": cursor, "refused": refused}
             return self._seal(MessageType.ACK, peer.node_id, body)
         if message.type is MessageType.PULL:
             since = _count(message.body, "since", 0)
@@ -227,7 +231,11 @@ class FederationService:
         raise MessageRefused("type", message.type.value, "not a request this node answers")
 
     def _agreement(self, message: Message, peer: Row[Any]) -> bytes:
-        agreement = self.agreements.receive(peer_actor(peer.name), message.body.get("bundle"))
+        bundle = message.body.get("bundle")
+        document = bundle.get("document") if isinstance(bundle, dict) else None
+        if peer.node_id not in rules.parse_document(document).party_ids:
+            raise MessageRefused("bundle", peer.node_id, "the sender is not a party to it")
+        agreement = self.agreements.receive(peer_actor(peer.name), bundle)
         doc = agreement.document
         body = {
             "agreement": doc.agreement_id,
@@ -239,52 +247,59 @@ class FederationService:
     def _seal(self, kind: MessageType, to: str, body: dict[str, Any]) -> bytes:
         return seal(self.ctx.key, kind, to, body, self.ctx.now())
 
-    def _apply(self, conn: Connection, message: Message, peer: Row[Any]) -> int:
-        """Apply a batch of changes in order; return the new cursor."""
+    def _apply(self, conn: Connection, message: Message, peer: Row[Any]) -> tuple[int, list[int]]:
+        """Apply a batch of changes in order; return the new cursor and the
+        sequence numbers of the items refused (not stored)."""
         after = _count(message.body, "after", 0)
+        through = _count(message.body, "through", after)
         raw_items = message.body.get("items")
         if not isinstance(raw_items, list):
             raise MessageRefused("items", raw_items, "must be a list")
         items = [check_item(data, peer.node_id) for data in raw_items]
         seqs = [item.seq for item in items]
-        if seqs != sorted(set(seqs)) or (seqs and seqs[0] <= after):
-            raise MessageRefused("items", seqs[:5], f"must follow {after} in increasing order")
-        cursor = peer.received_seq
-        if after > cursor:  # a gap: something before this batch never arrived
-            return int(cursor)
+        if seqs != sorted(set(seqs)) or (seqs and (seqs[0] <= after or seqs[-1] > through)):
+            raise MessageRefused(
+                "items", seqs[:5], f"must follow {after} in increasing order, up to {through}"
+            )
+        cursor = int(peer.received_seq)
+        if after > cursor or through <= cursor:  # a gap before this batch, or old news
+            return cursor, []
         fresh = [item for item in items if item.seq > cursor]
-        if not fresh:
-            return int(cursor)
         applied, refused = self._apply_items(conn, peer, fresh)
-        store.set_peer(conn, peer.node_id, received_seq=fresh[-1].seq)
+        store.set_peer(conn, peer.node_id, received_seq=through)
         self.ctx.record(
             conn,
             peer_actor(peer.name),
             Action.FEDERATION_RECEIVE,
             peer.node_id,
             message=message.id,
-            through=fresh[-1].seq,
+            through=through,
             applied=applied,
-            refused=refused,
+            refused=[{k: v for k, v in r.items() if k != "seq"} for r in refused],
         )
-        return fresh[-1].seq
+        return through, [int(r["seq"]) for r in refused]
 
     def _apply_items(
         self, conn: Connection, peer: Row[Any], items: Sequence[Item]
-    ) -> tuple[list[str], list[dict[str, str]]]:
+    ) -> tuple[list[str], list[dict[str, Any]]]:
         ids = sorted({item.record_id for item in items})
         copies = store.copies_for(conn, ids)
         local = record_store.heads_for(conn, [i for i in ids if i not in copies])
         in_force = self._in_force(conn, peer.node_id)
         final: dict[str, Item] = {}
         state = {rid: (row.level, row.version) for rid, row in copies.items()}
-        refused: list[dict[str, str]] = []
+        owners = {rid: row.originator for rid, row in copies.items()}
+        refused: list[dict[str, Any]] = []
         for item in items:
-            reason = _refusal(item, state.get(item.record_id), local, in_force)
+            if owners.get(item.record_id, peer.node_id) != peer.node_id:
+                reason: str | None = f"that record belongs to {owners[item.record_id]}"
+            else:
+                reason = _refusal(item, state.get(item.record_id), local, in_force)
             if reason == "":
-                continue  # old news: an older version, or after a deletion
+                continue  # old news: an older version, after a deletion, nothing held
             if reason:
-                refused.append({"record": f"{item.record_id}@{item.version}", "reason": reason})
+                where = f"{item.record_id}@{item.version}"
+                refused.append({"seq": item.seq, "record": where, "reason": reason})
                 continue
             final[item.record_id] = item
             state[item.record_id] = (item.kind.level.value, item.version)
@@ -321,8 +336,11 @@ class FederationService:
         self, conn: Connection, peer: Row[Any] | None, limit: int, after: int | None = None
     ) -> tuple[dict[str, Any], list[Row[Any]]]:
         """The next changes for a peer, after what it acknowledged, checked again
-        against the policy now: an entry the policy no longer allows is not sent,
-        and the register is brought up to date instead (a withdrawal follows)."""
+        now: an entry for a version that is no longer the record's current one,
+        or that the policy no longer allows, is not sent (the register is brought
+        up to date instead: a withdrawal follows); what is sent names the
+        agreement that allows it now. ``through`` covers the entries left out,
+        so that a batch of only those still moves the peer's cursor."""
         assert peer is not None
         after = int(peer.acked_seq) if after is None else after
         rows = store.pending(conn, peer.node_id, after, limit)
@@ -333,15 +351,18 @@ class FederationService:
         for row in rows:
             kind = ChangeKind(row.kind)
             stored = found.get((row.record_id, row.version))
-            if kind in _MAY_CARRY and (stored is None or not allowed.get(row.seq, False)):
+            basis = allowed.get(row.seq)
+            if kind in _MAY_CARRY and (stored is None or basis is None):
                 stale.append(row.record_id)
                 continue
             shown = stored if kind in _MAY_CARRY else None
-            item = item_of(kind, row.seq, row.record_id, row.version, row.agreement_id, shown)
+            agreement = basis or row.agreement_id
+            item = item_of(kind, row.seq, row.record_id, row.version, agreement, shown)
             items.append(item)
         if stale:
             propagate_ids(self.ctx, conn, sorted(set(stale)))
-        return {"after": after, "items": items}, rows
+        through = int(rows[-1].seq) if rows else after
+        return {"after": after, "through": through, "items": items}, rows
 
     def _still_allowed(
         self,
@@ -349,17 +370,22 @@ class FederationService:
         peer: str,
         rows: Sequence[Row[Any]],
         found: dict[tuple[str, int], Any],
-    ) -> dict[int, bool]:
+    ) -> dict[int, str]:
+        """For each entry still allowed, the agreement that allows it now."""
         keys = [(r, (r.record_id, r.version)) for r in rows]
-        present = [(r, record_store.to_record(found[k], found[k])) for r, k in keys if k in found]
+        current = [  # only the record's current version may still leave
+            (r, found[k]) for r, k in keys if k in found and _current(found[k])
+        ]
+        present = [(r, record_store.to_record(v, v)) for r, v in current]
         if not present:
             return {}
         context = policy_context(self.ctx, conn, sorted({r.record_id for r, _ in present}))
         facts = facts_for(self.ctx, conn, [record for _, record in present])
         out = {}
         for (row, record), fact in zip(present, facts, strict=True):
-            outcome = best_push(fact, peer, record, context).outcome
-            out[row.seq] = outcome >= _MAY_CARRY[ChangeKind(row.kind)]
+            decision = best_push(fact, peer, record, context)
+            if decision.basis and decision.outcome >= _MAY_CARRY[ChangeKind(row.kind)]:
+                out[row.seq] = decision.basis
         return out
 
     def acknowledge(self, conn: Connection, peer: Row[Any], cursor: int) -> None:
@@ -391,9 +417,13 @@ class FederationService:
         if message.type is not MessageType.ACK or message.sender != node_id:
             raise MessageRefused("type", message.type.value, "a push is answered by an ack")
         cursor = _count(message.body, "cursor", 0)
+        refused = message.body.get("refused") or []
+        if not isinstance(refused, list) or not all(type(q) is int for q in refused):
+            raise MessageRefused("refused", refused, "must list sequence numbers")
         with self.ctx.tx() as conn:
             peer = store.peer(conn, node_id, lock=True)
             assert peer is not None
+            store.forget_refused(conn, node_id, refused)  # the register must not claim them
             self.acknowledge(conn, peer, cursor)
             store.set_peer(conn, node_id, attempts=0, last_error=None, next_attempt=None)
 
@@ -483,6 +513,11 @@ class FederationService:
         return node_id
 
 
+def _current(stored: Any) -> bool:
+    """Whether a version row is its record's current version, not deleted."""
+    return bool(stored.version == stored.head_version and not stored.head_deleted)
+
+
 def _refusal(
     item: Item,
     held: tuple[str, int] | None,
@@ -493,6 +528,8 @@ def _refusal(
     it is refused, None when it applies."""
     if item.record_id in local and held is None:
         return "this node holds that record from another source"
+    if held is None and item.kind not in _MAY_CARRY:
+        return ""  # withdrawing what was never received: nothing to do
     if held is not None:
         level, version = held
         if level == Level.DELETED.value or item.version < version:
@@ -536,7 +573,7 @@ def _names(record: Record) -> list[str]:
 
 def _count(body: dict[str, Any], name: str, minimum: int) -> int:
     value = body.get(name)
-    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+    if type(value) is not int or not minimum <= value <= 2**62:
         raise MessageRefused(name, value, f"must be an integer of at least {minimum}")
     return value
 

@@ -247,7 +247,7 @@ class PolicyService:
         with self.ctx.guard(actor):
             self.ctx.permit(actor, P.RECORD_READ, Action.RETENTION_LIST, "retention")
             with self.ctx.tx() as conn:
-                rows = _due_rows(conn, retention.warn_before(today), limit, actor)
+                rows = _due_rows(conn, retention.warn_before(today), limit, actor, self.ctx.node_id)
                 self.ctx.record(conn, actor, Action.RETENTION_LIST, "retention", returned=len(rows))
         out = []
         for row in rows:
@@ -380,13 +380,17 @@ def _may_consent(actor: Actor, record: Record, use: Use, recipient: str) -> bool
 
 
 def _due_rows(
-    conn: Connection, before: dt.date, limit: int, reader: Actor | None = None
+    conn: Connection,
+    before: dt.date,
+    limit: int,
+    reader: Actor | None = None,
+    holder: str = "",
 ) -> list[Any]:
     """Heads due by ``before``; with a reader, only those the reader may see."""
     t = records_table
     due = and_(t.c.deleted.is_(False), or_(t.c.review_due <= before, t.c.expires <= before))
     if reader is not None:
-        due = and_(due, record_store.visible_to(reader.clearance, reader.username))
+        due = and_(due, record_store.visible_to(reader.clearance, reader.username, holder))
     query = select(t).where(due).order_by(t.c.review_due, t.c.id).limit(limit)
     return list(conn.execute(query))
 

@@ -153,7 +153,9 @@ class RecordService:
         with self.ctx.guard(actor, why):
             self.ctx.permit(actor, P.RECORD_READ, Action.RECORD_SEARCH, "records")
             with self.ctx.tx() as conn:
-                rows = store.search(conn, flt, actor.clearance, after, limit + 1, actor.username)
+                rows = store.search(
+                    conn, flt, actor.clearance, after, limit + 1, actor.username, self.ctx.node_id
+                )
                 self.ctx.record(
                     conn,
                     actor,

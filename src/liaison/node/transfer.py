@@ -324,7 +324,9 @@ class TransferService:
         after, sent, withheld = 0, [], []
         while True:
             with self.ctx.read() as conn:
-                heads = store.search(conn, flt, actor.clearance, after, 1000, actor.username)
+                heads = store.search(
+                    conn, flt, actor.clearance, after, 1000, actor.username, self.ctx.node_id
+                )
                 loaded = [store.load(conn, h) for h in heads]
                 records = [r for r in loaded if r is not None and not r.deleted]
                 decisions = local_decisions(self.ctx, conn, actor, records, Use.EXPORT)

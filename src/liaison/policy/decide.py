@@ -435,7 +435,7 @@ def _local(
     consents = ctx.consents
     if (
         facts.tlp is _RED
-        and user.username != facts.created_by
+        and (user.username != facts.created_by or facts.originator != ctx.holder)
         and (facts.record_id, user.key, use) not in consents
     ):
         text = "TLP:RED: {} is not a named recipient"

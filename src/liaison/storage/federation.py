@@ -168,6 +168,25 @@ def acknowledge(conn: Connection, peer_id: str, items: Sequence[Row[Any]], at: d
     )
 
 
+def forget_refused(conn: Connection, peer_id: str, seqs: Sequence[int]) -> None:
+    """The peer refused these entries: it holds nothing from them, so the
+    register drops what they put there (the next change sends again)."""
+    for chunk in _chunks(sorted(set(seqs))):
+        for row in conn.execute(
+            select(outbox).where(and_(outbox.c.peer == peer_id, outbox.c.seq.in_(chunk)))
+        ):
+            conn.execute(
+                delete(disclosures).where(
+                    and_(
+                        disclosures.c.peer == peer_id,
+                        disclosures.c.record_id == row.record_id,
+                        disclosures.c.version == row.version,
+                        disclosures.c.level == ChangeKind(row.kind).level.value,
+                    )
+                )
+            )
+
+
 def register_rows(
     conn: Connection, peer_id: str | None, record_id: str | None, limit: int
 ) -> list[Row[Any]]:
@@ -186,7 +205,13 @@ def versions_for(conn: Connection, keys: Iterable[tuple[str, int]]) -> dict[tupl
     for chunk in _chunks(wanted):
         ids = sorted({record_id for record_id, _ in chunk})
         query = (
-            select(record_versions, records.c.created, records.c.created_by)
+            select(
+                record_versions,
+                records.c.created,
+                records.c.created_by,
+                records.c.version.label("head_version"),
+                records.c.deleted.label("head_deleted"),
+            )
             .join(records, records.c.record_id == record_versions.c.record_id)
             .where(record_versions.c.record_id.in_(ids))
         )

@@ -240,9 +240,10 @@ def insert_heads(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     insert_rows(conn, records, rows)
 
 
-def visible_to(clearance: Classification, username: str) -> ColumnElement[bool]:
-    """Heads a user may see: within clearance; TLP:RED only for its author and
-    the users its originator named (the same rule as ``policy.decide``)."""
+def visible_to(clearance: Classification, username: str, holder: str) -> ColumnElement[bool]:
+    """Heads a user may see: within clearance; TLP:RED only for its author (on
+    the node that made it: a user of the same name elsewhere is someone else)
+    and the users its originator named (the same rule as ``policy.decide``)."""
     named = select(consents.c.record_id).where(
         and_(
             consents.c.recipient == f"user:{username}",
@@ -255,7 +256,10 @@ def visible_to(clearance: Classification, username: str) -> ColumnElement[bool]:
         or_(
             records.c.tlp.is_(None),
             records.c.tlp != TLP.RED.value,
-            records.c.created_by.endswith(f":{username}", autoescape=True),
+            and_(
+                records.c.originator == holder,
+                records.c.created_by.endswith(f":{username}", autoescape=True),
+            ),
             records.c.record_id.in_(named),
         ),
     )
@@ -268,12 +272,13 @@ def search(
     after: int,
     limit: int,
     username: str,
+    holder: str,
 ) -> list[Row[Any]]:
     """Heads the user may see (``visible_to``) that match the filter."""
     query = select(records).where(records.c.id > after).order_by(records.c.id).limit(limit)
     level = int(flt.classification) if flt.classification is not None else None
     conditions = [
-        visible_to(clearance, username),
+        visible_to(clearance, username, holder),
         records.c.schema == flt.schema if flt.schema else None,
         records.c.classification == level if level is not None else None,
         records.c.tlp == flt.tlp if flt.tlp else None,
