@@ -78,3 +78,13 @@ def test_bad_entity_id() -> None:
     with pytest.raises(InvalidEntity) as caught:
         parse_entity({"schema": "Person", "properties": {"name": ["A"]}}, "has space")
     assert caught.value.field == "id"
+
+
+def test_names_read_from_stored_properties_are_those_of_the_proxy() -> None:
+    from liaison.demo.generate import Generator
+    from liaison.model.entities import entity_names, stored_names
+
+    for entity in Generator(seed=5).entities(300):
+        proxy = parse_entity(entity, entity["id"])
+        properties = proxy.to_dict()["properties"]
+        assert stored_names(proxy.schema.name, properties, proxy.caption) == entity_names(proxy)

@@ -382,7 +382,10 @@ def local_rules(c: Case, user: LocalUser) -> set[Rule]:
         out.add(Rule.ROLE)
     if user.clearance < f.classification:
         out.add(Rule.CLEARANCE)
-    named = user.username == f.created_by or (f.record_id, user.key, c.use) in c.consents
+    # the author is a user of the node that made the record: elsewhere, a user with
+    # the same name is someone else
+    author = user.username == f.created_by and f.originator == c.holder
+    named = author or (f.record_id, user.key, c.use) in c.consents
     if f.tlp is TLP.RED and not named:
         out.add(Rule.TLP)
     if f.originator != c.holder:  # the provider's conditions bind the receiving node

@@ -98,7 +98,18 @@ def entity_names(proxy: EntityProxy) -> list[str]:
     return sorted(set(proxy.names) | {proxy.caption} - {""})
 
 
-def stored_proxy(data: dict[str, Any]) -> EntityProxy:
-    """An entity already validated (by this node or by its originator), as a
-    proxy, without cleaning its values again."""
-    return EntityProxy.from_dict(data, cleaned=True)
+def stored_names(schema: str, properties: dict[str, list[str]], caption: str) -> list[str]:
+    """``entity_names`` for an entity already validated (by this node or by its
+    originator), read from its properties without building a proxy."""
+    found = {caption} if caption else set()
+    for name in _name_properties(schema):
+        found.update(properties.get(name, ()))
+    found.discard("")
+    return sorted(found)
+
+
+@lru_cache(maxsize=256)
+def _name_properties(schema: str) -> frozenset[str]:
+    return frozenset(
+        name for name, prop in get_schema(schema).properties.items() if prop.type == registry.name
+    )

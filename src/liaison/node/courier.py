@@ -87,26 +87,36 @@ class Courier:
         return sent
 
     async def _push_to(self, peer: Row[Any], force: bool) -> int:
-        """Batches in order; while one is in flight, the next is built (in a
-        thread), so the sender's work overlaps the receiver's."""
+        """Batches in order. While one is in flight the next is built, and the
+        previous answer is recorded, each in a thread of its own, so the
+        sender's work overlaps the receiver's."""
         waiting = peer.next_attempt
         if not force and waiting is not None and waiting > self.federation.ctx.now():
             return 0  # backing off
         fed, node_id = self.federation, peer.node_id
         sent = 0
+        recording: asyncio.Task[None] | None = None
         batch = await asyncio.to_thread(fed.next_push, node_id)
-        while batch is not None:
-            raw, count, last = batch
-            following = asyncio.create_task(asyncio.to_thread(fed.next_push, node_id, last))
-            try:
-                reply = await self._post(peer, raw)
-                await asyncio.to_thread(fed.acknowledged, node_id, reply)
-            except (httpx.HTTPError, LiaisonError) as exc:
-                await following  # built on an assumption that failed: dropped
-                self._failed(peer, exc)
-                return sent
-            sent += count
-            batch = await following
+        try:
+            while batch is not None:
+                raw, count, last = batch
+                following = asyncio.create_task(asyncio.to_thread(fed.next_push, node_id, last))
+                try:
+                    reply = await self._post(peer, raw)
+                except (httpx.HTTPError, LiaisonError):
+                    await following  # built on an assumption that failed: dropped
+                    raise
+                if recording is not None:
+                    await recording  # answers are recorded in order
+                recording = asyncio.create_task(asyncio.to_thread(fed.acknowledged, node_id, reply))
+                sent += count
+                batch = await following
+            if recording is not None:
+                await recording
+        except (httpx.HTTPError, LiaisonError) as exc:
+            if recording is not None and not recording.done():
+                await asyncio.gather(recording, return_exceptions=True)
+            self._failed(peer, exc)
         return sent
 
     async def pull(self, peer: str | None = None) -> int:

@@ -32,7 +32,7 @@ from liaison.federation.messages import Message, MessageType, open_message, seal
 from liaison.federation.plan import ChangeKind, Level
 from liaison.federation.tls import check_certificate
 from liaison.federation.wire import Item, check_item, item_of
-from liaison.model.entities import entity_names, stored_proxy
+from liaison.model.entities import stored_names
 from liaison.model.identity import node_id_for, unb64
 from liaison.model.markings import Classification
 from liaison.model.records import Record
@@ -568,7 +568,7 @@ def _entity_text(record: Record) -> str:
 
 
 def _names(record: Record) -> list[str]:
-    return entity_names(stored_proxy(record.entity))
+    return stored_names(record.schema, record.properties, record.caption)
 
 
 def _count(body: dict[str, Any], name: str, minimum: int) -> int:
