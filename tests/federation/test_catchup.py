@@ -8,6 +8,8 @@ import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from liaison.node.courier import Courier
 from liaison.storage import federation as fed_store
 from tests.conftest import person
@@ -129,12 +131,18 @@ def test_a_batch_of_entries_no_longer_allowed_does_not_stall_the_peer(
             m.node.close()
 
 
-def test_items_the_partner_refuses_are_not_registered_as_held(federation: Federation) -> None:
+@pytest.mark.parametrize("way", ["push", "pull"])
+def test_items_the_partner_refuses_are_not_registered_as_held(
+    federation: Federation, way: str
+) -> None:
     manila, moscow = federation["manila"], federation["moscow"]
     agree("ph-ru", [manila, moscow])
     moscow.node.agreements.move(moscow.team.officer, "ph-ru", "suspend", "suspended here")
     record = manila.node.records.create(manila.team.analyst, person(), ENVELOPE)
-    federation.settle()
+    if way == "push":
+        federation.settle()
+    else:
+        assert federation.pull("moscow") == 1
     assert copy_of(moscow.node, record.record_id) is None
     officer = manila.team.officer
     assert manila.node.federation.disclosures(officer, record_id=record.record_id) == []

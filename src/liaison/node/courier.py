@@ -124,9 +124,11 @@ class Courier:
         got = 0
         for row in self.federation.peer_rows(peer):
             try:
+                refused: list[int] = []
                 for _ in range(MAX_PULL_ROUNDS):
-                    reply = await self._post(row, self.federation.pull_request(row.node_id))
-                    moved = self.federation.apply_reply(reply, row.node_id)
+                    ask = self.federation.pull_request(row.node_id, refused)
+                    reply = await self._post(row, ask)
+                    moved, refused = self.federation.apply_reply(reply, row.node_id)
                     got += moved
                     if moved == 0:
                         break

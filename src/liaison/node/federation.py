@@ -185,9 +185,9 @@ class FederationService:
             keys = {row.node_id: row.public_key for row in store.all_peers(conn)}
         return open_message(raw, self.ctx.node_id, keys.get, self.ctx.now(), self.window)
 
-    def apply_reply(self, raw: bytes, expected: str) -> int:
+    def apply_reply(self, raw: bytes, expected: str) -> tuple[int, list[int]]:
         """A peer's answer to our pull: changes, applied like a push; returns how
-        far the cursor moved (0: nothing more to pull)."""
+        far the cursor moved (0: nothing more to pull) and the items refused."""
         try:
             message = self.open(raw)
             if message.type is not MessageType.CHANGES or message.sender != expected:
@@ -195,11 +195,11 @@ class FederationService:
             with self.ctx.tx() as conn:
                 peer = self._remember(conn, message)
                 before = int(peer.received_seq)
-                cursor, _ = self._apply(conn, message, peer)
+                cursor, refused = self._apply(conn, message, peer)
         except LiaisonError as exc:
             self._refused(raw, exc)
             raise
-        return max(0, cursor - before)
+        return max(0, cursor - before), refused
 
     def _remember(self, conn: Connection, message: Message) -> Row[Any]:
         """Store the message id (at most once) and lock the sender's peer row."""
@@ -225,6 +225,7 @@ class FederationService:
         if message.type is MessageType.PULL:
             since = _count(message.body, "since", 0)
             limit = min(_count(message.body, "limit", 1), self.ctx.settings.federation_batch_size)
+            store.forget_refused(conn, peer.node_id, _seqs(message.body))  # from the last answer
             self.acknowledge(conn, peer, since)
             body = self.outgoing(conn, store.peer(conn, peer.node_id), limit)[0]
             return self._seal(MessageType.CHANGES, peer.node_id, body)
@@ -417,9 +418,7 @@ class FederationService:
         if message.type is not MessageType.ACK or message.sender != node_id:
             raise MessageRefused("type", message.type.value, "a push is answered by an ack")
         cursor = _count(message.body, "cursor", 0)
-        refused = message.body.get("refused") or []
-        if not isinstance(refused, list) or not all(type(q) is int for q in refused):
-            raise MessageRefused("refused", refused, "must list sequence numbers")
+        refused = _seqs(message.body)
         with self.ctx.tx() as conn:
             peer = store.peer(conn, node_id, lock=True)
             assert peer is not None
@@ -439,11 +438,17 @@ class FederationService:
             return None
         return self._seal(MessageType.CHANGES, node_id, body), len(rows), int(rows[-1].seq)
 
-    def pull_request(self, node_id: str) -> bytes:
+    def pull_request(self, node_id: str, refused: Sequence[int] = ()) -> bytes:
+        """Ask a peer for its changes since our cursor; ``refused`` reports the
+        items of its last answer that this node did not store."""
         with self.ctx.read() as conn:
             peer = store.peer(conn, node_id)
         assert peer is not None
-        body = {"since": int(peer.received_seq), "limit": self.ctx.settings.federation_batch_size}
+        body = {
+            "since": int(peer.received_seq),
+            "limit": self.ctx.settings.federation_batch_size,
+            "refused": list(refused),
+        }
         return self._seal(MessageType.PULL, node_id, body)
 
     def agreement_message(self, actor: Actor, agreement_id: str, node_id: str) -> bytes:
@@ -511,6 +516,14 @@ class FederationService:
         if node_id == self.ctx.node_id:
             raise InvalidInput("key", public_key, "that is this node's own key")
         return node_id
+
+
+def _seqs(body: dict[str, Any]) -> list[int]:
+    """The ``refused`` sequence numbers an answer or a pull reports."""
+    refused = body.get("refused") or []
+    if not isinstance(refused, list) or not all(type(q) is int for q in refused):
+        raise MessageRefused("refused", refused, "must list sequence numbers")
+    return refused
 
 
 def _current(stored: Any) -> bool:
