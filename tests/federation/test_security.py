@@ -212,6 +212,8 @@ def test_a_peer_cannot_delete_withdraw_or_replace_a_copy_it_does_not_own(
         "entity_id": record.entity_id,
     }
     raw = sealed(moscow.node.ctx.key, kl, {"after": 0, "through": 1, "items": [forged]})
+    with kl.node.ctx.engine.begin() as conn:
+        fed_store.set_peer(conn, moscow.node_id, received_seq=0)
     response = post(kl, raw)
     assert response.status_code == 403
     assert response.json()["errors"][0]["field"] == "record_id"

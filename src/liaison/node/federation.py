@@ -256,8 +256,10 @@ class FederationService:
         raw_items = message.body.get("items")
         if not isinstance(raw_items, list):
             raise MessageRefused("items", raw_items, "must be a list")
-        items = [check_item(data, peer.node_id) for data in raw_items]
-        seqs = [item.seq for item in items]
+        found = [data.get("seq") if isinstance(data, dict) else None for data in raw_items]
+        seqs: list[int] = [q for q in found if type(q) is int]
+        if len(seqs) != len(found):
+            raise MessageRefused("items", found[:5], "each item must be an object with a seq")
         if seqs != sorted(set(seqs)) or (seqs and (seqs[0] <= after or seqs[-1] > through)):
             raise MessageRefused(
                 "items", seqs[:5], f"must follow {after} in increasing order, up to {through}"
@@ -265,7 +267,8 @@ class FederationService:
         cursor = int(peer.received_seq)
         if after > cursor or through <= cursor:  # a gap before this batch, or old news
             return cursor, []
-        fresh = [item for item in items if item.seq > cursor]
+        # items already taken in (a push and a pull crossing) are not checked again
+        fresh = [check_item(d, peer.node_id) for d in raw_items if d["seq"] > cursor]
         applied, refused = self._apply_items(conn, peer, fresh)
         store.set_peer(conn, peer.node_id, received_seq=through)
         self.ctx.record(
