@@ -1,7 +1,7 @@
 """Federation benchmark: two real nodes on loopback, HTTPS with pinned
 certificates, signed messages, audit on both sides.
 
-    python bench/federation.py [--count 100000] [--stream 10000] [--after-kill 5000]
+    python bench/federation.py [--count 100000] [--stream 10000] [--after-kill 5000] [--batch 500]
 
 1. Backlog: ``--count`` record changes are imported at the sender (manila)
    while the receiver (moscow) is down; then moscow starts, and the figure is
@@ -139,7 +139,9 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--stream", type=int, default=10_000)
     parser.add_argument("--after-kill", type=int, default=5_000)
+    parser.add_argument("--batch", type=int, default=500, help="changes per signed message")
     args = parser.parse_args()
+    SETTINGS["federation_batch_size"] = args.batch
     sys.path.insert(0, str(ROOT))
     from tests.federation.conftest import agreement_doc_for
 
