@@ -201,3 +201,18 @@ def test_a_retention_purge_reaches_partners(bilateral: Federation) -> None:
         manila.node.ctx.clock = later
     bilateral.settle()
     assert copy_of(moscow.node, record.record_id).level == "deleted"
+
+
+def test_a_draft_amendment_at_the_receiver_does_not_stop_the_version_in_force(
+    bilateral: Federation,
+) -> None:
+    from tests.federation.conftest import agreement_doc
+
+    manila, moscow = bilateral["manila"], bilateral["moscow"]
+    amendment = agreement_doc("ph-ru", [manila, moscow], version=2, title="FICTITIOUS amended")
+    current = moscow.node.agreements.get(moscow.team.officer, "ph-ru")
+    amendment["previous_hash"] = current.document.hash
+    moscow.node.agreements.propose(moscow.team.officer, amendment)  # waits as a draft
+    record = manila.node.records.create(manila.team.analyst, person(), ENVELOPE)
+    bilateral.settle()
+    assert copy_of(moscow.node, record.record_id).level == "full"

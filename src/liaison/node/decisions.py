@@ -29,11 +29,16 @@ from liaison.storage import federation as federation_store
 from liaison.storage import policy as store
 
 
-def policy_context(ctx: NodeContext, conn: Connection, record_ids: Sequence[str]) -> PolicyContext:
+def agreement_index(ctx: NodeContext, conn: Connection) -> AgreementIndex:
+    """The agreements in force for this node today (every active version, not the
+    latest of each: a draft amendment waits beside the version in force)."""
     active = store.all_agreements(conn, AgreementState.ACTIVE)
-    index = AgreementIndex.build(active, ctx.node_id, ctx.now().date())
+    return AgreementIndex.build(active, ctx.node_id, ctx.now().date())
+
+
+def policy_context(ctx: NodeContext, conn: Connection, record_ids: Sequence[str]) -> PolicyContext:
     consents = store.consent_keys(store.consents_for(conn, list(record_ids)))
-    return PolicyContext(index, consents)
+    return PolicyContext(agreement_index(ctx, conn), consents)
 
 
 def local_context(ctx: NodeContext, conn: Connection, record_ids: Sequence[str]) -> PolicyContext:

@@ -39,13 +39,12 @@ from liaison.model.records import Record
 from liaison.model.roles import Actor, Role
 from liaison.node.agreements import AgreementService
 from liaison.node.context import NO_REASON, NodeContext, Why
-from liaison.node.decisions import facts_for, policy_context
+from liaison.node.decisions import agreement_index, facts_for, policy_context
 from liaison.node.outbox import best_push, propagate_ids
 from liaison.policy import agreements as rules
-from liaison.policy.decide import AgreementIndex, Outcome
+from liaison.policy.decide import Outcome
 from liaison.policy.permissions import Permission
 from liaison.storage import federation as store
-from liaison.storage import policy as policy_store
 from liaison.storage import records as record_store
 from liaison.storage.records import names_text
 
@@ -313,8 +312,7 @@ class FederationService:
 
     def _in_force(self, conn: Connection, sender: str) -> frozenset[str]:
         """Agreements in force here that bind this node and the sender."""
-        active = policy_store.all_agreements(conn)
-        index = AgreementIndex.build(active, self.ctx.node_id, self.ctx.now().date())
+        index = agreement_index(self.ctx, conn)
         return frozenset(t.agreement_id for t in index.by_partner.get(sender, ()))
 
     def _store_items(
