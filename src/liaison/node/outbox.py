@@ -23,7 +23,7 @@ from liaison.model.records import Record
 from liaison.model.vocab import Purpose
 from liaison.node.context import NodeContext
 from liaison.node.decisions import facts_for, policy_context
-from liaison.policy.agreements import OnEnd
+from liaison.policy.agreements import AgreementState, OnEnd
 from liaison.policy.decide import (
     Decision,
     Outcome,
@@ -127,10 +127,17 @@ def best_push(facts: RecordFacts, peer: str, record: Record, context: PolicyCont
 
 
 def _kept_on_end(conn: Connection, context: PolicyContext) -> frozenset[str]:
-    """Agreements no longer in force whose parties keep what they received."""
+    """Agreements no longer in force whose parties keep what they received: the
+    ``on_end`` of the version that was in force decides (not that of a draft
+    amendment that may wait beside it)."""
+    ended = [  # suspended, terminated, or active but past its end date
+        agreement
+        for state in (AgreementState.ACTIVE, AgreementState.SUSPENDED, AgreementState.TERMINATED)
+        for agreement in policy_store.all_agreements(conn, state)
+    ]
     return frozenset(
         a.document.agreement_id
-        for a in policy_store.all_agreements(conn)
+        for a in ended
         if a.document.agreement_id not in context.agreements.by_id
         and a.document.on_end is OnEnd.KEEP
     )
