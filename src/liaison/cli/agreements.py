@@ -129,22 +129,13 @@ def send(
     network; each answers with the signatures it now holds."""
     import asyncio
 
-    from liaison.node.courier import Courier, HttpClients
+    from liaison.node.courier import send_agreement_now
 
     node = open_node()
-    actor = sign_in(node)
-    clients = HttpClients(node.ctx.settings.federation_timeout_seconds)
-
-    async def go() -> list[dict[str, object]]:
-        try:
-            courier = Courier(node.federation, node.ctx.settings, clients)
-            return await courier.send_agreement(actor, agreement_id, to)
-        finally:
-            await clients.aclose()
-
-    for answer in asyncio.run(go()):
+    answers = send_agreement_now(node.federation, sign_in(node), agreement_id, to)
+    for answer in asyncio.run(answers):
         console.print(
             f"{answer['peer']}: holds version {answer['version']}, "
-            f"signed by {', '.join(answer['signatures'])}",  # type: ignore[arg-type]
+            f"signed by {', '.join(answer['signatures'])}",
             markup=False,
         )

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from liaison.cli.common import console, handle_errors, open_node, print_json, sign_in
 from liaison.errors import InvalidInput
-from liaison.node.courier import Courier, HttpClients
+from liaison.node.courier import sync_now
 
 app = typer.Typer(
     help="Partner nodes: pin their keys, see their state, sync.", no_args_is_help=True
@@ -74,16 +74,7 @@ def sync(
     node = open_node()
     actor = sign_in(node)
     node.federation.may_sync(actor)
-    clients = HttpClients(node.ctx.settings.federation_timeout_seconds)
-    courier = Courier(node.federation, node.ctx.settings, clients)
-
-    async def both() -> tuple[int, int]:
-        try:
-            return await courier.push(peer, force=True), await courier.pull(peer)
-        finally:
-            await clients.aclose()
-
-    pushed, pulled = asyncio.run(both())
+    pushed, pulled = asyncio.run(sync_now(node.federation, peer))
     console.print(f"pushed {pushed} change(s), pulled {pulled}")
     for p in node.federation.peers(actor):
         if p["last_error"]:

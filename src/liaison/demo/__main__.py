@@ -32,7 +32,7 @@ from rich.table import Table
 from liaison.demo.agreement import BILATERAL, MULTILATERAL, bilateral, multilateral
 from liaison.demo.cluster import NodeProcess, actor, agree, mesh, parties
 from liaison.node import Node, Why
-from liaison.node.courier import Courier, HttpClients
+from liaison.node.courier import send_agreement_now
 from liaison.node.sources import jsonl_items
 from liaison.storage import federation as fed_store
 
@@ -83,16 +83,9 @@ def cosign_over_network(nodes: list[NodeProcess]) -> None:
 
 
 def _send(node: Node, to: str | None) -> list[dict[str, Any]]:
-    clients = HttpClients(node.ctx.settings.federation_timeout_seconds)
-
-    async def go() -> list[dict[str, Any]]:
-        try:
-            courier = Courier(node.federation, node.ctx.settings, clients)
-            return await courier.send_agreement(actor(node, "officer"), MULTILATERAL, to)
-        finally:
-            await clients.aclose()
-
-    return asyncio.run(go())
+    return asyncio.run(
+        send_agreement_now(node.federation, actor(node, "officer"), MULTILATERAL, to)
+    )
 
 
 def load(n: NodeProcess, count: int, seed: int) -> int:

@@ -18,7 +18,8 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
 import httpx2 as httpx
@@ -189,6 +190,31 @@ def _describe(exc: Exception) -> str:
     if isinstance(exc, LiaisonError):
         return exc.message
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+@asynccontextmanager
+async def _over_http(federation: FederationService) -> AsyncIterator[Courier]:
+    settings = federation.ctx.settings
+    clients = HttpClients(settings.federation_timeout_seconds)
+    try:
+        yield Courier(federation, settings, clients)
+    finally:
+        await clients.aclose()
+
+
+async def sync_now(federation: FederationService, peer: str | None = None) -> tuple[int, int]:
+    """Push what waits (backoff or not) and pull what was missed, now, over real
+    HTTP; return (pushed, pulled)."""
+    async with _over_http(federation) as courier:
+        return await courier.push(peer, force=True), await courier.pull(peer)
+
+
+async def send_agreement_now(
+    federation: FederationService, actor: Actor, agreement_id: str, peer: str | None = None
+) -> list[dict[str, Any]]:
+    """``Courier.send_agreement`` over real HTTP."""
+    async with _over_http(federation) as courier:
+        return await courier.send_agreement(actor, agreement_id, peer)
 
 
 class CourierThread:

@@ -565,7 +565,7 @@ def _copy_row(item: Item, sender: str, old: Any, now: dt.datetime) -> dict[str, 
         "level": item.kind.level.value,
         "agreement_id": item.agreement or (old.agreement_id if old is not None else None),
         "schema": keep_schema,
-        "entity": _entity_text(record) if record else None,
+        "entity": record_store.entity_text(record) if record else None,
         "envelope": record.envelope.canonical.decode() if record else None,
         "caption": record.caption if record else "",
         "deleted": item.kind is ChangeKind.DELETE,
@@ -575,10 +575,6 @@ def _copy_row(item: Item, sender: str, old: Any, now: dt.datetime) -> dict[str, 
         "at": record.modified if record else now,
         "received": now,
     }
-
-
-def _entity_text(record: Record) -> str:
-    return orjson.dumps({"id": record.entity_id, "properties": record.properties}).decode()
 
 
 def _names(record: Record) -> list[str]:

@@ -181,12 +181,17 @@ def to_record(head_row: Row[Any], row: Row[Any]) -> Record:
     )
 
 
+def entity_text(record: Record) -> str:
+    """How a version's entity is stored (and sent): its id and properties."""
+    return orjson.dumps({"id": record.entity_id, "properties": record.properties}).decode()
+
+
 def version_row(record: Record) -> dict[str, Any]:
     return {
         "record_id": record.record_id,
         "version": record.version,
         "schema": record.schema,
-        "entity": orjson.dumps({"id": record.entity_id, "properties": record.properties}).decode(),
+        "entity": entity_text(record),
         "envelope": record.envelope.canonical.decode(),
         "caption": record.caption,
         "deleted": record.deleted,

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from liaison.api.deps import ActorDep, NodeDep, WhyDep
-from liaison.node.courier import Courier, HttpClients
+from liaison.node.courier import send_agreement_now, sync_now
 
 router = APIRouter(tags=["federation"])
 
@@ -50,13 +50,7 @@ async def sync(
 ) -> dict[str, Any]:
     """Push what waits and pull what was missed, now (with one peer, or all)."""
     node.federation.may_sync(actor)
-    clients = HttpClients(node.ctx.settings.federation_timeout_seconds)
-    courier = Courier(node.federation, node.ctx.settings, clients)
-    try:
-        pushed = await courier.push(peer, force=True)
-        pulled = await courier.pull(peer)
-    finally:
-        await clients.aclose()
+    pushed, pulled = await sync_now(node.federation, peer)
     return {"pushed": pushed, "pulled": pulled, "peers": node.federation.peers(actor)}
 
 
@@ -81,10 +75,4 @@ async def send_agreement(
 ) -> list[dict[str, Any]]:
     """Send the agreement (latest version, signatures so far) to its parties that
     are peers, or to one; each answers with the signatures it now holds."""
-    clients = HttpClients(node.ctx.settings.federation_timeout_seconds)
-    try:
-        return await Courier(node.federation, node.ctx.settings, clients).send_agreement(
-            actor, agreement_id, to
-        )
-    finally:
-        await clients.aclose()
+    return await send_agreement_now(node.federation, actor, agreement_id, to)
