@@ -180,10 +180,7 @@ class Courier:
         return content
 
     def _failed(self, peer: Row[Any], exc: Exception) -> None:
-        attempts = self.federation.peer_rows(peer.name)[0].attempts
-        cap = self.settings.federation_backoff_max_seconds
-        delay = min(cap, 0.5 * 2 ** min(attempts, 20)) * (0.5 + random.random() / 2)
-        self.federation.failed(peer.node_id, _describe(exc), delay)
+        self.federation.failed(peer.node_id, _describe(exc), random.random())
 
 
 def _describe(exc: Exception) -> str:

@@ -462,11 +462,15 @@ class FederationService:
         bundle = {"document": agreement.document.to_dict(), "signatures": agreement.signatures}
         return self._seal(MessageType.AGREEMENT, node_id, {"bundle": bundle})
 
-    def failed(self, node_id: str, error: str, backoff: float) -> None:
+    def failed(self, node_id: str, error: str, jitter: float) -> None:
+        """A delivery failed: the next attempt waits 0.5 s × 2^attempts, capped,
+        times 0.5–1 (``jitter`` in [0, 1)), so peers do not retry in step."""
         with self.ctx.tx() as conn:
             peer = store.peer(conn, node_id, lock=True)
             assert peer is not None
             now = self.ctx.now()
+            cap = self.ctx.settings.federation_backoff_max_seconds
+            backoff = min(cap, 0.5 * 2 ** min(peer.attempts, 20)) * (0.5 + jitter / 2)
             store.set_peer(
                 conn,
                 node_id,
