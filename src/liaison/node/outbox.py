@@ -93,13 +93,7 @@ def propagate(ctx: NodeContext, conn: Connection, records: Sequence[Record]) -> 
 
 def propagate_ids(ctx: NodeContext, conn: Connection, record_ids: Sequence[str]) -> int:
     """``propagate`` for records named by id (their current versions)."""
-    found = []
-    for record_id in record_ids:
-        head = record_store.head(conn, record_id)
-        record = record_store.load(conn, head) if head is not None else None
-        if record is not None:
-            found.append(record)
-    return propagate(ctx, conn, found)
+    return propagate(ctx, conn, record_store.current_for(conn, list(record_ids)))
 
 
 def propagate_all(ctx: NodeContext, conn: Connection, chunk: int = 2000) -> int:

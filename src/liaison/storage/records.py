@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, Connection, Row, and_, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Row, Select, and_, or_, select, update
 
 from liaison.errors import InvalidInput
 from liaison.model.entities import get_schema
@@ -115,22 +115,37 @@ def current_of(
     """The current versions of an originator's records, in head order, from
     ``after`` (a head row id); also the last head row id read."""
     query = (
-        select(
-            record_versions, records.c.id.label("head_id"), records.c.created, records.c.created_by
-        )
-        .join(
-            records,
-            and_(
-                records.c.record_id == record_versions.c.record_id,
-                records.c.version == record_versions.c.version,
-            ),
-        )
+        _current()
         .where(and_(records.c.originator == originator, records.c.id > after))
         .order_by(records.c.id)
         .limit(limit)
     )
     rows = list(conn.execute(query))
     return [to_record(row, row) for row in rows], (rows[-1].head_id if rows else after)
+
+
+def current_for(conn: Connection, record_ids: Sequence[str]) -> list[Record]:
+    """The current versions of these records, as this node keeps them in its
+    own history (received copies are not included)."""
+    found = []
+    for start in range(0, len(record_ids), 500):
+        chunk = record_ids[start : start + 500]
+        rows = conn.execute(_current().where(records.c.record_id.in_(chunk)))
+        found += [to_record(row, row) for row in rows]
+    return found
+
+
+def _current() -> Select[Any]:
+    """Each head joined to its current version row."""
+    return select(
+        record_versions, records.c.id.label("head_id"), records.c.created, records.c.created_by
+    ).join(
+        records,
+        and_(
+            records.c.record_id == record_versions.c.record_id,
+            records.c.version == record_versions.c.version,
+        ),
+    )
 
 
 def all_versions(conn: Connection, head_row: Row[Any]) -> list[Record]:
