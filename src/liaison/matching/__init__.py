@@ -1,0 +1,1 @@
+"""Matching: names across scripts, identifiers, candidate keys and scoring (pure)."""

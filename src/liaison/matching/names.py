@@ -1,0 +1,270 @@
+"""Names as comparable parts, and how similar two names are.
+
+A raw name becomes a :class:`NameForm`: honorifics and connectors
+dropped, particles joined to the surname they belong to (``dela Cruz`` =
+``De La Cruz`` → ``delacruz``), abbreviations expanded (``Ma.`` →
+``maria``), each part in Latin letters with its consonant skeleton and
+the name symbols rigour knows for it (cross-language forms of one given
+name, nicknames), plus Liaison's own nickname table. Part order is free:
+two names are compared by the best one-to-one alignment of their parts.
+
+Work is capped per entity (:data:`MAX_NAMES` names, :data:`MAX_PARTS`
+parts, :data:`MAX_NAME_CHARS` characters) so that a hostile entity with
+10,000 aliases costs what 20 do.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rigour.names import NameTypeTag, analyze_names
+from rigour.text.distance import jaro_winkler
+
+from liaison.matching.text import is_arabic, latin, skeleton
+from liaison.matching.vocab import vocabulary
+
+MAX_NAMES = 20
+MAX_PARTS = 8
+MAX_NAME_CHARS = 200
+_SPLIT = re.compile(r"[\s,;/()\"“”«»]+")
+_SYMBOLS = ("NAME", "NICK")
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One comparable part of a name."""
+
+    text: str  # lower-case Latin letters
+    skeleton: str  # consonant skeleton (phonetic key)
+    symbols: frozenset[str]  # name clusters and nicknames the part belongs to
+    abjad: bool  # written in a script without short vowels (Arabic)
+
+    @property
+    def initial(self) -> bool:
+        return len(self.text) == 1
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """A name ready to compare: its parts and the text it came from."""
+
+    original: str
+    parts: tuple[Part, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NameMatch:
+    """How two names compare: a similarity in [0, 1] and the aligned parts."""
+
+    similarity: float
+    aligned: tuple[tuple[str, str, float], ...]
+    query_parts: int
+    candidate_parts: int
+
+    def describe(self) -> str:
+        pairs = ", ".join(f"{q}~{c}" if q != c else q for q, c, _ in self.aligned)
+        return f"{pairs} ({len(self.aligned)} of {self.query_parts}/{self.candidate_parts} parts)"
+
+
+NO_MATCH = NameMatch(0.0, (), 0, 0)
+
+
+def _raw_tokens(name: str) -> list[str]:
+    """Split a raw name, keeping a trailing full stop as an abbreviation mark."""
+    return [t for t in _SPLIT.split(name[:MAX_NAME_CHARS].strip()) if t.strip(".-'")]
+
+
+def _clean_token(token: str) -> tuple[str, bool, bool]:
+    """The token without punctuation, and whether it was abbreviated / hyphen-attached."""
+    abbreviated = token.endswith(".")
+    attached = token.endswith("-")
+    return token.strip(".-'’`").lower(), abbreviated, attached
+
+
+def _split_hyphens(tokens: list[str]) -> list[str]:
+    out: list[str] = []
+    for token in tokens:
+        pieces = token.split("-")
+        out.extend(f"{p}-" for p in pieces[:-1] if p)
+        if pieces[-1]:
+            out.append(pieces[-1])
+    return out
+
+
+def _words(name: str) -> list[tuple[str, bool]]:
+    """Normalised Latin words, each with whether it was written in Arabic script.
+
+    Abbreviations are expanded; honorifics, connectors and articles dropped.
+    """
+    vocab = vocabulary()
+    tokens = _split_hyphens(_raw_tokens(name))
+    words: list[tuple[str, bool]] = []
+    for index, token in enumerate(tokens):
+        word, abbreviated, attached = _clean_token(token)
+        abjad = is_arabic(word)
+        word = latin(word)
+        last = index == len(tokens) - 1
+        if not word or word in vocab.honorifics:
+            continue
+        if abbreviated and word in vocab.abbreviations:
+            word = vocab.abbreviations[word]
+        elif not last and _dropped(word, first=index == 0, attached=attached):
+            continue
+        words.append((word, abjad))
+    return _join_particles(words)
+
+
+def _dropped(word: str, *, first: bool, attached: bool) -> bool:
+    """Connectors (bin, ibn) after the first part and articles (al-, el-) go."""
+    vocab = vocabulary()
+    if word in vocab.connectors and not first:
+        return True
+    return word in vocab.articles or (attached and word in vocab.attached_articles)
+
+
+def _join_particles(words: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """Join particles (de la, delos, abu) and ``abd`` to the part they introduce."""
+    vocab = vocabulary()
+    out: list[tuple[str, bool]] = []
+    pending = ""
+    for index, (word, abjad) in enumerate(words):
+        last = index == len(words) - 1
+        if not last and len(words) > 1 and word in vocab.particles:
+            pending += word
+            continue
+        if word in vocab.abd_forms and not last:
+            pending += "abd"
+            continue
+        for form in sorted(vocab.abd_forms, key=len, reverse=True):
+            if word.startswith(form) and len(word) > len(form) + 2:
+                word = "abd" + word[len(form) :]
+                break
+        out.append((pending + word, abjad))
+        pending = ""
+    return out[:MAX_PARTS]
+
+
+def _nickname_symbols(text: str) -> frozenset[str]:
+    vocab = vocabulary()
+    fulls = set(vocab.nicknames.get(text, ()))
+    if _is_full_name(text):
+        fulls.add(text)
+    return frozenset(f"NICK:{skeleton(full)}" for full in fulls)
+
+
+@lru_cache(maxsize=1)
+def _full_names() -> frozenset[str]:
+    return frozenset(full for fulls in vocabulary().nicknames.values() for full in fulls)
+
+
+@lru_cache(maxsize=1)
+def _full_skeletons() -> frozenset[str]:
+    return frozenset(skeleton(full) for full in _full_names())
+
+
+def _is_full_name(text: str) -> bool:
+    return text in _full_names() or (len(text) > 3 and skeleton(text) in _full_skeletons())
+
+
+def _rigour_symbols(word: str, tag: NameTypeTag) -> frozenset[str]:
+    symbols: set[str] = set()
+    for name in analyze_names(tag, [word], phonetics=False, consolidate=False, rewrite=False):
+        for span in name.spans:
+            category = str(span.symbol.category.value)
+            if category in _SYMBOLS:
+                symbols.add(f"{category}:{span.symbol.id}")
+    return frozenset(symbols)
+
+
+@lru_cache(maxsize=200_000)
+def make_part(text: str, abjad: bool, person: bool) -> Part:
+    """A comparable part from one normalised Latin word."""
+    tag = NameTypeTag.PER if person else NameTypeTag.ORG
+    symbols = _rigour_symbols(text, tag) if len(text) > 1 and not abjad else frozenset()
+    if person and not abjad:
+        symbols |= _nickname_symbols(text)
+    elif person:
+        symbols |= frozenset(f"NICK:{s}" for s in {skeleton(text)} & _full_skeletons())
+    return Part(text=text, skeleton=skeleton(text), symbols=symbols, abjad=abjad)
+
+
+def analyse(names: Iterable[str], *, person: bool = True) -> tuple[NameForm, ...]:
+    """Comparable forms of an entity's names (at most :data:`MAX_NAMES`, no duplicates)."""
+    forms: dict[tuple[Part, ...], NameForm] = {}
+    for name in names:
+        if len(forms) >= MAX_NAMES:
+            break
+        parts = tuple(make_part(word, abjad, person) for word, abjad in _words(name) if word)
+        if parts and parts not in forms:
+            forms[parts] = NameForm(original=name[:MAX_NAME_CHARS], parts=parts)
+    return tuple(forms.values())
+
+
+@lru_cache(maxsize=500_000)
+def part_similarity(q: Part, c: Part) -> float:
+    """How alike two parts are, in [0, 1]."""
+    if q.text == c.text:
+        return 1.0
+    if q.initial or c.initial:
+        return 0.9 if q.text[0] == c.text[0] else 0.0
+    score = jaro_winkler(q.text, c.text)
+    if _suffix(q.text, c.text) or _suffix(c.text, q.text):
+        score = max(score, 0.9)  # a surname with and without its particle (Cruz, dela Cruz)
+    if len(q.skeleton) > 1 and q.skeleton == c.skeleton:
+        score = max(score, 0.9)
+    if q.symbols & c.symbols:
+        score = max(score, 0.95)
+    if (q.abjad or c.abjad) and len(q.skeleton) > 1 and q.skeleton == c.skeleton:
+        score = max(score, 0.95)
+    elif q.abjad or c.abjad:
+        score = max(score, 0.9 * jaro_winkler(q.skeleton, c.skeleton))
+    return score
+
+
+def _suffix(longer: str, shorter: str) -> bool:
+    return len(shorter) > 3 and len(longer) > len(shorter) and longer.endswith(shorter)
+
+
+def compare(query: NameForm, candidate: NameForm) -> NameMatch:
+    """Best one-to-one alignment of the parts of two names.
+
+    The similarity weighs how well the shorter name is covered (three
+    quarters) against how much of the longer one is explained (a quarter),
+    so a missing patronymic or middle name costs little and a single
+    shared part of a long name is not a match.
+    """
+    pairs = sorted(
+        (
+            (part_similarity(q, c), i, j)
+            for i, q in enumerate(query.parts)
+            for j, c in enumerate(candidate.parts)
+        ),
+        reverse=True,
+    )
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    aligned: list[tuple[str, str, float]] = []
+    for score, i, j in pairs:
+        if score < 0.75 or i in used_q or j in used_c:
+            continue
+        used_q.add(i)
+        used_c.add(j)
+        aligned.append((query.parts[i].text, candidate.parts[j].text, score))
+    total = sum(score for _, _, score in aligned)
+    nq, nc = len(query.parts), len(candidate.parts)
+    similarity = 0.75 * total / min(nq, nc) + 0.25 * total / max(nq, nc)
+    return NameMatch(round(similarity, 4), tuple(aligned), nq, nc)
+
+
+def best_match(queries: Sequence[NameForm], candidates: Sequence[NameForm]) -> NameMatch:
+    """The best-matching pair of names of two entities."""
+    best = NO_MATCH
+    for query in queries:
+        for candidate in candidates:
+            match = compare(query, candidate)
+            if match.similarity > best.similarity:
+                best = match
+    return best

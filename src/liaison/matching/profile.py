@@ -1,0 +1,141 @@
+"""An entity's match profile: what matching needs, computed once per version.
+
+The profile is stored next to the record (``match_profiles``) so that a
+query scores a few hundred candidates without re-reading or re-analysing
+their entities. It is compact JSON; :func:`dumps` and :func:`loads` are
+inverse. :func:`keys` gives the blocking keys the candidate index stores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Any
+
+import orjson
+
+from liaison.matching.identifiers import identifiers_of
+from liaison.matching.names import MAX_NAMES, NameForm, Part, analyse, make_part
+
+MAX_VALUES = 10  # birth dates, countries, addresses kept per entity
+MAX_CODES = 3  # blocking codes per name part
+NAME_PROPS = ("name", "alias", "previousName", "weakAlias", "abbreviation")
+COUNTRY_PROPS = ("nationality", "citizenship", "country", "jurisdiction", "flag")
+PERSON_SCHEMATA = frozenset({"Person"})
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """The comparable facts of one entity."""
+
+    schema: str
+    names: tuple[NameForm, ...]
+    birth_dates: tuple[str, ...]
+    countries: frozenset[str]
+    genders: frozenset[str]
+    identifiers: frozenset[str]  # "kind:value"
+    addresses: tuple[str, ...]
+
+    @property
+    def person(self) -> bool:
+        return self.schema in PERSON_SCHEMATA
+
+
+def _values(props: Mapping[str, Sequence[str]], names: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for name in names:
+        out.extend(v.strip() for v in props.get(name, ()) if isinstance(v, str) and v.strip())
+    return list(dict.fromkeys(out))
+
+
+def _composed_name(props: Mapping[str, Sequence[str]]) -> list[str]:
+    parts = [
+        _values(props, (p,))[:1]
+        for p in ("firstName", "secondName", "middleName", "fatherName", "lastName")
+    ]
+    composed = " ".join(p[0] for p in parts if p)
+    return [composed] if composed else []
+
+
+def build(schema: str, properties: Mapping[str, Sequence[str]]) -> Profile:
+    """The profile of an entity given as schema name and property values."""
+    person = schema in PERSON_SCHEMATA
+    raw_names = _values(properties, NAME_PROPS) + _composed_name(properties)
+    countries = frozenset(c.lower() for c in _values(properties, COUNTRY_PROPS)[:MAX_VALUES])
+    return Profile(
+        schema=schema,
+        names=analyse(raw_names[: MAX_NAMES * 5], person=person),
+        birth_dates=tuple(_values(properties, ("birthDate",))[:MAX_VALUES]),
+        countries=countries,
+        genders=frozenset(g.lower() for g in _values(properties, ("gender",))[:2]),
+        identifiers=frozenset(
+            f"{i.kind.value}:{i.value}" for i in identifiers_of(schema, properties)
+        ),
+        addresses=tuple(_values(properties, ("address", "addressEntity"))[:MAX_VALUES]),
+    )
+
+
+def dumps(profile: Profile) -> str:
+    """The profile as compact JSON text."""
+    doc: dict[str, Any] = {
+        "s": profile.schema,
+        "n": [
+            [form.original, [[p.text, int(p.abjad)] for p in form.parts]] for form in profile.names
+        ],
+        "d": list(profile.birth_dates),
+        "c": sorted(profile.countries),
+        "g": sorted(profile.genders),
+        "i": sorted(profile.identifiers),
+        "a": list(profile.addresses),
+    }
+    return orjson.dumps(doc).decode()
+
+
+def loads(text: str | bytes) -> Profile:
+    """A profile from :func:`dumps` output."""
+    doc = orjson.loads(text)
+    person = doc["s"] in PERSON_SCHEMATA
+    names = tuple(
+        NameForm(original=original, parts=tuple(make_part(t, bool(a), person) for t, a in parts))
+        for original, parts in doc["n"]
+    )
+    return Profile(
+        schema=doc["s"],
+        names=names,
+        birth_dates=tuple(doc["d"]),
+        countries=frozenset(doc["c"]),
+        genders=frozenset(doc["g"]),
+        identifiers=frozenset(doc["i"]),
+        addresses=tuple(doc["a"]),
+    )
+
+
+def _codes(part: Part) -> list[str]:
+    codes = [part.skeleton] if len(part.skeleton) > 1 else []
+    codes += sorted(s[5:] for s in part.symbols if s.startswith("NICK:"))
+    return list(dict.fromkeys(codes))[:MAX_CODES]
+
+
+def date_key(value: str) -> str | None:
+    """A birth date with day and month in order of size, so swapped parts meet."""
+    if len(value) < 10 or value[4] != "-" or value[7] != "-":
+        return None
+    year, month, day = value[:4], value[5:7], value[8:10]
+    return f"{year}-{min(month, day)}-{max(month, day)}"
+
+
+def keys(profile: Profile) -> set[str]:
+    """Blocking keys: pairs of name codes, name code + birth date, identifiers."""
+    out = {f"i:{ident}" for ident in profile.identifiers}
+    dates = {k for k in map(date_key, profile.birth_dates[:3]) if k}
+    for form in profile.names:
+        codes = [_codes(part) for part in form.parts if not part.initial]
+        codes = [c for c in codes if c]
+        if len(codes) == 1:
+            out.update(f"n:{code}" for code in codes[0])
+        for left, right in combinations(codes, 2):
+            out.update(f"n:{'|'.join(sorted((a, b)))}" for a in left for b in right)
+        for code in {c for part_codes in codes for c in part_codes}:
+            out.update(f"d:{code}|{date}" for date in dates)
+    return out
