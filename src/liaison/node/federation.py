@@ -45,6 +45,7 @@ from liaison.policy import agreements as rules
 from liaison.policy.decide import Outcome
 from liaison.policy.permissions import Permission
 from liaison.storage import federation as store
+from liaison.storage import matching as match_store
 from liaison.storage import records as record_store
 from liaison.storage.records import names_text
 
@@ -331,6 +332,10 @@ class FederationService:
             if item.record is not None
         ]
         record_store.insert_heads(conn, heads)
+        received = [item.record for item in items if item.record is not None]
+        match_store.unindex(conn, [i for i in ids if i not in {r.record_id for r in received}])
+        match_store.index_records(conn, received)
+        match_store.enqueue(conn, received, now)
 
     # --- sending: the same batch for push and pull --------------------------------------
 

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Row, and_, bindparam, delete, func, insert, select, update
 
 from liaison.federation.plan import ChangeKind, Holding, Level
+from liaison.storage import matching
 from liaison.storage.bulk import insert_rows
 from liaison.storage.tables import (
     audit_head,
@@ -288,6 +289,7 @@ def expire_copies(conn: Connection, record_ids: Sequence[str]) -> None:
             .values(level=Level.WITHDRAWN.value, entity=None, envelope=None, caption="")
         )
     drop_heads(conn, record_ids)
+    matching.unindex(conn, record_ids)
 
 
 def received_counts(conn: Connection) -> dict[tuple[str, str], int]:

@@ -15,6 +15,7 @@ from liaison.model.envelope import stored_envelope
 from liaison.model.markings import TLP, Classification
 from liaison.model.records import Record
 from liaison.model.vocab import CrimeArea, parse_enum
+from liaison.storage import matching
 from liaison.storage.bulk import insert_rows
 from liaison.storage.tables import consents, copies, record_versions, records
 
@@ -242,7 +243,8 @@ def head_row(record: Record, names: str) -> dict[str, Any]:
 
 
 def write(conn: Connection, items: Sequence[tuple[Record, str]]) -> None:
-    """Append versions and move the heads; new records get a head row."""
+    """Append versions and move the heads; new records get a head row. The
+    candidate index follows and the records wait to be cross-matched."""
     if not items:
         return
     insert_rows(conn, record_versions, [version_row(r) for r, _ in items])
@@ -254,6 +256,9 @@ def write(conn: Connection, items: Sequence[tuple[Record, str]]) -> None:
             conn.execute(
                 update(records).where(records.c.record_id == record.record_id).values(**row)
             )
+    changed = [record for record, _ in items]
+    matching.index_records(conn, changed)
+    matching.enqueue(conn, changed, max(r.modified for r in changed))
 
 
 def insert_heads(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:

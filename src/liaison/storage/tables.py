@@ -15,6 +15,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -330,3 +331,72 @@ copies = Table(
 )
 
 APPEND_ONLY = ("record_versions", "audit_log", "audit_checkpoints", "agreement_signatures")
+
+# --- matching: candidate index, watchlists, alerts -------------------------------------
+
+match_profiles = Table(
+    "match_profiles",
+    metadata,
+    Column("subject", String(80), primary_key=True),  # a record id, or "watch:<entry id>"
+    Column("profile", Text, nullable=False),
+)
+
+match_keys = Table(
+    "match_keys",
+    metadata,
+    Column("key", String(200), nullable=False),
+    Column("subject", String(80), nullable=False),
+    Index("ix_match_keys_key", "key"),
+    Index("ix_match_keys_subject", "subject"),
+)
+
+match_queue = Table(
+    "match_queue",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("record_id", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("queued", UTCDateTime, nullable=False),
+)
+
+watchlists = Table(
+    "watchlists",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("description", Text, nullable=False),
+    Column("created", UTCDateTime, nullable=False),
+    Column("created_by", String(255), nullable=False),
+)
+
+watchlist_entries = Table(
+    "watchlist_entries",
+    metadata,
+    Column("entry_id", String(80), primary_key=True),
+    Column("watchlist_id", Integer, ForeignKey("watchlists.id"), nullable=False),
+    Column("schema", String(64), nullable=False),
+    Column("caption", Text, nullable=False),
+    Column("entity", Text, nullable=False),
+    Column("added", UTCDateTime, nullable=False),
+    Index("ix_watchlist_entries_list", "watchlist_id"),
+)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("record_id", String(64), nullable=False),  # the new or changed record
+    Column("version", Integer, nullable=False),
+    Column("target", String(80), nullable=False),  # the record or watchlist entry it matched
+    Column("target_kind", String(16), nullable=False),  # record | watchlist
+    Column("score", Float, nullable=False),
+    Column("explanation", Text, nullable=False),
+    Column("status", String(16), nullable=False),  # open | confirmed | rejected | escalated
+    Column("created", UTCDateTime, nullable=False),
+    Column("decided", UTCDateTime),
+    Column("decided_by", String(255)),
+    Column("note", Text),
+    Column("originator_told", String(64)),  # the partner told of the hit, if any
+    UniqueConstraint("record_id", "target", name="uq_alerts_pair"),
+    Index("ix_alerts_status", "status"),
+)
