@@ -16,6 +16,7 @@ from liaison.api.routes import (
     audit,
     auth,
     federation,
+    matching,
     node,
     policy,
     records,
@@ -24,22 +25,27 @@ from liaison.api.routes import (
 )
 from liaison.node import Node
 from liaison.node.courier import CourierThread
+from liaison.node.matching import MatchWorker
 from liaison.settings import Settings
 
 
 def create_app(settings: Settings, node_: Node | None = None, courier: bool = False) -> FastAPI:
-    """The app; with ``courier``, a background thread delivers the outbox and
-    pulls from peers while the app runs (``liaison serve`` asks for it)."""
+    """The app; with ``courier``, background threads deliver the outbox, pull
+    from peers and cross-match new records while the app runs (``liaison
+    serve`` asks for it)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        thread = None
+        workers: list[CourierThread | MatchWorker] = []
         if courier:
-            thread = CourierThread(get_node_of(app).federation, settings)
-            thread.start()
+            workers.append(CourierThread(get_node_of(app).federation, settings))
+        if courier and settings.match_worker:
+            workers.append(MatchWorker(get_node_of(app).matching, settings.match_poll_seconds))
+        for worker in workers:
+            worker.start()
         yield
-        if thread is not None:
-            thread.close()
+        for worker in workers:
+            worker.close()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -56,7 +62,19 @@ def create_app(settings: Settings, node_: Node | None = None, courier: bool = Fa
     app.state.settings = settings
     app.state.node = node_
     problems.install(app)
-    for module in (node, auth, users, records, transfer, audit, agreements, policy, federation):
+    routers = (
+        node,
+        auth,
+        users,
+        records,
+        transfer,
+        audit,
+        agreements,
+        policy,
+        federation,
+        matching,
+    )
+    for module in routers:
         app.include_router(module.router, prefix="/api/v1")
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
     return app

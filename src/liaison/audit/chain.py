@@ -65,6 +65,13 @@ class Action(StrEnum):
     FEDERATION_SEND = "federation.send"
     FEDERATION_RECEIVE = "federation.receive"
     DISCLOSURE_LIST = "disclosure.list"
+    MATCH = "match.run"
+    ALERT_RAISE = "alert.raise"
+    ALERT_LIST = "alert.list"
+    ALERT_DECIDE = "alert.decide"
+    WATCHLIST_CREATE = "watchlist.create"
+    WATCHLIST_ADD = "watchlist.add"
+    WATCHLIST_LIST = "watchlist.list"
 
 
 class Result(StrEnum):

@@ -231,8 +231,8 @@ def _suffix(longer: str, shorter: str) -> bool:
 def compare(query: NameForm, candidate: NameForm) -> NameMatch:
     """Best one-to-one alignment of the parts of two names.
 
-    The similarity weighs how well the shorter name is covered (three
-    quarters) against how much of the longer one is explained (a quarter),
+    The similarity weighs how well the shorter name is covered (85%)
+    against how much of the longer one is explained (15%),
     so a missing patronymic or middle name costs little and a single
     shared part of a long name is not a match.
     """
@@ -255,7 +255,7 @@ def compare(query: NameForm, candidate: NameForm) -> NameMatch:
         aligned.append((query.parts[i].text, candidate.parts[j].text, score))
     total = sum(score for _, _, score in aligned)
     nq, nc = len(query.parts), len(candidate.parts)
-    similarity = 0.75 * total / min(nq, nc) + 0.25 * total / max(nq, nc)
+    similarity = 0.85 * total / min(nq, nc) + 0.15 * total / max(nq, nc)
     return NameMatch(round(similarity, 4), tuple(aligned), nq, nc)
 
 

@@ -9,6 +9,7 @@ from liaison.node.agreements import AgreementService
 from liaison.node.auditing import AuditService
 from liaison.node.context import NO_REASON, NodeContext, Why
 from liaison.node.federation import FederationService
+from liaison.node.matching import MatchService
 from liaison.node.policy import Explanation, PolicyService
 from liaison.node.records import Page, RecordService
 from liaison.node.setup import SYSTEM, NodeInfo, init_node, load_context
@@ -28,6 +29,7 @@ class Node:
         self.agreements = AgreementService(ctx)
         self.policy = PolicyService(ctx)
         self.federation = FederationService(ctx, self.agreements)
+        self.matching = MatchService(ctx)
 
     @classmethod
     def open(cls, settings: Settings, clock: Clock = utcnow) -> Node:

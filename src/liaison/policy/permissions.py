@@ -33,6 +33,11 @@ class Permission(StrEnum):
     PEER_MANAGE = "peer:manage"
     PEER_READ = "peer:read"
     DISCLOSURE_READ = "disclosure:read"
+    MATCH = "match:run"
+    ALERT_READ = "alert:read"
+    ALERT_DECIDE = "alert:decide"
+    WATCHLIST_READ = "watchlist:read"
+    WATCHLIST_MANAGE = "watchlist:manage"
 
 
 P = Permission
@@ -41,7 +46,8 @@ P = Permission
 #: agreements (so no agreement binds the node on one person's word); they renew
 #: records at review; auditors run the neutrality queue. Administrators add
 #: peers (keys and addresses); officers and auditors read the peers' state and
-#: the disclosure register.
+#: the disclosure register. Analysts and supervisors screen, keep watchlists and
+#: decide alerts; officers screen and read alerts; auditors read the audit log.
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMINISTRATOR: frozenset(
         {P.USER_MANAGE, P.AUDIT_VERIFY, P.AGREEMENT_READ, P.PEER_MANAGE, P.PEER_READ}
@@ -54,6 +60,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.RECORD_EXPORT,
             P.AGREEMENT_READ,
             P.POLICY_EXPLAIN,
+            P.MATCH,
+            P.ALERT_READ,
+            P.ALERT_DECIDE,
+            P.WATCHLIST_READ,
+            P.WATCHLIST_MANAGE,
         }
     ),
     Role.LIAISON_OFFICER: frozenset(
@@ -66,6 +77,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.POLICY_EXPLAIN,
             P.PEER_READ,
             P.DISCLOSURE_READ,
+            P.MATCH,
+            P.ALERT_READ,
+            P.WATCHLIST_READ,
         }
     ),
     Role.SUPERVISOR: frozenset(
@@ -76,6 +90,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.AGREEMENT_READ,
             P.AGREEMENT_SIGN,
             P.POLICY_EXPLAIN,
+            P.MATCH,
+            P.ALERT_READ,
+            P.ALERT_DECIDE,
+            P.WATCHLIST_READ,
+            P.WATCHLIST_MANAGE,
         }
     ),
     Role.AUDITOR: frozenset(

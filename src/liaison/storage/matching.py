@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, func, select, update
+from sqlalchemy import Connection, Row, delete, func, or_, select, update
 
 from liaison.matching.profile import Profile, build, dumps, keys
 from liaison.model.records import Record
@@ -151,8 +151,12 @@ def entries(conn: Connection, entry_ids: Sequence[str]) -> dict[str, Row[Any]]:
 
 
 def known_pairs(conn: Connection, record_id: str) -> dict[str, Row[Any]]:
-    query = select(alerts).where(alerts.c.record_id == record_id)
-    return {row.target: row for row in conn.execute(query)}
+    """Alerts on a record, by the other side of the pair (either direction)."""
+    query = select(alerts).where(or_(alerts.c.record_id == record_id, alerts.c.target == record_id))
+    return {
+        (row.target if row.record_id == record_id else row.record_id): row
+        for row in conn.execute(query)
+    }
 
 
 def add_alert(conn: Connection, **values: Any) -> int:

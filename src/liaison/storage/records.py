@@ -290,6 +290,25 @@ def visible_to(clearance: Classification, username: str, holder: str) -> ColumnE
     )
 
 
+def visible_ids(
+    conn: Connection,
+    record_ids: Sequence[str],
+    clearance: Classification,
+    username: str,
+    holder: str,
+) -> set[str]:
+    """Which of these records (current, not deleted) the user may see."""
+    found: set[str] = set()
+    for start in range(0, len(record_ids), 500):
+        query = select(records.c.record_id).where(
+            records.c.record_id.in_(record_ids[start : start + 500]),
+            records.c.deleted.is_(False),
+            visible_to(clearance, username, holder),
+        )
+        found.update(conn.execute(query).scalars())
+    return found
+
+
 def search(
     conn: Connection,
     flt: RecordFilter,

@@ -1,0 +1,463 @@
+"""Screening, cross-match alerts and watchlists.
+
+``match`` answers a batch of queries (the shape of yente's ``/match``) with
+scored candidates the user may see. ``process`` takes the records waiting
+in the match queue (every local write and every received copy lands
+there in its own transaction) and raises an alert for each record or
+watchlist entry that matches above the threshold; a pair that an analyst
+rejected is not raised again. Alerts are confirmed, rejected or escalated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection
+
+from liaison.audit.chain import Action
+from liaison.errors import Conflict, InvalidInput, NotFound
+from liaison.matching.profile import Profile, build, keys, loads
+from liaison.matching.score import Score, default_model, score
+from liaison.model.entities import parse_entity
+from liaison.model.roles import Actor
+from liaison.node.context import NO_REASON, NodeContext, Why
+from liaison.node.setup import SYSTEM
+from liaison.policy.permissions import Permission
+from liaison.storage import matching as store
+from liaison.storage import records as record_store
+
+P = Permission
+logger = logging.getLogger(__name__)
+MAX_QUERIES = 100
+MAX_LIMIT = 50
+CANDIDATES = 300  # scored per query at most
+STOP_KEY = 2000  # a key shared by more subjects than this selects nothing
+DECISIONS = {"confirm": "confirmed", "reject": "rejected", "escalate": "escalated"}
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A scored candidate: a record or a watchlist entry."""
+
+    subject: str
+    score: Score
+
+    @property
+    def kind(self) -> str:
+        return "watchlist" if self.subject.startswith(store.WATCH) else "record"
+
+
+def query_profile(name: str, query: Any) -> Profile:
+    """Validate one query (schema + properties) and build its profile."""
+    if not isinstance(query, Mapping):
+        raise InvalidInput(f"queries.{name}", query, "must be an object with schema and properties")
+    try:
+        proxy = parse_entity(
+            {"schema": query.get("schema"), "properties": query.get("properties")}, "query"
+        )
+    except InvalidInput as exc:
+        raise InvalidInput(f"queries.{name}.{exc.field}", exc.value, exc.reason) from exc
+    profile = build(proxy.schema.name, proxy.properties)
+    if not profile.names and not profile.identifiers:
+        raise InvalidInput(
+            f"queries.{name}.properties", query.get("properties"), "needs a name or an identifier"
+        )
+    return profile
+
+
+class MatchService:
+    def __init__(self, ctx: NodeContext) -> None:
+        self.ctx = ctx
+        self.model = default_model()
+
+    # --- screening ---------------------------------------------------------------------
+
+    def match(
+        self,
+        actor: Actor,
+        queries: Mapping[str, Any],
+        threshold: float | None = None,
+        limit: int = 5,
+        why: Why = NO_REASON,
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Score each query against the records the user may see and the watchlists;
+        each result has the shape of a yente match result."""
+        with self.ctx.guard(actor, why):
+            self.ctx.permit(actor, P.MATCH, Action.MATCH, "match")
+            cut = self.threshold(threshold)
+            profiles = self._queries(queries, limit)
+            with self.ctx.tx() as conn:
+                found = {
+                    name: self._hits(conn, actor, profile, limit)
+                    for name, profile in profiles.items()
+                }
+                described = self.describe(conn, [h for hits in found.values() for h in hits])
+                self.ctx.record(
+                    conn,
+                    actor,
+                    Action.MATCH,
+                    "match",
+                    why,
+                    queries=len(profiles),
+                    threshold=cut,
+                    results={n: [h.subject for h in hits] for n, hits in found.items()},
+                )
+        return {
+            name: [result_view(h, described.get(h.subject, {}), cut) for h in hits]
+            for name, hits in found.items()
+        }
+
+    def threshold(self, given: float | None) -> float:
+        if given is None:
+            return self.ctx.settings.match_threshold
+        if not 0 <= given <= 1:
+            raise InvalidInput("threshold", given, "must be between 0 and 1")
+        return given
+
+    def _queries(self, queries: Mapping[str, Any], limit: int) -> dict[str, Profile]:
+        if not isinstance(queries, Mapping) or not queries:
+            raise InvalidInput("queries", queries, "must be a non-empty object of named queries")
+        if len(queries) > MAX_QUERIES:
+            raise InvalidInput("queries", len(queries), f"at most {MAX_QUERIES} per request")
+        if not 1 <= limit <= MAX_LIMIT:
+            raise InvalidInput("limit", limit, f"must be between 1 and {MAX_LIMIT}")
+        return {str(name): query_profile(str(name), q) for name, q in queries.items()}
+
+    def _hits(
+        self, conn: Connection, actor: Actor | None, profile: Profile, limit: int, exclude: str = ""
+    ) -> list[Hit]:
+        subjects = [s for s in store.candidates(conn, keys(profile), CANDIDATES, STOP_KEY)]
+        subjects = [s for s in subjects if s != exclude]
+        records = [s for s in subjects if not s.startswith(store.WATCH)]
+        if actor is not None:
+            allowed = record_store.visible_ids(
+                conn, records, actor.clearance, actor.username, self.ctx.node_id
+            )
+            subjects = [s for s in subjects if s.startswith(store.WATCH) or s in allowed]
+        stored = store.profiles(conn, subjects)
+        hits = [Hit(s, score(profile, loads(text), self.model)) for s, text in stored.items()]
+        hits.sort(key=lambda hit: (-hit.score.score, hit.subject))
+        return hits[:limit]
+
+    # --- cross-match alerts -----------------------------------------------------------------
+
+    def process(self, batch: int = 200) -> int:
+        """Cross-match queued records; return how many were processed."""
+        threshold = self.ctx.settings.match_threshold
+        with self.ctx.tx() as conn:
+            rows = store.queued(conn, batch)
+            current = {
+                r.record_id: r
+                for r in record_store.current_for(conn, [row.record_id for row in rows])
+            }
+            raised = 0
+            for row in rows:
+                record = current.get(row.record_id)
+                if record is None or record.deleted or record.version != row.version:
+                    continue  # gone, or a later version is queued too
+                profile = build(record.schema, record.properties)
+                hits = self._hits(conn, None, profile, MAX_LIMIT, exclude=record.record_id)
+                raised += self._raise(conn, record.record_id, record.version, hits, threshold)
+            store.dequeue(conn, [row.id for row in rows])
+            if rows:
+                self.ctx.record(
+                    conn,
+                    SYSTEM,
+                    Action.ALERT_RAISE,
+                    "match-queue",
+                    records=len(rows),
+                    alerts=raised,
+                )
+        return len(rows)
+
+    def process_all(self, batch: int = 200) -> int:
+        total = 0
+        while done := self.process(batch):
+            total += done
+        return total
+
+    def _raise(
+        self, conn: Connection, record_id: str, version: int, hits: Sequence[Hit], threshold: float
+    ) -> int:
+        known = store.known_pairs(conn, record_id)
+        raised = 0
+        for hit in hits:
+            if not hit.score.is_match(threshold):
+                continue
+            explanation = explain(hit.score)
+            previous = known.get(hit.subject)
+            if previous is None:
+                store.add_alert(
+                    conn,
+                    record_id=record_id,
+                    version=version,
+                    target=hit.subject,
+                    target_kind=hit.kind,
+                    score=hit.score.score,
+                    explanation=orjson.dumps(explanation).decode(),
+                    status="open",
+                    created=self.ctx.now(),
+                )
+                raised += 1
+            elif previous.status == "open":
+                store.refresh_alert(
+                    conn,
+                    previous.id,
+                    version=version,
+                    score=hit.score.score,
+                    explanation=orjson.dumps(explanation).decode(),
+                )
+        return raised
+
+    def alerts(
+        self, actor: Actor, status: str | None = None, after: int = 0, limit: int = 50
+    ) -> list[dict[str, Any]]:
+        """Alerts on records the user may see (both sides), oldest first."""
+        with self.ctx.guard(actor):
+            self.ctx.permit(actor, P.ALERT_READ, Action.ALERT_LIST, "alerts")
+            if status is not None and status not in {"open", *DECISIONS.values()}:
+                raise InvalidInput("status", status, "open, confirmed, rejected or escalated")
+            with self.ctx.tx() as conn:
+                rows = store.list_alerts(conn, status, after, min(max(limit, 1), 500))
+                shown = self._visible_alerts(conn, actor, rows)
+                self.ctx.record(conn, actor, Action.ALERT_LIST, "alerts", count=len(shown))
+        return shown
+
+    def _visible_alerts(
+        self, conn: Connection, actor: Actor, rows: Sequence[Any]
+    ) -> list[dict[str, Any]]:
+        ids = [r.record_id for r in rows] + [r.target for r in rows if r.target_kind == "record"]
+        allowed = record_store.visible_ids(
+            conn, ids, actor.clearance, actor.username, self.ctx.node_id
+        )
+        watch = store.entries(conn, [r.target for r in rows if r.target_kind == "watchlist"])
+        out = []
+        for row in rows:
+            if row.record_id not in allowed:
+                continue
+            if row.target_kind == "record" and row.target not in allowed:
+                continue
+            out.append(alert_view(row, watch.get(row.target)))
+        return out
+
+    def decide(
+        self, actor: Actor, alert_id: int, decision: str, note: str = "", why: Why = NO_REASON
+    ) -> dict[str, Any]:
+        """Confirm, reject (not raised again for this pair) or escalate an alert."""
+        with self.ctx.guard(actor, why):
+            self.ctx.permit(actor, P.ALERT_DECIDE, Action.ALERT_DECIDE, f"alert:{alert_id}")
+            if decision not in DECISIONS:
+                raise InvalidInput("decision", decision, "confirm, reject or escalate")
+            with self.ctx.tx() as conn:
+                row = store.alert(conn, alert_id, lock=True)
+                if row is None or not self._visible_alerts(conn, actor, [row]):
+                    raise NotFound("alert", str(alert_id))
+                if row.status in ("confirmed", "rejected"):
+                    raise Conflict(f"alert {alert_id} is already {row.status}")
+                status = DECISIONS[decision]
+                store.refresh_alert(
+                    conn,
+                    alert_id,
+                    status=status,
+                    decided=self.ctx.now(),
+                    decided_by=actor.label,
+                    note=note[:2000],
+                )
+                self.ctx.record(
+                    conn,
+                    actor,
+                    Action.ALERT_DECIDE,
+                    f"alert:{alert_id}",
+                    why,
+                    decision=status,
+                    note=note[:200],
+                )
+                updated = store.alert(conn, alert_id)
+                assert updated is not None
+                return alert_view(updated, None)
+
+    # --- watchlists -----------------------------------------------------------------------
+
+    def add_watchlist(self, actor: Actor, name: str, description: str = "") -> dict[str, Any]:
+        with self.ctx.guard(actor):
+            self.ctx.permit(actor, P.WATCHLIST_MANAGE, Action.WATCHLIST_CREATE, f"watchlist:{name}")
+            if not name or len(name) > 100 or not name.replace("-", "").replace("_", "").isalnum():
+                raise InvalidInput("name", name, "1-100 letters, digits, - or _")
+            with self.ctx.tx() as conn:
+                if store.watchlist_named(conn, name) is not None:
+                    raise Conflict(f"watchlist {name} exists")
+                store.add_watchlist(
+                    conn,
+                    name=name,
+                    description=description[:2000],
+                    created=self.ctx.now(),
+                    created_by=actor.label,
+                )
+                self.ctx.record(conn, actor, Action.WATCHLIST_CREATE, f"watchlist:{name}")
+        return {"name": name, "description": description, "entries": 0}
+
+    def add_entries(self, actor: Actor, name: str, entities: Sequence[Any]) -> int:
+        """Add FollowTheMoney entities (``{"id", "schema", "properties"}``) to a watchlist."""
+        with self.ctx.guard(actor):
+            self.ctx.permit(actor, P.WATCHLIST_MANAGE, Action.WATCHLIST_ADD, f"watchlist:{name}")
+            proxies = [_entity(i, e) for i, e in enumerate(entities)]
+            with self.ctx.tx() as conn:
+                found = store.watchlist_named(conn, name)
+                if found is None:
+                    raise NotFound("watchlist", name)
+                rows = [_entry_row(found.id, name, proxy, self.ctx.now()) for proxy in proxies]
+                store.put_entries(conn, rows)
+                store.index(
+                    conn,
+                    [
+                        (
+                            row["entry_id"],
+                            build(row["schema"], orjson.loads(row["entity"])["properties"]),
+                        )
+                        for row in rows
+                    ],
+                )
+                self.ctx.record(
+                    conn, actor, Action.WATCHLIST_ADD, f"watchlist:{name}", entries=len(rows)
+                )
+        return len(rows)
+
+    def watchlists(self, actor: Actor) -> list[dict[str, Any]]:
+        with self.ctx.guard(actor):
+            self.ctx.permit(actor, P.WATCHLIST_READ, Action.WATCHLIST_LIST, "watchlists")
+            with self.ctx.tx() as conn:
+                rows = store.all_watchlists(conn)
+                self.ctx.record(conn, actor, Action.WATCHLIST_LIST, "watchlists", count=len(rows))
+        return [
+            {
+                "name": r.name,
+                "description": r.description,
+                "entries": int(r.entries),
+                "created": r.created.isoformat(),
+            }
+            for r in rows
+        ]
+
+    def describe(self, conn: Connection, hits: Sequence[Hit]) -> dict[str, dict[str, Any]]:
+        """Caption, schema and properties of each hit (records and watchlist entries)."""
+        records = record_store.current_for(conn, [h.subject for h in hits if h.kind == "record"])
+        out = {
+            r.record_id: {"caption": r.caption, "schema": r.schema, "properties": r.properties}
+            for r in records
+        }
+        for entry_id, row in store.entries(
+            conn, [h.subject for h in hits if h.kind == "watchlist"]
+        ).items():
+            entity = orjson.loads(row.entity)
+            out[entry_id] = {
+                "caption": row.caption,
+                "schema": row.schema,
+                "properties": entity["properties"],
+                "watchlist": row.watchlist,
+            }
+        return out
+
+
+class MatchWorker:
+    """Cross-matches the queue in a thread next to the API server."""
+
+    def __init__(self, service: MatchService, poll_seconds: float) -> None:
+        self.service, self.poll = service, poll_seconds
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._main, name="liaison-matcher", daemon=True)
+
+    def _main(self) -> None:
+        while not self.stop.is_set():
+            try:
+                done = self.service.process()
+            except Exception:
+                logger.exception("cross-matching failed; retrying")
+                done = 0
+            if not done:
+                self.stop.wait(self.poll)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def close(self, timeout: float = 10.0) -> None:
+        self.stop.set()
+        self.thread.join(timeout)
+
+
+def explain(found: Score) -> dict[str, Any]:
+    """An alert's stored explanation: the score and each feature's evidence."""
+    return {
+        "score": found.score,
+        "features": {
+            name: {"level": e.level, "weight": e.weight, "detail": e.detail}
+            for name, e in found.features.items()
+        },
+    }
+
+
+def result_view(hit: Hit, described: dict[str, Any], threshold: float) -> dict[str, Any]:
+    """A yente-shaped match result: entity, score, match flag, explanations."""
+    source = described.get("watchlist")
+    return {
+        "id": hit.subject,
+        "caption": described.get("caption", ""),
+        "schema": described.get("schema", ""),
+        "properties": described.get("properties", {}),
+        "datasets": [f"watchlist:{source}" if source else "records"],
+        "referents": [],
+        "target": hit.kind == "watchlist",
+        "score": hit.score.score,
+        "match": hit.score.is_match(threshold),
+        "features": {name: e.weight for name, e in hit.score.features.items()},
+        "explanations": explain(hit.score)["features"],
+    }
+
+
+def alert_view(row: Any, entry: Any) -> dict[str, Any]:
+    view = {
+        "id": row.id,
+        "record_id": row.record_id,
+        "version": row.version,
+        "target": row.target,
+        "target_kind": row.target_kind,
+        "score": row.score,
+        "explanation": orjson.loads(row.explanation),
+        "status": row.status,
+        "created": row.created.isoformat(),
+        "decided": row.decided.isoformat() if row.decided else None,
+        "decided_by": row.decided_by,
+        "note": row.note,
+    }
+    if entry is not None:
+        view["watchlist"] = entry.watchlist
+        view["target_caption"] = entry.caption
+    return view
+
+
+def _entity(index: int, data: Any) -> Any:
+    if not isinstance(data, Mapping):
+        raise InvalidInput(
+            f"entities.{index}", data, "must be an object with id, schema and properties"
+        )
+    try:
+        return parse_entity(data, str(data.get("id") or ""))
+    except InvalidInput as exc:
+        raise InvalidInput(f"entities.{index}.{exc.field}", exc.value, exc.reason) from exc
+
+
+def _entry_row(watchlist_id: int, name: str, proxy: Any, now: Any) -> dict[str, Any]:
+    digest = hashlib.sha256(f"{name}\x00{proxy.id}".encode()).hexdigest()[:40]
+    return {
+        "entry_id": f"{store.WATCH}{digest}",
+        "watchlist_id": watchlist_id,
+        "schema": proxy.schema.name,
+        "caption": proxy.caption,
+        "entity": orjson.dumps({"id": proxy.id, "properties": proxy.properties}).decode(),
+        "added": now,
+    }
