@@ -45,9 +45,10 @@ evenly over seven categories; 40% are hard negatives.
     included); same given name with another surname; Filipino father and
     "Jr." son 25+ years apart; Russian father and son.
 
-Dates are ISO ``YYYY-MM-DD``. About one match in ten leaves one side's date
-empty (never in ``swapped_date``, nor in a negative whose only evidence is the
-date); nationality (ISO 3166-1 alpha-2, lower case) or gender may be empty.
+Dates are ISO ``YYYY-MM-DD``. About one pair in ten, match or not, leaves one
+side's date empty (never in ``swapped_date``, nor in a negative that only the
+dates tell apart); nationality (ISO 3166-1 alpha-2, lower case) or gender may
+be empty.
 
 Every person is fictitious: names come from Faker or are random combinations of
 common given and family names from the tables below, with random birth dates

@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     federation_pull_seconds: float = 30.0
     federation_backoff_max_seconds: float = 60.0
     federation_timeout_seconds: float = 30.0
-    match_threshold: float = Field(default=0.7, ge=0.0, le=1.0)
+    match_threshold: float | None = Field(default=None, ge=0.0, le=1.0)
     match_worker: bool = True
     match_poll_seconds: float = 2.0
 

@@ -34,7 +34,7 @@ def test_screening_finds_a_person_written_another_way(node: Node, team: Team) ->
     assert best["match"] is True
     assert best["explanations"]["birth_date"]["level"] == "swapped"
     assert best["explanations"]["name"]["level"] == "exact"
-    assert all(r["id"] != target.record_id or r["score"] > 0.9 for r in found["q"])
+    assert all(not r["match"] for r in found["q"][1:])
 
 
 def test_screening_across_scripts(node: Node, team: Team) -> None:
@@ -59,7 +59,9 @@ def test_scores_are_graded_not_saturated(node: Node, team: Team) -> None:
 
 def test_screening_hides_records_above_clearance(node: Node, team: Team) -> None:
     node.records.create(
-        team.analyst, person("Maria Cristina De La Cruz", **CRUZ), {"classification": "secret"}
+        team.analyst,
+        person("Maria Cristina De La Cruz", **CRUZ),
+        {"markings": {"classification": "SECRET"}},
     )
     found = node.matching.match(team.junior, {"q": query("Maria Cristina De La Cruz", **CRUZ)})
     assert found["q"] == []
@@ -71,7 +73,7 @@ def test_screening_hides_records_above_clearance(node: Node, team: Team) -> None
         ({}, "queries"),
         ({"q": {"schema": "Starship", "properties": {"name": ["x"]}}}, "queries.q.schema"),
         ({"q": query("Juan", birthDate=["1980-13-45"])}, "queries.q.properties.birthDate"),
-        ({"q": {"schema": "Person", "properties": {"gender": ["male"]}}}, "queries.q.properties"),
+        ({"q": {"schema": "Person", "properties": {"gender": ["male"]}}}, "queries.q.properties.name"),
         ({"q": "Juan"}, "queries.q"),
     ],
 )

@@ -8,6 +8,7 @@ inverse. :func:`keys` gives the blocking keys the candidate index stores.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -125,10 +126,19 @@ def date_key(value: str) -> str | None:
     return f"{year}-{min(month, day)}-{max(month, day)}"
 
 
+def _numbers(addresses: Sequence[str]) -> set[str]:
+    """Numbers in addresses (postcodes, house numbers): at most three."""
+    found = [t for a in addresses[:3] for t in re.findall(r"\d{3,}", a)]
+    return set(list(dict.fromkeys(found))[:3])
+
+
 def keys(profile: Profile) -> set[str]:
-    """Blocking keys: pairs of name codes, name code + birth date, identifiers."""
+    """Blocking keys: pairs of name codes; name code + birth date; birth date
+    alone; name code + a number of the address; identifiers."""
     out = {f"i:{ident}" for ident in profile.identifiers}
     dates = {k for k in map(date_key, profile.birth_dates[:3]) if k}
+    out.update(f"b:{date}" for date in dates)
+    numbers = _numbers(profile.addresses)
     for form in profile.names:
         codes = [_codes(part) for part in form.parts if not part.initial]
         codes = [c for c in codes if c]
@@ -138,4 +148,5 @@ def keys(profile: Profile) -> set[str]:
             out.update(f"n:{'|'.join(sorted((a, b)))}" for a in left for b in right)
         for code in {c for part_codes in codes for c in part_codes}:
             out.update(f"d:{code}|{date}" for date in dates)
+            out.update(f"a:{code}|{number}" for number in numbers)
     return out

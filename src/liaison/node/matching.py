@@ -115,7 +115,8 @@ class MatchService:
 
     def threshold(self, given: float | None) -> float:
         if given is None:
-            return self.ctx.settings.match_threshold
+            configured = self.ctx.settings.match_threshold
+            return self.model.threshold if configured is None else configured
         if not 0 <= given <= 1:
             raise InvalidInput("threshold", given, "must be between 0 and 1")
         return given
@@ -149,7 +150,7 @@ class MatchService:
 
     def process(self, batch: int = 200) -> int:
         """Cross-match queued records; return how many were processed."""
-        threshold = self.ctx.settings.match_threshold
+        threshold = self.threshold(None)
         with self.ctx.tx() as conn:
             rows = store.queued(conn, batch)
             current = {
