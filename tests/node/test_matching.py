@@ -73,7 +73,10 @@ def test_screening_hides_records_above_clearance(node: Node, team: Team) -> None
         ({}, "queries"),
         ({"q": {"schema": "Starship", "properties": {"name": ["x"]}}}, "queries.q.schema"),
         ({"q": query("Juan", birthDate=["1980-13-45"])}, "queries.q.properties.birthDate"),
-        ({"q": {"schema": "Person", "properties": {"gender": ["male"]}}}, "queries.q.properties.name"),
+        (
+            {"q": {"schema": "Person", "properties": {"gender": ["male"]}}},
+            "queries.q.properties.name",
+        ),
         ({"q": "Juan"}, "queries.q"),
     ],
 )

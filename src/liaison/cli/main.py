@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from liaison.accounts.passwords import check_strength
-from liaison.cli import agreements, audit, peers, policy, records, transfer, users
+from liaison.cli import agreements, audit, matching, peers, policy, records, transfer, users
 from liaison.cli.common import console, handle_errors, open_node, settings
 from liaison.federation.tls import ensure_certificate
 from liaison.node import SYSTEM, Node, init_node
@@ -31,6 +31,9 @@ app.add_typer(peers.app, name="peer")
 app.command("disclosures")(peers.disclosures_command)
 app.command("import")(transfer.import_)
 app.command("export")(transfer.export)
+app.command("screen")(handle_errors(matching.screen))
+app.add_typer(matching.alerts, name="alerts")
+app.add_typer(matching.watchlist, name="watchlist")
 
 
 @app.command()
