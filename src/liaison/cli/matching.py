@@ -183,9 +183,9 @@ def list_alerts(
     for a in found:
         features = a["explanation"]["features"]
         why = " ".join(f"{k}={v['level']}" for k, v in features.items() if v["level"] != "missing")
-        target = (
-            (a.get("watchlist") and f"{a['watchlist']}: {a.get('target_caption')}") or a["target"]
-        )
+        target = (a.get("watchlist") and f"{a['watchlist']}: {a.get('target_caption')}") or a[
+            "target"
+        ]
         table.add_row(str(a["id"]), a["status"], f"{a['score']:.3f}", a["record_id"], target, why)
     console.print(table)
 
