@@ -148,8 +148,9 @@ class MatchService:
 
     # --- cross-match alerts -----------------------------------------------------------------
 
-    def process(self, batch: int = 200) -> int:
-        """Cross-match queued records; return how many were processed."""
+    def process(self, batch: int = 50) -> int:
+        """Cross-match queued records; return how many were processed. Small
+        batches: the transaction holds SQLite's write lock while it scores."""
         threshold = self.threshold(None)
         with self.ctx.tx() as conn:
             rows = store.queued(conn, batch)
@@ -177,7 +178,7 @@ class MatchService:
                 )
         return len(rows)
 
-    def process_all(self, batch: int = 200) -> int:
+    def process_all(self, batch: int = 50) -> int:
         total = 0
         while done := self.process(batch):
             total += done
