@@ -19,8 +19,9 @@
 4. Scoring: ``score`` alone, on the candidate pairs of step 3 (profiles
    already ``loads``-ed), in ms per pair. The anchor is nomenklatura's
    ``logic-v2`` on the same pairs (entities already built). Both run warm:
-   string-level caches are primed by a first pass. Every entity gets a fresh
-   id, so logic-v2's per-entity caches cannot hit across passes.
+   a first pass primes string-level caches, then the median of three timed
+   passes counts. Every logic-v2 pass builds its entities with fresh ids, so
+   its per-entity caches cannot hit across passes.
 5. Screening: ``--screen`` names in calls of 100 queries (the API's limit),
    total seconds.
 
@@ -61,7 +62,9 @@ PER_CANDIDATE_TARGET_MS = 0.1
 SCREEN_TARGET_S = 60.0
 SCREEN_TARGET_NAMES = 10_000
 ABSENT_SHARE = 0.1
+YENTE_THRESHOLD = 0.7  # yente's default match threshold, for logic-v2
 LIMIT = 5
+REPEATS = 3  # timed passes over the scoring pairs, after a warm-up pass; the median counts
 
 # Two romanisations of Russian that differ from rigour's: ICAO 9303 and German.
 _CYRILLIC = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
@@ -263,7 +266,6 @@ def open_bench(data_dir: Path, url: str | None) -> Bench:
     from liaison.node import SYSTEM, Node, init_node
     from liaison.node.accounts import actor_of
     from liaison.settings import Settings
-    from liaison.storage import users as user_store
 
     existing = (data_dir / "node.key").exists()
     cleanup: list[Callable[[], None]] = []
@@ -272,12 +274,13 @@ def open_bench(data_dir: Path, url: str | None) -> Bench:
         admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
-        url = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
-        (data_dir).mkdir(parents=True, exist_ok=True)
-        (data_dir / "database-url").write_text(url)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        (data_dir / "schema").write_text(schema)
+    if url and (data_dir / "schema").exists():
+        schema = (data_dir / "schema").read_text()
+        admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
         cleanup.append(lambda: _drop_schema(admin, schema))
-    elif url and (data_dir / "database-url").exists():
-        url = (data_dir / "database-url").read_text()
+        url = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
     settings = Settings(data_dir=data_dir, database_url=url)
     if not existing:
         init_node(settings)
@@ -285,12 +288,20 @@ def open_bench(data_dir: Path, url: str | None) -> Bench:
     if not existing:
         node.accounts.bootstrap_admin(SYSTEM, "admin", "bench-password-1")
         with node.ctx.engine.connect() as conn:
-            admin_actor = actor_of(user_store.by_name(conn, "admin"))
+            admin_actor = actor_of(_user(conn, "admin"))
         node.accounts.create_user(admin_actor, "analyst", "bench-password-1", "analyst", "SECRET")
     with node.ctx.engine.connect() as conn:
-        analyst = actor_of(user_store.by_name(conn, "analyst"))
+        analyst = actor_of(_user(conn, "analyst"))
     backend = node.ctx.engine.dialect.name
     return Bench(node, analyst, backend, loaded=existing, cleanup=cleanup)
+
+
+def _user(conn: sa.Connection, name: str) -> sa.Row[Any]:
+    from liaison.storage import users as user_store
+
+    found = user_store.by_name(conn, name)
+    assert found is not None, name
+    return found
 
 
 def _drop_schema(admin: sa.Engine, schema: str) -> None:
@@ -344,7 +355,8 @@ def match_one(bench: Bench, query: Query) -> list[dict[str, Any]]:
     found = bench.node.matching.match(
         bench.analyst, {"q": query.body}, limit=LIMIT, why=Why("cross_check", "benchmark")
     )
-    return found["q"]
+    results: list[dict[str, Any]] = found["q"]
+    return results
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -378,6 +390,7 @@ class Breakdown:
     calls: int
     total: float
     candidates: list[int]
+    times: list[float]  # ms per call, instrumented
     pairs: list[tuple[int, Any, str, str]]  # (query index, query profile, subject, profile)
 
 
@@ -422,37 +435,48 @@ def breakdown(bench: Bench, queries: list[Query]) -> Breakdown:
 
     seconds: dict[str, float] = defaultdict(float)
     captured: list[dict[str, str]] = []
-    candidates, pairs, total = [], [], 0.0
+    candidates: list[int] = []
+    times: list[float] = []
+    pairs: list[tuple[int, Any, str, str]] = []
     with timed_steps(seconds, captured):
         for index, query in enumerate(queries):
             captured.clear()
             started = time.perf_counter()
             match_one(bench, query)
-            total += time.perf_counter() - started
+            times.append((time.perf_counter() - started) * 1000)
             stored = captured[0] if captured else {}
             candidates.append(len(stored))
             profile = query_profile("q", query.body)
             pairs.extend((index, profile, subject, text) for subject, text in stored.items())
-    return Breakdown(dict(seconds), len(queries), total, candidates, pairs)
+    total = sum(times) / 1000
+    return Breakdown(dict(seconds), len(queries), total, candidates, times, pairs)
 
 
-def liaison_scoring(pairs: list[tuple[int, Any, str, str]]) -> tuple[float, float, int]:
-    """Ms per pair: ``score`` on loaded profiles, and ``loads`` + ``score``; matches."""
+def ms_per_item(run: Callable[[], object], items: int) -> float:
+    """Median over ``REPEATS`` runs of ``run``, in ms per item."""
+    took = []
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        run()
+        took.append(time.perf_counter() - started)
+    return statistics.median(took) * 1000 / max(items, 1)
+
+
+def liaison_scoring(
+    pairs: list[tuple[int, Any, str, str]], threshold: float
+) -> tuple[float, float, int]:
+    """Ms per pair, warm: ``score`` on loaded profiles, ``loads`` + ``score``; matches."""
     from liaison.matching.profile import loads
     from liaison.matching.score import default_model, score
 
     model = default_model()
     loaded = [(q, loads(text)) for _, q, _, text in pairs]
-    started = time.perf_counter()
-    results = [score(q, c, model) for q, c in loaded]
-    score_only = time.perf_counter() - started
-    started = time.perf_counter()
-    for _, q, _, text in pairs:
-        score(q, loads(text), model)
-    with_loads = time.perf_counter() - started
-    matches = sum(r.is_match(model.threshold) for r in results)
-    n = max(len(pairs), 1)
-    return score_only * 1000 / n, with_loads * 1000 / n, matches
+    results = [score(q, c, model) for q, c in loaded]  # the warm-up pass
+    score_only = ms_per_item(lambda: [score(q, c, model) for q, c in loaded], len(pairs))
+    with_loads = ms_per_item(
+        lambda: [score(q, loads(text), model) for _, q, _, text in pairs], len(pairs)
+    )
+    return score_only, with_loads, sum(r.is_match(threshold) for r in results)
 
 
 def anchor_pairs(bench: Bench, pairs: list[tuple[int, Any, str, str]], queries: list[Query]) -> Any:
@@ -488,14 +512,16 @@ def logic_v2(anchor: list[tuple[int, dict[str, Any], dict[str, Any]]]) -> tuple[
             out.append((queries[index], model.get_proxy(other)))
         return out
 
-    for query, candidate in entities("warm"):
-        algorithm.compare(query, candidate, config)
-    built = entities("timed")
-    started = time.perf_counter()
-    results = [algorithm.compare(query, candidate, config) for query, candidate in built]
-    took = time.perf_counter() - started
-    matches = sum(r.score >= 0.7 for r in results)
-    return took * 1000 / max(len(built), 1), matches
+    warm = [algorithm.compare(q, c, config) for q, c in entities("warm")]
+    took = []
+    for run in range(REPEATS):  # new ids each run: no entity-level cache hits
+        built = entities(f"run{run}")
+        started = time.perf_counter()
+        for query, candidate in built:
+            algorithm.compare(query, candidate, config)
+        took.append(time.perf_counter() - started)
+    per_pair = statistics.median(took) * 1000 / max(len(anchor), 1)
+    return per_pair, sum(r.score >= YENTE_THRESHOLD for r in warm)
 
 
 def first_pairs(found: Breakdown, wanted: int) -> list[tuple[int, Any, str, str]]:
@@ -526,12 +552,24 @@ def screening(bench: Bench, queries: list[Query]) -> float:
 # --- printing ----------------------------------------------------------------------------
 
 
+def cpu_model() -> str:
+    """``platform.processor()`` is empty on Linux: the model from /proc/cpuinfo."""
+    try:
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+    except OSError:
+        return "?"
+    names = [line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")]
+    return names[0] if names else "?"
+
+
 def row(metric: str, value: str, target: str = "", ratio: float | None = None) -> None:
     shown = f"{ratio:.2f}" if ratio is not None else ""
     print(f"{metric:<46} {value:>12} {target:>16} {shown:>7}")
 
 
 def print_breakdown(found: Breakdown) -> None:
+    from liaison.node.matching import CANDIDATES
+
     print(f"\nwhere a single-query call spends its time ({found.calls} calls, instrumented):")
     per_call = found.total * 1000 / found.calls
     steps = sorted(found.seconds.items(), key=lambda item: -item[1])
@@ -540,6 +578,14 @@ def print_breakdown(found: Breakdown) -> None:
         ms = secs * 1000 / found.calls
         print(f"  {label:<44} {ms:>8.2f} ms  {100 * ms / per_call:>5.1f} %")
     print(f"  {'total':<44} {per_call:>8.2f} ms")
+    for low, high in ((0, 100), (100, 250), (250, CANDIDATES + 1)):
+        times = [t for t, n in zip(found.times, found.candidates, strict=True) if low <= n < high]
+        if times:
+            print(
+                f"  calls scoring {low}-{min(high - 1, CANDIDATES)} candidates: "
+                f"{100 * len(times) / found.calls:.0f} % of calls, mean "
+                f"{statistics.mean(times):.1f} ms, p99 {percentile(times, 0.99):.1f} ms"
+            )
 
 
 def main() -> None:
@@ -570,8 +616,9 @@ def main() -> None:
 def run(bench: Bench, args: argparse.Namespace) -> None:
     wanted, absent_latency, absent_screen = plan(args.records, args.queries, args.screen)
     print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, "
-        f"processor {platform.processor() or '?'}, Python {platform.python_version()}"
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, processor "
+        f"{platform.processor() or cpu_model()}, Python {platform.python_version()}, "
+        f"load average at start {os.getloadavg()[0]:.2f}"
     )
     print(f"database: {bench.backend}; name pool {args.name_pool:,} per script")
     load_s, sources = load(bench, args.records, args.name_pool, wanted)
@@ -596,11 +643,13 @@ def run(bench: Bench, args: argparse.Namespace) -> None:
     details = breakdown(bench, work.latency)
     print_breakdown(details)
     pairs = first_pairs(details, args.pairs)
-    score_ms, loads_score_ms, liaison_matches = liaison_scoring(pairs)
+    threshold = bench.node.matching.threshold(None)
+    score_ms, loads_score_ms, liaison_matches = liaison_scoring(pairs, threshold)
     v2_ms, v2_matches = logic_v2(anchor_pairs(bench, pairs, work.latency))
     print(
         f"\nanchor: {len(pairs):,} candidate pairs from {pairs[-1][0] + 1 if pairs else 0} "
-        f"queries; judged a match: Liaison {liaison_matches}, logic-v2 {v2_matches}"
+        f"queries; judged a match: Liaison {liaison_matches} (≥ {threshold}, the node's "
+        f"threshold), logic-v2 {v2_matches} (≥ {YENTE_THRESHOLD})"
     )
     screen_s = screening(bench, work.screen)
     print_table(args, times, details, score_ms, loads_score_ms, v2_ms, screen_s, len(work.screen))
