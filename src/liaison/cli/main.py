@@ -31,7 +31,7 @@ app.add_typer(peers.app, name="peer")
 app.command("disclosures")(peers.disclosures_command)
 app.command("import")(transfer.import_)
 app.command("export")(transfer.export)
-app.command("screen")(handle_errors(matching.screen))
+app.command("screen")(matching.screen)
 app.add_typer(matching.alerts, name="alerts")
 app.add_typer(matching.watchlist, name="watchlist")
 

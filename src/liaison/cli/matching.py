@@ -113,6 +113,7 @@ def _screen_batch(
     return sorted(out, key=lambda r: (r["line"], r.get("rank", 0)))
 
 
+@handle_errors
 def screen(
     path: Annotated[
         Path,

@@ -133,8 +133,8 @@ class MatchService:
     def _hits(
         self, conn: Connection, actor: Actor | None, profile: Profile, limit: int, exclude: str = ""
     ) -> list[Hit]:
-        subjects = [s for s in store.candidates(conn, keys(profile), CANDIDATES, STOP_KEY)]
-        subjects = [s for s in subjects if s != exclude]
+        found = store.candidates(conn, keys(profile), CANDIDATES, STOP_KEY)
+        subjects = [s for s in found if s != exclude]
         records = [s for s in subjects if not s.startswith(store.WATCH)]
         if actor is not None:
             allowed = record_store.visible_ids(
@@ -154,18 +154,17 @@ class MatchService:
         threshold = self.threshold(None)
         with self.ctx.tx() as conn:
             rows = store.queued(conn, batch)
-            current = {
-                r.record_id: r
-                for r in record_store.current_for(conn, [row.record_id for row in rows])
-            }
+            ids = [row.record_id for row in rows]
+            heads = record_store.heads_for(conn, ids)
+            stored = store.profiles(conn, ids)  # local records and received copies alike
             raised = 0
             for row in rows:
-                record = current.get(row.record_id)
-                if record is None or record.deleted or record.version != row.version:
-                    continue  # gone, or a later version is queued too
-                profile = build(record.schema, record.properties)
-                hits = self._hits(conn, None, profile, MAX_LIMIT, exclude=record.record_id)
-                raised += self._raise(conn, record.record_id, record.version, hits, threshold)
+                head = heads.get(row.record_id)
+                if head is None or head.version != row.version or row.record_id not in stored:
+                    continue  # gone, deleted, or a later version is queued too
+                profile = loads(stored[row.record_id])
+                hits = self._hits(conn, None, profile, MAX_LIMIT, exclude=row.record_id)
+                raised += self._raise(conn, row.record_id, row.version, hits, threshold)
             store.dequeue(conn, [row.id for row in rows])
             if rows:
                 self.ctx.record(
@@ -315,15 +314,9 @@ class MatchService:
                     raise NotFound("watchlist", name)
                 rows = [_entry_row(found.id, name, proxy, self.ctx.now()) for proxy in proxies]
                 store.put_entries(conn, rows)
+                profiles = [build(proxy.schema.name, proxy.properties) for proxy in proxies]
                 store.index(
-                    conn,
-                    [
-                        (
-                            row["entry_id"],
-                            build(row["schema"], orjson.loads(row["entity"])["properties"]),
-                        )
-                        for row in rows
-                    ],
+                    conn, [(row["entry_id"], p) for row, p in zip(rows, profiles, strict=True)]
                 )
                 self.ctx.record(
                     conn, actor, Action.WATCHLIST_ADD, f"watchlist:{name}", entries=len(rows)
@@ -348,7 +341,9 @@ class MatchService:
 
     def describe(self, conn: Connection, hits: Sequence[Hit]) -> dict[str, dict[str, Any]]:
         """Caption, schema and properties of each hit (records and watchlist entries)."""
-        records = record_store.current_for(conn, [h.subject for h in hits if h.kind == "record"])
+        records = record_store.current_with_copies(
+            conn, [h.subject for h in hits if h.kind == "record"]
+        )
         out = {
             r.record_id: {"caption": r.caption, "schema": r.schema, "properties": r.properties}
             for r in records

@@ -10,14 +10,22 @@ connection and so in the same transaction as the rest of the batch.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlalchemy import Connection, Table, insert
 
 if TYPE_CHECKING:
     import psycopg
+
+T = TypeVar("T")
+
+
+def chunks(items: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
+    """Slices of at most ``size`` items, to keep ``IN (...)`` lists bounded."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import Connection, Row, and_, bindparam, delete, func, insert, select, update
 
 from liaison.federation.plan import ChangeKind, Holding, Level
 from liaison.storage import matching
-from liaison.storage.bulk import insert_rows
+from liaison.storage.bulk import chunks, insert_rows
 from liaison.storage.tables import (
     audit_head,
     copies,
@@ -22,8 +22,6 @@ from liaison.storage.tables import (
     record_versions,
     records,
 )
-
-T = TypeVar("T")
 
 # --- peers ---------------------------------------------------------------------
 
@@ -90,7 +88,7 @@ def pending(conn: Connection, peer_id: str, after: int, limit: int) -> list[Row[
 def holdings(conn: Connection, record_ids: Sequence[str]) -> dict[tuple[str, str], Row[Any]]:
     """Register rows for these records, by (peer, record id)."""
     found: dict[tuple[str, str], Row[Any]] = {}
-    for chunk in _chunks(record_ids):
+    for chunk in chunks(record_ids):
         for row in conn.execute(select(disclosures).where(disclosures.c.record_id.in_(chunk))):
             found[(row.peer, row.record_id)] = row
     return found
@@ -172,7 +170,7 @@ def acknowledge(conn: Connection, peer_id: str, items: Sequence[Row[Any]], at: d
 def forget_refused(conn: Connection, peer_id: str, seqs: Sequence[int]) -> None:
     """The peer refused these entries: it holds nothing from them, so the
     register drops what they put there (the next change sends again)."""
-    for chunk in _chunks(sorted(set(seqs))):
+    for chunk in chunks(sorted(set(seqs))):
         for row in conn.execute(
             select(outbox).where(and_(outbox.c.peer == peer_id, outbox.c.seq.in_(chunk)))
         ):
@@ -203,7 +201,7 @@ def versions_for(conn: Connection, keys: Iterable[tuple[str, int]]) -> dict[tupl
     """Version rows and their heads' creation fields, for building full copies."""
     wanted = sorted(set(keys))
     found: dict[tuple[str, int], Any] = {}
-    for chunk in _chunks(wanted):
+    for chunk in chunks(wanted):
         ids = sorted({record_id for record_id, _ in chunk})
         query = (
             select(
@@ -242,7 +240,7 @@ def forget_before(conn: Connection, before: dt.datetime) -> None:
 
 def copies_for(conn: Connection, record_ids: Sequence[str]) -> dict[str, Row[Any]]:
     found: dict[str, Row[Any]] = {}
-    for chunk in _chunks(record_ids):
+    for chunk in chunks(record_ids):
         for row in conn.execute(select(copies).where(copies.c.record_id.in_(chunk))):
             found[row.record_id] = row
     return found
@@ -255,7 +253,7 @@ def copy_row(conn: Connection, record_id: str) -> Row[Any] | None:
 def received_under(conn: Connection, record_ids: Sequence[str]) -> dict[str, str | None]:
     """The agreement each received copy arrived under."""
     found: dict[str, str | None] = {}
-    for chunk in _chunks(record_ids):
+    for chunk in chunks(record_ids):
         query = select(copies.c.record_id, copies.c.agreement_id).where(
             copies.c.record_id.in_(chunk)
         )
@@ -270,19 +268,19 @@ def put_copies(conn: Connection, new: Sequence[dict[str, Any]], old: Sequence[st
 
 
 def drop_copies(conn: Connection, record_ids: Sequence[str]) -> None:
-    for chunk in _chunks(record_ids):
+    for chunk in chunks(record_ids):
         conn.execute(delete(copies).where(copies.c.record_id.in_(chunk)))
 
 
 def drop_heads(conn: Connection, record_ids: Sequence[str]) -> None:
-    for chunk in _chunks(record_ids):
+    for chunk in chunks(record_ids):
         conn.execute(delete(records).where(records.c.record_id.in_(chunk)))
 
 
 def expire_copies(conn: Connection, record_ids: Sequence[str]) -> None:
     """Received copies past their retention: the content goes, the version stays
     (so that an older message cannot bring it back)."""
-    for chunk in _chunks(record_ids):
+    for chunk in chunks(record_ids):
         conn.execute(
             update(copies)
             .where(copies.c.record_id.in_(chunk))
@@ -297,8 +295,3 @@ def received_counts(conn: Connection) -> dict[tuple[str, str], int]:
         copies.c.originator, copies.c.level
     )
     return {(origin, level): n for origin, level, n in conn.execute(query)}
-
-
-def _chunks(items: Sequence[T], size: int = 500) -> Iterable[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

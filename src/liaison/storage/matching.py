@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Row, delete, func, or_, select, update
 
 from liaison.matching.profile import Profile, build, dumps, keys
 from liaison.model.records import Record
-from liaison.storage.bulk import insert_rows
+from liaison.storage.bulk import chunks, insert_rows
 from liaison.storage.tables import (
     alerts,
     match_keys,
@@ -53,7 +53,7 @@ def index_records(conn: Connection, records: Iterable[Record]) -> None:
 
 
 def unindex(conn: Connection, subjects: Sequence[str]) -> None:
-    for chunk in _chunks(subjects):
+    for chunk in chunks(subjects):
         conn.execute(delete(match_keys).where(match_keys.c.subject.in_(chunk)))
         conn.execute(delete(match_profiles).where(match_profiles.c.subject.in_(chunk)))
 
@@ -71,7 +71,7 @@ def candidates(conn: Connection, wanted: Iterable[str], limit: int, stop: int) -
 
 def profiles(conn: Connection, subjects: Sequence[str]) -> dict[str, str]:
     out: dict[str, str] = {}
-    for chunk in _chunks(subjects):
+    for chunk in chunks(subjects):
         query = select(match_profiles).where(match_profiles.c.subject.in_(chunk))
         out.update({row.subject: row.profile for row in conn.execute(query)})
     return out
@@ -95,7 +95,7 @@ def queued(conn: Connection, limit: int) -> list[Row[Any]]:
 
 
 def dequeue(conn: Connection, ids: Sequence[int]) -> None:
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         conn.execute(delete(match_queue).where(match_queue.c.id.in_(chunk)))
 
 
@@ -131,14 +131,14 @@ def all_watchlists(conn: Connection) -> list[Row[Any]]:
 def put_entries(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Add or replace watchlist entries (same entry id: replaced)."""
     ids = [row["entry_id"] for row in rows]
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         conn.execute(delete(watchlist_entries).where(watchlist_entries.c.entry_id.in_(chunk)))
     insert_rows(conn, watchlist_entries, rows)
 
 
 def entries(conn: Connection, entry_ids: Sequence[str]) -> dict[str, Row[Any]]:
     out: dict[str, Row[Any]] = {}
-    for chunk in _chunks(entry_ids):
+    for chunk in chunks(entry_ids):
         query = select(watchlist_entries, watchlists.c.name.label("watchlist")).join(
             watchlists, watchlists.c.id == watchlist_entries.c.watchlist_id
         )
@@ -182,8 +182,3 @@ def list_alerts(conn: Connection, status: str | None, after: int, limit: int) ->
 def _new_id(key: Any) -> int:
     assert key is not None
     return int(key[0])
-
-
-def _chunks(items: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

@@ -16,7 +16,7 @@ from liaison.model.markings import TLP, Classification
 from liaison.model.records import Record
 from liaison.model.vocab import CrimeArea, parse_enum
 from liaison.storage import matching
-from liaison.storage.bulk import insert_rows
+from liaison.storage.bulk import chunks, insert_rows
 from liaison.storage.tables import consents, copies, record_versions, records
 
 
@@ -129,10 +129,20 @@ def current_for(conn: Connection, record_ids: Sequence[str]) -> list[Record]:
     """The current versions of these records, as this node keeps them in its
     own history (received copies are not included)."""
     found = []
-    for start in range(0, len(record_ids), 500):
-        chunk = record_ids[start : start + 500]
+    for chunk in chunks(record_ids):
         rows = conn.execute(_current().where(records.c.record_id.in_(chunk)))
         found += [to_record(row, row) for row in rows]
+    return found
+
+
+def current_with_copies(conn: Connection, record_ids: Sequence[str]) -> list[Record]:
+    """The current versions of these records, received copies held in full included."""
+    found = current_for(conn, record_ids)
+    local = {r.record_id for r in found}
+    for head_row in heads_for(conn, [i for i in record_ids if i not in local]).values():
+        record = load(conn, head_row)
+        if record is not None:
+            found.append(record)
     return found
 
 
@@ -299,9 +309,9 @@ def visible_ids(
 ) -> set[str]:
     """Which of these records (current, not deleted) the user may see."""
     found: set[str] = set()
-    for start in range(0, len(record_ids), 500):
+    for chunk in chunks(record_ids):
         query = select(records.c.record_id).where(
-            records.c.record_id.in_(record_ids[start : start + 500]),
+            records.c.record_id.in_(chunk),
             records.c.deleted.is_(False),
             visible_to(clearance, username, holder),
         )

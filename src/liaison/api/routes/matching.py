@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from liaison.api.deps import ActorDep, NodeDep, WhyDep
@@ -73,7 +73,7 @@ def match(
 
 @router.post("/match/{dataset}")
 def match_dataset(
-    dataset: Annotated[str, Field(max_length=100)],
+    dataset: Annotated[str, Path(max_length=100)],
     body: MatchIn,
     node: NodeDep,
     actor: ActorDep,
@@ -133,6 +133,8 @@ class EntriesIn(BaseModel):
 
 
 @router.post("/watchlists/{name}/entries")
-def add_entries(name: str, body: EntriesIn, node: NodeDep, actor: ActorDep) -> dict[str, Any]:
+def add_entries(
+    name: Annotated[str, Path(max_length=100)], body: EntriesIn, node: NodeDep, actor: ActorDep
+) -> dict[str, Any]:
     """Add FollowTheMoney entities (id, schema, properties) to a watchlist."""
     return {"added": node.matching.add_entries(actor, name, body.entities)}
