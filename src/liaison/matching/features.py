@@ -8,7 +8,8 @@ a level means the same thing in every explanation.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rigour.addresses import compare_address_many
@@ -30,10 +31,16 @@ class Level:
 
 def name_level(similarity: float) -> str:
     """The name level for a similarity in [0, 1]."""
-    for bound, level in ((0.99, "exact"), (0.95, "strong"), (0.9, "close"), (0.8, "partial")):
+    for bound, level in (
+        (0.99, "exact"),
+        (0.95, "strong"),
+        (0.9, "close"),
+        (0.8, "partial"),
+        (0.3, "weak"),  # some part agrees, others do not
+    ):
         if similarity >= bound:
             return level
-    return "weak"
+    return "none"
 
 
 def names(q: Profile, c: Profile) -> Level:
@@ -102,12 +109,44 @@ def identifier(q: Profile, c: Profile) -> Level:
     return Level(MISSING, "no identifier of the same kind on both sides")
 
 
+_TOKEN = re.compile(r"\w+")
+MAX_ADDRESS_TOKENS = 24
+
+
+def _tokens(address: str) -> list[str]:
+    return _TOKEN.findall(address.casefold())[:MAX_ADDRESS_TOKENS]
+
+
+def _token_score(token: str, others: Sequence[str]) -> float:
+    if token in others:
+        return 1.0
+    typo = len(token) >= 4 and not token.isdigit()
+    if typo and any(len(o) >= 4 and levenshtein(token, o) <= 1 for o in others):
+        return 0.8  # one typo in a street or place name
+    return 0.0
+
+
+def token_overlap(a: str, b: str) -> float:
+    """Share of address tokens that agree (a token with one typo counts 0.8),
+    over the longer address: robust to house-number and postcode typos and to
+    missing parts, which a structured comparison scores as different."""
+    left, right = _tokens(a), _tokens(b)
+    if not left or not right:
+        return 0.0
+    short, long_ = sorted((left, right), key=len)
+    return sum(_token_score(t, long_) for t in short) / len(long_)
+
+
 def address(q: Profile, c: Profile) -> Level:
     if not q.addresses or not c.addresses:
         return Level(MISSING, "no address on one side")
-    score = compare_address_many(list(q.addresses), list(c.addresses))
-    level = "same" if score >= 0.9 else "close" if score >= 0.6 else "differ"
-    return Level(level, f"{score:.2f}")
+    left, right = list(q.addresses[:3]), list(c.addresses[:3])
+    overlap = max(token_overlap(a, b) for a in left for b in right)
+    score = max(compare_address_many(left, right), overlap)
+    for bound, level in ((0.9, "same"), (0.6, "close"), (0.3, "partial")):
+        if score >= bound:
+            return Level(level, f"{score:.2f}")
+    return Level("differ", f"{score:.2f}")
 
 
 FEATURES: dict[str, Callable[[Profile, Profile], Level]] = {

@@ -8,9 +8,10 @@ people), estimated from labelled pairs (``bench/calibrate.py`` writes
 
     P(match) = sigmoid(logit(prior) + Σ log(m/u))
 
-so it is probability-like and does not saturate for every candidate:
-a candidate that agrees on name and birth date but not on nationality
-scores visibly lower than one that agrees on all three.
+so it is probability-like: a candidate that agrees on name and birth date
+but not on nationality scores visibly lower than one that agrees on all
+three. Where strong candidates all round to 1.0, their log-odds (kept with
+the score) still order them.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ class Score:
 
     score: float
     features: dict[str, Evidence]
+    log_odds: float  # logit(prior) + the weights; orders candidates the score rounds to 1
 
     def is_match(self, threshold: float) -> bool:
         return self.score >= threshold
@@ -97,14 +99,23 @@ def evidence(model: Model, levels: dict[str, Level]) -> dict[str, Evidence]:
     return out
 
 
-def posterior(model: Model, features: dict[str, Evidence]) -> float:
+def log_odds(model: Model, features: dict[str, Evidence]) -> float:
+    """logit(prior) plus the weights of the features present."""
     logit = math.log(model.prior / (1 - model.prior))
-    logit += sum(e.weight for e in features.values() if e.level != MISSING)
-    return 1 / (1 + math.exp(-max(-50.0, min(50.0, logit))))
+    return logit + sum(e.weight for e in features.values() if e.level != MISSING)
+
+
+def sigmoid(odds: float) -> float:
+    return 1 / (1 + math.exp(-max(-50.0, min(50.0, odds))))
+
+
+def posterior(model: Model, features: dict[str, Evidence]) -> float:
+    return sigmoid(log_odds(model, features))
 
 
 def score(query: Profile, candidate: Profile, model: Model | None = None) -> Score:
     """Score a candidate against a query."""
     model = model or default_model()
     features = evidence(model, compare(query, candidate))
-    return Score(round(posterior(model, features), 4), features)
+    odds = log_odds(model, features)
+    return Score(round(sigmoid(odds), 4), features, round(odds, 4))

@@ -143,7 +143,7 @@ class MatchService:
             subjects = [s for s in subjects if s.startswith(store.WATCH) or s in allowed]
         stored = store.profiles(conn, subjects)
         hits = [Hit(s, score(profile, loads(text), self.model)) for s, text in stored.items()]
-        hits.sort(key=lambda hit: (-hit.score.score, hit.subject))
+        hits.sort(key=lambda hit: (-hit.score.log_odds, hit.subject))
         return hits[:limit]
 
     # --- cross-match alerts -----------------------------------------------------------------
@@ -391,6 +391,7 @@ def explain(found: Score) -> dict[str, Any]:
     """An alert's stored explanation: the score and each feature's evidence."""
     return {
         "score": found.score,
+        "log_odds": found.log_odds,
         "features": {
             name: {"level": e.level, "weight": e.weight, "detail": e.detail}
             for name, e in found.features.items()
@@ -411,6 +412,7 @@ def result_view(hit: Hit, described: dict[str, Any], threshold: float) -> dict[s
         "target": hit.kind == "watchlist",
         "score": hit.score.score,
         "match": hit.score.is_match(threshold),
+        "log_odds": hit.score.log_odds,
         "features": {name: e.weight for name, e in hit.score.features.items()},
         "explanations": explain(hit.score)["features"],
     }
