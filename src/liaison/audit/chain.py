@@ -72,6 +72,8 @@ class Action(StrEnum):
     WATCHLIST_CREATE = "watchlist.create"
     WATCHLIST_ADD = "watchlist.add"
     WATCHLIST_LIST = "watchlist.list"
+    NOTICE_SEND = "notice.send"
+    NOTICE_RECEIVE = "notice.receive"
 
 
 class Result(StrEnum):

@@ -39,6 +39,7 @@ class MessageType(StrEnum):
     ACK = "ack"  # the changes applied, up to a sequence number
     PULL = "pull"  # send me what I missed since my cursor
     AGREEMENT = "agreement"  # an agreement document and its signatures
+    NOTICES = "notices"  # events that are not record changes (liaison.federation.notices)
 
 
 _TYPES = frozenset(t.value for t in MessageType)

@@ -34,6 +34,7 @@ from liaison.settings import Settings
 log = logging.getLogger(__name__)
 INBOX = "/api/v1/federation/inbox"
 MAX_PULL_ROUNDS = 100_000
+MAX_NOTICE_ROUNDS = 100
 
 
 class Clients(Protocol):
@@ -85,7 +86,31 @@ class Courier:
         sent = 0
         for row in self.federation.peer_rows(peer):
             sent += await self._push_to(row, force)
+            await self._notify(row, force)
         return sent
+
+    async def _notify(self, peer: Row[Any], force: bool) -> int:
+        """Deliver the notices waiting for a peer (after its record changes)."""
+        waiting = peer.next_attempt
+        if not force and waiting is not None and waiting > self.federation.ctx.now():
+            return 0  # backing off
+        delivered = 0
+        try:
+            for _ in range(MAX_NOTICE_ROUNDS):
+                batch = await asyncio.to_thread(self.federation.next_notices, peer.node_id)
+                if batch is None:
+                    break
+                raw, ids = batch
+                reply = await self._post(peer, raw)
+                done = await asyncio.to_thread(
+                    self.federation.notices_acknowledged, peer.node_id, reply, ids
+                )
+                delivered += done
+                if done == 0:
+                    break  # nothing taken in: try again next round, not in a loop
+        except (httpx.HTTPError, LiaisonError) as exc:
+            self._failed(peer, exc)
+        return delivered
 
     async def _push_to(self, peer: Row[Any], force: bool) -> int:
         """Batches in order. While one is in flight the next is built, and the

@@ -29,6 +29,7 @@ from liaison.errors import (
     Replayed,
 )
 from liaison.federation.messages import Message, MessageType, open_message, seal
+from liaison.federation.notices import MAX_NOTICES, check_notices
 from liaison.federation.plan import ChangeKind, Level
 from liaison.federation.tls import check_certificate
 from liaison.federation.wire import Item, check_item, item_of
@@ -37,6 +38,7 @@ from liaison.model.identity import node_id_for, unb64
 from liaison.model.markings import Classification
 from liaison.model.records import Record
 from liaison.model.roles import Actor, Role
+from liaison.node import notices
 from liaison.node.agreements import AgreementService
 from liaison.node.context import NO_REASON, NodeContext, Why
 from liaison.node.decisions import agreement_index, facts_for, policy_context
@@ -46,6 +48,7 @@ from liaison.policy.decide import Outcome
 from liaison.policy.permissions import Permission
 from liaison.storage import federation as store
 from liaison.storage import matching as match_store
+from liaison.storage import notices as notice_store
 from liaison.storage import records as record_store
 from liaison.storage.records import names_text
 
@@ -229,6 +232,10 @@ class FederationService:
             self.acknowledge(conn, peer, since)
             body = self.outgoing(conn, store.peer(conn, peer.node_id), limit)[0]
             return self._seal(MessageType.CHANGES, peer.node_id, body)
+        if message.type is MessageType.NOTICES:
+            found = check_notices(message.body)
+            taken = notices.take(self.ctx, conn, peer, peer_actor(peer.name), found)
+            return self._seal(MessageType.ACK, peer.node_id, {"notices": taken})
         raise MessageRefused("type", message.type.value, "not a request this node answers")
 
     def _agreement(self, message: Message, peer: Row[Any]) -> bytes:
@@ -443,6 +450,28 @@ class FederationService:
         if not rows:
             return None
         return self._seal(MessageType.CHANGES, node_id, body), len(rows), int(rows[-1].seq)
+
+    def next_notices(self, node_id: str) -> tuple[bytes, list[int]] | None:
+        """The signed notices waiting for a peer and their ids; None when none wait."""
+        with self.ctx.read() as conn:
+            waiting = notices.outgoing(conn, node_id, MAX_NOTICES)
+        if not waiting:
+            return None
+        body = {"notices": waiting}
+        return self._seal(MessageType.NOTICES, node_id, body), [n["id"] for n in waiting]
+
+    def notices_acknowledged(self, node_id: str, reply: bytes, sent: Sequence[int]) -> int:
+        """A peer's signed ACK to our notices: those it took in are delivered."""
+        message = self.open(reply)
+        if message.type is not MessageType.ACK or message.sender != node_id:
+            raise MessageRefused("type", message.type.value, "notices are answered by an ack")
+        taken = message.body.get("notices")
+        if not isinstance(taken, list):
+            raise MessageRefused("notices", taken, "must list the notice ids taken in")
+        done = sorted(set(sent) & {n for n in taken if type(n) is int})
+        with self.ctx.tx() as conn:
+            notice_store.delivered(conn, node_id, done, self.ctx.now())
+        return len(done)
 
     def pull_request(self, node_id: str, refused: Sequence[int] = ()) -> bytes:
         """Ask a peer for its changes since our cursor; ``refused`` reports the

@@ -27,6 +27,7 @@ from liaison.matching.score import Score, default_model, score
 from liaison.model.entities import parse_entity
 from liaison.model.roles import Actor
 from liaison.node.context import NO_REASON, NodeContext, Why
+from liaison.node.notices import NewAlert, tell_hits
 from liaison.node.setup import SYSTEM
 from liaison.policy.permissions import Permission
 from liaison.storage import matching as store
@@ -157,7 +158,7 @@ class MatchService:
             ids = [row.record_id for row in rows]
             heads = record_store.heads_for(conn, ids)
             stored = store.profiles(conn, ids)  # local records and received copies alike
-            raised = 0
+            raised: list[NewAlert] = []
             for row in rows:
                 head = heads.get(row.record_id)
                 if head is None or head.version != row.version or row.record_id not in stored:
@@ -173,8 +174,9 @@ class MatchService:
                     Action.ALERT_RAISE,
                     "match-queue",
                     records=len(rows),
-                    alerts=raised,
+                    alerts=len(raised),
                 )
+            tell_hits(self.ctx, conn, [a for a in raised if a.kind == "record"])
         return len(rows)
 
     def process_all(self, batch: int = 50) -> int:
@@ -185,16 +187,16 @@ class MatchService:
 
     def _raise(
         self, conn: Connection, record_id: str, version: int, hits: Sequence[Hit], threshold: float
-    ) -> int:
+    ) -> list[NewAlert]:
         known = store.known_pairs(conn, record_id)
-        raised = 0
+        raised = []
         for hit in hits:
             if not hit.score.is_match(threshold):
                 continue
             explanation = explain(hit.score)
             previous = known.get(hit.subject)
             if previous is None:
-                store.add_alert(
+                alert_id = store.add_alert(
                     conn,
                     record_id=record_id,
                     version=version,
@@ -205,7 +207,7 @@ class MatchService:
                     status="open",
                     created=self.ctx.now(),
                 )
-                raised += 1
+                raised.append(NewAlert(alert_id, record_id, hit.subject, hit.kind))
             elif previous.status == "open":
                 store.refresh_alert(
                     conn,
@@ -432,6 +434,7 @@ def alert_view(row: Any, entry: Any) -> dict[str, Any]:
         "decided": row.decided.isoformat() if row.decided else None,
         "decided_by": row.decided_by,
         "note": row.note,
+        "originator_told": row.originator_told,
     }
     if entry is not None:
         view["watchlist"] = entry.watchlist

@@ -106,12 +106,15 @@ def propagate_all(ctx: NodeContext, conn: Connection, chunk: int = 2000) -> int:
         queued += propagate(ctx, conn, found)
 
 
-def best_push(facts: RecordFacts, peer: str, record: Record, context: PolicyContext) -> Decision:
-    """The most a partner may receive of a record, for any purpose the record
-    was collected for (cross-check when it names none)."""
+def best_push(
+    facts: RecordFacts, peer: str, record: Record, context: PolicyContext, use: Use = Use.PUSH
+) -> Decision:
+    """The most a partner may receive of a record (or learn of it, for another
+    ``use``), for any purpose the record was collected for (cross-check when it
+    names none)."""
     best: Decision | None = None
     for purpose in record.envelope.purposes or _PUSH_DEFAULT:
-        decision = decide(facts, Partner(peer), Use.PUSH, purpose, context)
+        decision = decide(facts, Partner(peer), use, purpose, context)
         if best is None or decision.outcome > best.outcome:
             best = decision
         if best.outcome is Outcome.FULL:

@@ -86,6 +86,7 @@ def head(conn: Connection, record_id: str, lock: bool = False) -> Row[Any] | Non
 def heads_for(conn: Connection, record_ids: Sequence[str]) -> dict[str, Any]:
     query = select(
         records.c.record_id,
+        records.c.originator,
         records.c.version,
         records.c.content_hash,
         records.c.deleted,

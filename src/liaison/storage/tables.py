@@ -400,3 +400,26 @@ alerts = Table(
     UniqueConstraint("record_id", "target", name="uq_alerts_pair"),
     Index("ix_alerts_status", "status"),
 )
+
+# --- notices: node-to-node events that are not record changes ---------------------------
+
+notices = Table(
+    "notices",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("peer", String(64), nullable=False),  # the node it is for
+    Column("kind", String(32), nullable=False),  # liaison.federation.notices.NoticeKind
+    Column("body", Text, nullable=False),  # JSON
+    Column("created", UTCDateTime, nullable=False),
+    Column("delivered", UTCDateTime),  # when the peer acknowledged it
+    Index("ix_notices_pending", "peer", "delivered"),
+)
+
+notices_in = Table(
+    "notices_in",
+    metadata,
+    Column("sender", String(64), primary_key=True),
+    Column("notice_id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("received", UTCDateTime, nullable=False),
+)
