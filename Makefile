@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: install test lint typecheck pytest demo bench-ingest bench-policy bench-federation bench-matching bench-matching-speed clean
+.PHONY: install test lint typecheck pytest demo bench-ingest bench-policy bench-federation bench-matching bench-matching-speed bench-psi clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -42,6 +42,9 @@ bench-matching: $(STAMP)
 
 bench-matching-speed: $(STAMP)
 	$(PY) bench/matching_speed.py
+
+bench-psi: $(STAMP)
+	$(PY) bench/psi.py
 
 clean:
 	rm -rf demo-data bench-data .pytest_cache .mypy_cache .ruff_cache
