@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     match_threshold: float | None = Field(default=None, ge=0.0, le=1.0)
     match_worker: bool = True
     match_poll_seconds: float = 2.0
+    hit_hourly_limit: int = Field(default=20_000, ge=1)  # identifiers a partner may have evaluated
 
     @property
     def key_path(self) -> Path:

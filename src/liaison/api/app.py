@@ -16,6 +16,7 @@ from liaison.api.routes import (
     audit,
     auth,
     federation,
+    hits,
     matching,
     node,
     policy,
@@ -73,6 +74,7 @@ def create_app(settings: Settings, node_: Node | None = None, courier: bool = Fa
         policy,
         federation,
         matching,
+        hits,
     )
     for module in routers:
         app.include_router(module.router, prefix="/api/v1")

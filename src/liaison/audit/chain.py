@@ -74,6 +74,9 @@ class Action(StrEnum):
     WATCHLIST_LIST = "watchlist.list"
     NOTICE_SEND = "notice.send"
     NOTICE_RECEIVE = "notice.receive"
+    HIT_QUERY = "hit.query"
+    HIT_ANSWER = "hit.answer"
+    HIT_INDEX = "hit.index"
 
 
 class Result(StrEnum):

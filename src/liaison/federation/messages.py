@@ -40,6 +40,8 @@ class MessageType(StrEnum):
     PULL = "pull"  # send me what I missed since my cursor
     AGREEMENT = "agreement"  # an agreement document and its signatures
     NOTICES = "notices"  # events that are not record changes (liaison.federation.notices)
+    HIT_QUERY = "hit_query"  # blinded identifiers (liaison.matching.psi)
+    HIT_ANSWER = "hit_answer"  # their evaluations and the padded tags of their buckets
 
 
 _TYPES = frozenset(t.value for t in MessageType)

@@ -9,6 +9,7 @@ from liaison.node.agreements import AgreementService
 from liaison.node.auditing import AuditService
 from liaison.node.context import NO_REASON, NodeContext, Why
 from liaison.node.federation import FederationService
+from liaison.node.hits import HitService
 from liaison.node.matching import MatchService
 from liaison.node.policy import Explanation, PolicyService
 from liaison.node.records import Page, RecordService
@@ -28,7 +29,8 @@ class Node:
         self.transfer = TransferService(ctx, self.records)
         self.agreements = AgreementService(ctx)
         self.policy = PolicyService(ctx)
-        self.federation = FederationService(ctx, self.agreements)
+        self.hits = HitService(ctx)
+        self.federation = FederationService(ctx, self.agreements, self.hits)
         self.matching = MatchService(ctx)
 
     @classmethod

@@ -18,7 +18,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
@@ -28,6 +28,7 @@ from sqlalchemy import Row
 from liaison.errors import LiaisonError, PeerUnreachable
 from liaison.federation.tls import pinned_context
 from liaison.model.roles import Actor
+from liaison.node.context import NO_REASON, Why
 from liaison.node.federation import FederationService
 from liaison.settings import Settings
 
@@ -180,6 +181,26 @@ class Courier:
             answers.append({"peer": row.name, **reply.body})
         return answers
 
+    async def hit_query(
+        self,
+        actor: Actor,
+        partner: str,
+        identifiers: Sequence[Mapping[str, Any]],
+        purpose: str = "cross_check",
+        why: Why = NO_REASON,
+    ) -> list[dict[str, Any]]:
+        """Ask a partner hit/no-hit about identifiers: blinded, one signed round trip."""
+        hits = self.federation.hits
+        prepared = hits.prepare(actor, partner, identifiers, purpose, why)
+        peer = prepared.partner
+        raw = self.federation.hit_question(peer.node_id, prepared.body)
+        try:
+            reply = await self._post(peer, raw)
+        except httpx.HTTPError as exc:
+            raise PeerUnreachable(peer.name, _describe(exc)) from None
+        answer = self.federation.hit_answer(reply, peer.node_id)
+        return hits.read(actor, prepared, answer, why)
+
     async def run(self, stop: threading.Event) -> None:
         """Push and pull until ``stop`` is set; errors are logged, never fatal."""
         last_pull = -float("inf")
@@ -229,6 +250,19 @@ async def sync_now(federation: FederationService, peer: str | None = None) -> tu
     HTTP; return (pushed, pulled)."""
     async with _over_http(federation) as courier:
         return await courier.push(peer, force=True), await courier.pull(peer)
+
+
+async def hit_query_now(
+    federation: FederationService,
+    actor: Actor,
+    partner: str,
+    identifiers: Sequence[Mapping[str, Any]],
+    purpose: str = "cross_check",
+    why: Why = NO_REASON,
+) -> list[dict[str, Any]]:
+    """``Courier.hit_query`` over real HTTP."""
+    async with _over_http(federation) as courier:
+        return await courier.hit_query(actor, partner, identifiers, purpose, why)
 
 
 async def send_agreement_now(

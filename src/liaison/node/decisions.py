@@ -19,6 +19,8 @@ from liaison.policy.decide import (
     Decision,
     LocalUser,
     Neutrality,
+    Outcome,
+    Partner,
     PolicyContext,
     RecordFacts,
     Use,
@@ -115,3 +117,23 @@ def hold_if_flagged(ctx: NodeContext, conn: Connection, actor: Actor, record: Re
     store.hold(conn, record.record_id, record.version, found, ctx.now())
     ctx.record(conn, actor, Action.NEUTRALITY_HOLD, record.record_id, signals=found)
     return True
+
+
+_PUSH_DEFAULT = (Purpose.CROSS_CHECK,)
+
+
+def best_push(
+    facts: RecordFacts, peer: str, record: Record, context: PolicyContext, use: Use = Use.PUSH
+) -> Decision:
+    """The most a partner may receive of a record (or learn of it, for another
+    ``use``), for any purpose the record was collected for (cross-check when it
+    names none)."""
+    best: Decision | None = None
+    for purpose in record.envelope.purposes or _PUSH_DEFAULT:
+        decision = decide(facts, Partner(peer), use, purpose, context)
+        if best is None or decision.outcome > best.outcome:
+            best = decision
+        if best.outcome is Outcome.FULL:
+            break
+    assert best is not None
+    return best

@@ -42,6 +42,7 @@ from liaison.node import notices
 from liaison.node.agreements import AgreementService
 from liaison.node.context import NO_REASON, NodeContext, Why
 from liaison.node.decisions import agreement_index, facts_for, policy_context
+from liaison.node.hits import HitService
 from liaison.node.outbox import best_push, propagate_ids
 from liaison.policy import agreements as rules
 from liaison.policy.decide import Outcome
@@ -65,9 +66,10 @@ def peer_actor(name: str) -> Actor:
 
 
 class FederationService:
-    def __init__(self, ctx: NodeContext, agreements: AgreementService) -> None:
+    def __init__(self, ctx: NodeContext, agreements: AgreementService, hits: HitService) -> None:
         self.ctx = ctx
         self.agreements = agreements
+        self.hits = hits
 
     @property
     def window(self) -> dt.timedelta:
@@ -232,6 +234,9 @@ class FederationService:
             self.acknowledge(conn, peer, since)
             body = self.outgoing(conn, store.peer(conn, peer.node_id), limit)[0]
             return self._seal(MessageType.CHANGES, peer.node_id, body)
+        if message.type is MessageType.HIT_QUERY:
+            answer = self.hits.answer(conn, peer, message.body)
+            return self._seal(MessageType.HIT_ANSWER, peer.node_id, answer)
         if message.type is MessageType.NOTICES:
             found = check_notices(message.body)
             taken = notices.take(self.ctx, conn, peer, peer_actor(peer.name), found)
@@ -472,6 +477,23 @@ class FederationService:
         with self.ctx.tx() as conn:
             notice_store.delivered(conn, node_id, done, self.ctx.now())
         return len(done)
+
+    def hit_question(self, node_id: str, body: dict[str, Any]) -> bytes:
+        """A signed hit/no-hit question (blinded identifiers only) for a peer."""
+        return self._seal(MessageType.HIT_QUERY, node_id, body)
+
+    def hit_answer(self, raw: bytes, expected: str) -> dict[str, Any]:
+        """A partner's signed answer to our hit/no-hit question: its body."""
+        try:
+            message = self.open(raw)
+            if message.type is not MessageType.HIT_ANSWER or message.sender != expected:
+                raise MessageRefused("type", message.type.value, "expected a hit_answer")
+            with self.ctx.tx() as conn:
+                self._remember(conn, message)
+        except LiaisonError as exc:
+            self._refused(raw, exc)
+            raise
+        return message.body
 
     def pull_request(self, node_id: str, refused: Sequence[int] = ()) -> bytes:
         """Ask a peer for its changes since our cursor; ``refused`` reports the

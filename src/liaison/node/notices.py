@@ -26,8 +26,7 @@ from liaison.audit.chain import Action
 from liaison.federation.notices import Notice, NoticeKind, hit
 from liaison.model.roles import Actor
 from liaison.node.context import NodeContext
-from liaison.node.decisions import facts_for, policy_context
-from liaison.node.outbox import best_push
+from liaison.node.decisions import best_push, facts_for, policy_context
 from liaison.node.setup import SYSTEM
 from liaison.policy.decide import Outcome, Use
 from liaison.storage import federation as federation_store

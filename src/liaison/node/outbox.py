@@ -20,24 +20,16 @@ from sqlalchemy import Connection
 
 from liaison.federation.plan import Holding, plan
 from liaison.model.records import Record
-from liaison.model.vocab import Purpose
 from liaison.node.context import NodeContext
-from liaison.node.decisions import facts_for, policy_context
+from liaison.node.decisions import best_push, facts_for, policy_context
+from liaison.node.hits import HitService
 from liaison.policy.agreements import AgreementState, OnEnd
 from liaison.policy.decide import (
-    Decision,
-    Outcome,
-    Partner,
     PolicyContext,
-    RecordFacts,
-    Use,
-    decide,
 )
 from liaison.storage import federation as store
 from liaison.storage import policy as policy_store
 from liaison.storage import records as record_store
-
-_PUSH_DEFAULT = (Purpose.CROSS_CHECK,)
 
 
 def propagate(ctx: NodeContext, conn: Connection, records: Sequence[Record]) -> int:
@@ -45,6 +37,7 @@ def propagate(ctx: NodeContext, conn: Connection, records: Sequence[Record]) -> 
     own = [r for r in records if r.envelope.originator == ctx.node_id]
     if not own:
         return 0
+    HitService(ctx).refresh(conn, own)  # the hit/no-hit index offered to partners
     peers = [row.node_id for row in store.all_peers(conn)]
     if not peers:
         return 0
@@ -104,23 +97,6 @@ def propagate_all(ctx: NodeContext, conn: Connection, chunk: int = 2000) -> int:
         if not found:
             return queued
         queued += propagate(ctx, conn, found)
-
-
-def best_push(
-    facts: RecordFacts, peer: str, record: Record, context: PolicyContext, use: Use = Use.PUSH
-) -> Decision:
-    """The most a partner may receive of a record (or learn of it, for another
-    ``use``), for any purpose the record was collected for (cross-check when it
-    names none)."""
-    best: Decision | None = None
-    for purpose in record.envelope.purposes or _PUSH_DEFAULT:
-        decision = decide(facts, Partner(peer), use, purpose, context)
-        if best is None or decision.outcome > best.outcome:
-            best = decision
-        if best.outcome is Outcome.FULL:
-            break
-    assert best is not None
-    return best
 
 
 def _kept_on_end(conn: Connection, context: PolicyContext) -> frozenset[str]:

@@ -38,6 +38,7 @@ class Permission(StrEnum):
     ALERT_DECIDE = "alert:decide"
     WATCHLIST_READ = "watchlist:read"
     WATCHLIST_MANAGE = "watchlist:manage"
+    HIT_QUERY = "hit:query"  # ask a partner hit/no-hit
 
 
 P = Permission
@@ -65,6 +66,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.ALERT_DECIDE,
             P.WATCHLIST_READ,
             P.WATCHLIST_MANAGE,
+            P.HIT_QUERY,
         }
     ),
     Role.LIAISON_OFFICER: frozenset(
@@ -80,6 +82,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.MATCH,
             P.ALERT_READ,
             P.WATCHLIST_READ,
+            P.HIT_QUERY,
         }
     ),
     Role.SUPERVISOR: frozenset(

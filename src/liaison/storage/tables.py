@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -422,4 +423,53 @@ notices_in = Table(
     Column("notice_id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
     Column("kind", String(32), nullable=False),
     Column("received", UTCDateTime, nullable=False),
+)
+
+# --- hit/no-hit: the OPRF index this node offers each partner, and its own queries ------------
+
+psi_entries = Table(
+    "psi_entries",
+    metadata,
+    Column("domain", String(200), nullable=False),  # "<agreement id>/<partner node id>"
+    Column("period", String(16), nullable=False),  # the key period, e.g. 2026-11
+    Column("bucket_key", BigInteger, nullable=False),  # unkeyed 32-bit bucket hash
+    Column("tag", LargeBinary(8), nullable=False),
+    Column("reference", LargeBinary(16), nullable=False),
+    Column("record_id", String(64), nullable=False),
+    Index("ix_psi_entries_bucket", "domain", "period", "bucket_key"),
+    Index("ix_psi_entries_reference", "domain", "period", "reference"),
+    Index("ix_psi_entries_record", "record_id"),
+)
+
+psi_builds = Table(
+    "psi_builds",
+    metadata,
+    Column("domain", String(200), primary_key=True),
+    Column("period", String(16), primary_key=True),
+    Column("built", UTCDateTime, nullable=False),
+)
+
+psi_usage = Table(
+    "psi_usage",
+    metadata,
+    Column("partner", String(64), primary_key=True),
+    Column("hour", String(16), primary_key=True),  # 2026-11-23T10
+    Column("elements", Integer, nullable=False),
+)
+
+hit_queries = Table(
+    "hit_queries",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("partner", String(64), nullable=False),
+    Column("agreement_id", String(80), nullable=False),
+    Column("period", String(16), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("value", String(200), nullable=False),  # our own identifier, never sent in clear
+    Column("hit", Boolean, nullable=False),
+    Column("reference", String(32)),  # base64url, for the follow-up request
+    Column("purpose", String(32), nullable=False),
+    Column("asked_by", String(255), nullable=False),
+    Column("created", UTCDateTime, nullable=False),
+    Index("ix_hit_queries_partner", "partner", "created"),
 )

@@ -1,0 +1,321 @@
+"""Hit/no-hit for exact identifiers between partners (the OPRF of
+``liaison.matching.psi``), at the node's edges.
+
+Answering: for each agreement in force and each partner it binds, the node
+keeps an index of the identifiers (passport and ID numbers, phones, IBANs,
+IMO/MMSI, emails, wallets) of its own records that the policy lets that
+partner learn of as hit/no-hit (``decide`` with use ``hit_only``, the
+agreement that allows it being that one). The key of a domain
+("<agreement>/<partner>") and period (a calendar month) derives from a node
+secret that never leaves the node (the node key's deterministic Ed25519
+signature over a fixed label, through HKDF), so keys rotate every month and
+differ per agreement and partner. The index of the current period is built
+when first asked and kept up to date with every write (``refresh``, called
+in the same transaction as propagation). Each partner may have at most
+``hit_hourly_limit`` identifiers evaluated per hour; every answer is audited
+(``hit.answer``), without knowing whether it hit.
+
+Asking: the node normalises the identifiers, blinds them, sends them signed
+to the partner (``hit_query``), and reads the answer locally: hit or no hit,
+and for a hit an opaque reference for the follow-up request. Its own
+questions and answers are kept (``hit_queries``) and audited (``hit.query``).
+Identifiers never leave in clear.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from sqlalchemy import Connection, Row
+
+from liaison.audit.chain import Action
+from liaison.errors import InvalidInput, MessageRefused, NotFound
+from liaison.matching import psi
+from liaison.matching.identifiers import IdKind, normalise
+from liaison.model.records import Record
+from liaison.model.roles import Actor
+from liaison.model.vocab import Purpose
+from liaison.node.context import NO_REASON, NodeContext, Why
+from liaison.node.decisions import agreement_index, best_push, facts_for, policy_context
+from liaison.node.setup import SYSTEM
+from liaison.policy.decide import Outcome, Use
+from liaison.policy.permissions import Permission
+from liaison.storage import federation as federation_store
+from liaison.storage import psi as store
+from liaison.storage import records as record_store
+from liaison.storage.matching import profile_of
+
+P = Permission
+MAX_QUERY = 1000  # identifiers per question
+_MASTER_LABEL = b"liaison-psi-master-v1"
+_CHUNK = 2000
+
+
+def period_of(now: dt.datetime) -> str:
+    """The key period: a calendar month, so keys and tags rotate monthly."""
+    return f"{now:%Y-%m}"
+
+
+def domain_name(agreement_id: str, partner: str) -> str:
+    return f"{agreement_id}/{partner}"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A question ready to send, and what is kept to read its answer."""
+
+    partner: Row[Any]
+    agreement_id: str
+    period: str
+    purpose: Purpose
+    blinded: list[psi.Blinded]
+    body: dict[str, Any]
+
+
+class HitService:
+    def __init__(self, ctx: NodeContext) -> None:
+        self.ctx = ctx
+        self._master: bytes | None = None
+
+    def master(self) -> bytes:
+        """The node's PSI master secret: only the node key can produce it."""
+        if self._master is None:
+            signature = self.ctx.key.sign(_MASTER_LABEL).encode()
+            hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_MASTER_LABEL)
+            self._master = hkdf.derive(signature)
+        return self._master
+
+    def key(self, domain: psi.Domain) -> psi.ServerKey:
+        return psi.derive_key(self.master(), domain)
+
+    # --- answering -----------------------------------------------------------------------
+
+    def answer(self, conn: Connection, peer: Row[Any], body: Mapping[str, Any]) -> dict[str, Any]:
+        """Evaluate a partner's blinded identifiers under an agreement in force."""
+        agreement = body.get("agreement")
+        index = agreement_index(self.ctx, conn)
+        bound = {t.agreement_id for t in index.by_partner.get(peer.node_id, ())}
+        if not isinstance(agreement, str) or agreement not in bound:
+            raise MessageRefused("agreement", agreement, "no agreement in force binds us to it")
+        raw = body.get("request")
+        if not isinstance(raw, Mapping):
+            raise MessageRefused("request", raw, "must be an object")
+        request = psi.Request.from_json(raw, max_elements=MAX_QUERY)
+        now = self.ctx.now()
+        used = store.use(conn, peer.node_id, f"{now:%Y-%m-%dT%H}", len(request.elements))
+        limit = self.ctx.settings.hit_hourly_limit
+        if used > limit:
+            raise MessageRefused("request.elements", used, f"more than {limit} this hour")
+        period = period_of(now)
+        name = domain_name(agreement, peer.node_id)
+        domain = psi.Domain(name, period)
+        self.ensure(conn, agreement, peer.node_id, period)
+        size = store.size(conn, name, period)
+        plan = psi.BucketPlan(request.bits, 0)
+        real = {
+            b: b"".join(store.tags_between(conn, name, period, *plan.key_range(b)))
+            for b in request.buckets
+        }
+        response = psi.respond(self.key(domain), domain, size, request, real)
+        self.ctx.record(
+            conn,
+            SYSTEM,
+            Action.HIT_ANSWER,
+            f"peer:{peer.node_id}",
+            agreement=agreement,
+            period=period,
+            identifiers=len(request.elements),
+            bits=request.bits,
+            buckets=len(request.buckets),
+        )
+        return {"agreement": agreement, "period": period, "response": response.to_json()}
+
+    def ensure(self, conn: Connection, agreement: str, partner: str, period: str) -> None:
+        """Build a domain's index for the period if it is not built yet."""
+        if not store.built(conn, domain_name(agreement, partner), period):
+            self.build(conn, agreement, partner, period)
+
+    def build(self, conn: Connection, agreement: str, partner: str, period: str) -> int:
+        """The whole index of a domain for a period, from every own record."""
+        name = domain_name(agreement, partner)
+        rows: list[dict[str, Any]] = []
+        after = 0
+        while True:
+            found, after = record_store.current_of(conn, self.ctx.node_id, after, _CHUNK)
+            if not found:
+                break
+            rows += self._rows(conn, agreement, partner, period, found)
+        store.replace(conn, name, period, rows, self.ctx.now())
+        self.ctx.record(
+            conn,
+            SYSTEM,
+            Action.HIT_INDEX,
+            f"peer:{partner}",
+            agreement=agreement,
+            period=period,
+            entries=len(rows),
+        )
+        return len(rows)
+
+    def refresh(self, conn: Connection, records: Sequence[Record]) -> None:
+        """Bring every built index of the current period up to date with these
+        own records (written, deleted, re-marked): in the writer's transaction."""
+        own = [r for r in records if r.envelope.originator == self.ctx.node_id]
+        if not own:
+            return
+        period = period_of(self.ctx.now())
+        for name in store.domains(conn, period):
+            agreement, _, partner = name.rpartition("/")
+            store.drop_records(conn, name, period, [r.record_id for r in own])
+            store.add(conn, name, period, self._rows(conn, agreement, partner, period, own))
+
+    def _rows(
+        self,
+        conn: Connection,
+        agreement: str,
+        partner: str,
+        period: str,
+        records: Sequence[Record],
+    ) -> list[dict[str, Any]]:
+        live = [r for r in records if not r.deleted]
+        if not live:
+            return []
+        context = policy_context(self.ctx, conn, [r.record_id for r in live])
+        carriers: dict[tuple[str, str], list[str]] = {}
+        for record, facts in zip(live, facts_for(self.ctx, conn, live), strict=True):
+            decision = best_push(facts, partner, record, context, Use.HIT_ONLY)
+            if decision.outcome < Outcome.HIT_ONLY or decision.basis != agreement:
+                continue
+            for ident in profile_of(record).identifiers:
+                kind, _, value = ident.partition(":")
+                carriers.setdefault((kind, value), []).append(record.record_id)
+        domain = psi.Domain(domain_name(agreement, partner), period)
+        entries = psi.index_entries(self.key(domain), domain, list(carriers))
+        return [
+            {
+                "bucket_key": e.bucket_key,
+                "tag": e.tag,
+                "reference": e.reference,
+                "record_id": record_id,
+            }
+            for item, e in zip(carriers, entries, strict=True)
+            for record_id in carriers[item]
+        ]
+
+    # --- asking --------------------------------------------------------------------------
+
+    def prepare(
+        self,
+        actor: Actor,
+        partner: str,
+        identifiers: Sequence[Mapping[str, Any]],
+        purpose: str = Purpose.CROSS_CHECK.value,
+        why: Why = NO_REASON,
+    ) -> Prepared:
+        """Check and blind a question for a partner (by name or node id)."""
+        with self.ctx.guard(actor, why):
+            self.ctx.permit(actor, P.HIT_QUERY, Action.HIT_QUERY, f"peer:{partner}")
+        items = _items(identifiers)
+        try:
+            chosen = Purpose(purpose)
+        except ValueError:
+            raise InvalidInput("purpose", purpose, "not a known purpose") from None
+        with self.ctx.read() as conn:
+            peer = _peer(conn, partner)
+            index = agreement_index(self.ctx, conn)
+            terms = index.by_partner.get(peer.node_id, ())
+            agreed = sorted(t.agreement_id for t in terms if chosen in t.purposes)
+        if not agreed:
+            raise InvalidInput(
+                "partner", partner, f"no agreement in force with it allows {chosen.value}"
+            )
+        period = period_of(self.ctx.now())
+        # the answering node keys the domain by the asker: this node
+        domain = psi.Domain(domain_name(agreed[0], self.ctx.node_id), period)
+        blinded = psi.blind_many(domain, items)
+        bits = psi.BucketPlan.best_bits(1_000_000, len(blinded))
+        request = psi.make_request(blinded, bits)
+        body = {"agreement": agreed[0], "request": request.to_json()}
+        return Prepared(peer, agreed[0], period, chosen, blinded, body)
+
+    def read(
+        self, actor: Actor, prepared: Prepared, answer: Mapping[str, Any], why: Why = NO_REASON
+    ) -> list[dict[str, Any]]:
+        """Read a partner's answer locally; keep and audit the outcome."""
+        raw = answer.get("response")
+        if answer.get("period") != prepared.period or not isinstance(raw, Mapping):
+            raise MessageRefused("period", answer.get("period"), f"expected {prepared.period}")
+        response = psi.Response.from_json(raw, max_elements=MAX_QUERY)
+        if len(response.elements) != len(prepared.blinded):
+            raise MessageRefused("response.elements", len(response.elements), "one per question")
+        references = psi.read_response(prepared.blinded, response)
+        now = self.ctx.now()
+        rows = [
+            {
+                "partner": prepared.partner.node_id,
+                "agreement_id": prepared.agreement_id,
+                "period": prepared.period,
+                "kind": b.item[0],
+                "value": b.item[1],
+                "hit": ref is not None,
+                "reference": psi.b64encode(ref) if ref is not None else None,
+                "purpose": prepared.purpose.value,
+                "asked_by": actor.label,
+                "created": now,
+            }
+            for b, ref in zip(prepared.blinded, references, strict=True)
+        ]
+        with self.ctx.tx() as conn:
+            store.add_queries(conn, rows)
+            self.ctx.record(
+                conn,
+                actor,
+                Action.HIT_QUERY,
+                f"peer:{prepared.partner.node_id}",
+                why,
+                agreement=prepared.agreement_id,
+                identifiers=len(rows),
+                hits=sum(1 for r in rows if r["hit"]),
+            )
+        return [
+            {
+                "kind": r["kind"],
+                "value": r["value"],
+                "hit": r["hit"],
+                "reference": r["reference"],
+                "partner": prepared.partner.name,
+                "agreement": prepared.agreement_id,
+            }
+            for r in rows
+        ]
+
+
+def _items(identifiers: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
+    if not isinstance(identifiers, Sequence) or not 1 <= len(identifiers) <= MAX_QUERY:
+        raise InvalidInput("identifiers", identifiers, f"must be a list of 1-{MAX_QUERY}")
+    items: dict[tuple[str, str], None] = {}
+    for i, given in enumerate(identifiers):
+        if not isinstance(given, Mapping):
+            raise InvalidInput(f"identifiers.{i}", given, "must be an object with kind and value")
+        kind, value = given.get("kind"), given.get("value")
+        if kind not in {k.value for k in IdKind}:
+            known = ", ".join(k.value for k in IdKind)
+            raise InvalidInput(f"identifiers.{i}.kind", kind, f"one of {known}")
+        found = normalise(IdKind(kind), str(value or ""), given.get("country"))
+        if found is None or not found.valid:
+            reason = found.reason if found is not None else "empty"
+            raise InvalidInput(f"identifiers.{i}.value", value, reason or "not valid")
+        items[(found.kind.value, found.value)] = None
+    return list(items)
+
+
+def _peer(conn: Connection, partner: str) -> Row[Any]:
+    for row in federation_store.all_peers(conn):
+        if partner in (row.name, row.node_id):
+            return row
+    raise NotFound("peer", partner)
