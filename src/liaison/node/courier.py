@@ -90,11 +90,15 @@ class Courier:
             await self._notify(row, force)
         return sent
 
+    def _backing_off(self, peer: Row[Any], force: bool) -> bool:
+        """The peer failed lately and its next attempt is not due (unless forced)."""
+        waiting = peer.next_attempt
+        return not force and waiting is not None and waiting > self.federation.ctx.now()
+
     async def _notify(self, peer: Row[Any], force: bool) -> int:
         """Deliver the notices waiting for a peer (after its record changes)."""
-        waiting = peer.next_attempt
-        if not force and waiting is not None and waiting > self.federation.ctx.now():
-            return 0  # backing off
+        if self._backing_off(peer, force):
+            return 0
         delivered = 0
         try:
             for _ in range(MAX_NOTICE_ROUNDS):
@@ -117,9 +121,8 @@ class Courier:
         """Batches in order. While one is in flight the next is built, and the
         previous answer is recorded, each in a thread of its own, so the
         sender's work overlaps the receiver's."""
-        waiting = peer.next_attempt
-        if not force and waiting is not None and waiting > self.federation.ctx.now():
-            return 0  # backing off
+        if self._backing_off(peer, force):
+            return 0
         fed, node_id = self.federation, peer.node_id
         sent = 0
         recording: asyncio.Task[None] | None = None

@@ -43,7 +43,7 @@ from liaison.model.vocab import Purpose
 from liaison.node.context import NO_REASON, NodeContext, Why
 from liaison.node.decisions import agreement_index, best_push, facts_for, policy_context
 from liaison.node.setup import SYSTEM
-from liaison.policy.decide import Outcome, Use
+from liaison.policy.decide import Outcome, PolicyContext, RecordFacts, Use
 from liaison.policy.permissions import Permission
 from liaison.storage import federation as federation_store
 from liaison.storage import psi as store
@@ -149,7 +149,10 @@ class HitService:
             found, after = record_store.current_of(conn, self.ctx.node_id, after, _CHUNK)
             if not found:
                 break
-            rows += self._rows(conn, agreement, partner, period, found)
+            ids = [r.record_id for r in found]
+            live = _offerable(found, facts_for(self.ctx, conn, found))
+            context = policy_context(self.ctx, conn, ids)
+            rows += self._rows(agreement, partner, period, live, context)
         store.replace(conn, name, period, rows, self.ctx.now())
         self.ctx.record(
             conn,
@@ -162,36 +165,42 @@ class HitService:
         )
         return len(rows)
 
-    def refresh(self, conn: Connection, records: Sequence[Record]) -> None:
+    def refresh(
+        self,
+        conn: Connection,
+        own: Sequence[Record],
+        facts: Sequence[RecordFacts],
+        context: PolicyContext,
+    ) -> None:
         """Bring every built index of the current period up to date with these
-        own records (written, deleted, re-marked): in the writer's transaction."""
-        own = [r for r in records if r.envelope.originator == self.ctx.node_id]
-        if not own:
-            return
+        own records (written, deleted, re-marked), with the facts and policy
+        context that propagation computed for them: in the writer's transaction."""
         period = period_of(self.ctx.now())
-        for name in store.domains(conn, period):
+        names = store.domains(conn, period)
+        if not names:
+            return
+        live = _offerable(own, facts)
+        for name in names:
             agreement, _, partner = name.rpartition("/")
             store.drop_records(conn, name, period, [r.record_id for r in own])
-            store.add(conn, name, period, self._rows(conn, agreement, partner, period, own))
+            store.add(conn, name, period, self._rows(agreement, partner, period, live, context))
 
     def _rows(
         self,
-        conn: Connection,
         agreement: str,
         partner: str,
         period: str,
-        records: Sequence[Record],
+        live: Sequence[tuple[Record, RecordFacts, frozenset[str]]],
+        context: PolicyContext,
     ) -> list[dict[str, Any]]:
-        live = [r for r in records if not r.deleted]
-        if not live:
-            return []
-        context = policy_context(self.ctx, conn, [r.record_id for r in live])
+        """Index rows for the identifiers of the records the partner may learn of
+        under this agreement."""
         carriers: dict[tuple[str, str], list[str]] = {}
-        for record, facts in zip(live, facts_for(self.ctx, conn, live), strict=True):
+        for record, facts, identifiers in live:
             decision = best_push(facts, partner, record, context, Use.HIT_ONLY)
             if decision.outcome < Outcome.HIT_ONLY or decision.basis != agreement:
                 continue
-            for ident in profile_of(record).identifiers:
+            for ident in identifiers:
                 kind, _, value = ident.partition(":")
                 carriers.setdefault((kind, value), []).append(record.record_id)
         domain = psi.Domain(domain_name(agreement, partner), period)
@@ -293,6 +302,18 @@ class HitService:
             }
             for r in rows
         ]
+
+
+def _offerable(
+    records: Sequence[Record], facts: Sequence[RecordFacts]
+) -> list[tuple[Record, RecordFacts, frozenset[str]]]:
+    """Live records that carry identifiers, with their facts and identifiers."""
+    out = []
+    for record, found in zip(records, facts, strict=True):
+        identifiers = profile_of(record).identifiers if not record.deleted else frozenset()
+        if identifiers:
+            out.append((record, found, identifiers))
+    return out
 
 
 def _items(identifiers: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:

@@ -37,7 +37,6 @@ def propagate(ctx: NodeContext, conn: Connection, records: Sequence[Record]) -> 
     own = [r for r in records if r.envelope.originator == ctx.node_id]
     if not own:
         return 0
-    HitService(ctx).refresh(conn, own)  # the hit/no-hit index offered to partners
     peers = [row.node_id for row in store.all_peers(conn)]
     if not peers:
         return 0
@@ -50,7 +49,9 @@ def propagate(ctx: NodeContext, conn: Connection, records: Sequence[Record]) -> 
     entries: list[dict[str, Any]] = []
     new: list[dict[str, Any]] = []
     changed: list[dict[str, Any]] = []
-    for record, facts in zip(own, facts_for(ctx, conn, own), strict=True):
+    all_facts = facts_for(ctx, conn, own)
+    HitService(ctx).refresh(conn, own, all_facts, context)  # the hit/no-hit index offered
+    for record, facts in zip(own, all_facts, strict=True):
         for peer in peers:
             row = held.get((peer, record.record_id))
             holding = store.holding_of(row)

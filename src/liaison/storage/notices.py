@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Row, func, insert, select, update
+from sqlalchemy import Connection, Row, insert, select, update
 
 from liaison.storage.bulk import chunks
 from liaison.storage.tables import notices, notices_in
@@ -30,11 +30,6 @@ def pending(conn: Connection, peer: str, limit: int) -> list[Row[Any]]:
         .limit(limit)
     )
     return list(conn.execute(query))
-
-
-def pending_count(conn: Connection, peer: str) -> int:
-    query = select(func.count()).where(notices.c.peer == peer, notices.c.delivered.is_(None))
-    return int(conn.scalar(query) or 0)
 
 
 def delivered(conn: Connection, peer: str, ids: Sequence[int], now: dt.datetime) -> None:
