@@ -16,6 +16,7 @@ from liaison.api.routes import (
     audit,
     auth,
     federation,
+    followups,
     hits,
     matching,
     node,
@@ -75,6 +76,7 @@ def create_app(settings: Settings, node_: Node | None = None, courier: bool = Fa
         federation,
         matching,
         hits,
+        followups,
     )
     for module in routers:
         app.include_router(module.router, prefix="/api/v1")

@@ -77,6 +77,18 @@ class Action(StrEnum):
     HIT_QUERY = "hit.query"
     HIT_ANSWER = "hit.answer"
     HIT_INDEX = "hit.index"
+    FOLLOWUP_FILE = "followup.file"
+    FOLLOWUP_RECEIVE = "followup.receive"
+    FOLLOWUP_DECIDE = "followup.decide"
+    FOLLOWUP_ANSWER = "followup.answer"
+    FOLLOWUP_REPLY = "followup.reply"
+    FOLLOWUP_LIST = "followup.list"
+    HUB_CREATE = "hub.create"
+    HUB_JOIN = "hub.join"
+    HUB_SUBMIT = "hub.submit"
+    HUB_LINK = "hub.link"
+    HUB_RESULTS = "hub.results"
+    HUB_LIST = "hub.list"
 
 
 class Result(StrEnum):

@@ -9,7 +9,18 @@ from typing import Annotated
 import typer
 
 from liaison.accounts.passwords import check_strength
-from liaison.cli import agreements, audit, hits, matching, peers, policy, records, transfer, users
+from liaison.cli import (
+    agreements,
+    audit,
+    followups,
+    hits,
+    matching,
+    peers,
+    policy,
+    records,
+    transfer,
+    users,
+)
 from liaison.cli.common import console, handle_errors, open_node, settings
 from liaison.federation.tls import ensure_certificate
 from liaison.node import SYSTEM, Node, init_node
@@ -34,6 +45,7 @@ app.command("export")(transfer.export)
 app.command("screen")(matching.screen)
 app.command("query")(hits.query)
 app.add_typer(matching.alerts, name="alerts")
+app.add_typer(followups.app, name="followup")
 app.add_typer(matching.watchlist, name="watchlist")
 
 

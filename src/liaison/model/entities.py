@@ -113,3 +113,10 @@ def _name_properties(schema: str) -> frozenset[str]:
     return frozenset(
         name for name, prop in get_schema(schema).properties.items() if prop.type == registry.name
     )
+
+
+def caption_of(schema: str, entity_id: str, properties: dict[str, list[str]]) -> str:
+    """FollowTheMoney's caption for validated properties (the schema's label
+    when no name-like property is left)."""
+    proxy = model.get_proxy({"id": entity_id, "schema": schema, "properties": properties})
+    return str(proxy.caption)

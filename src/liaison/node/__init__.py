@@ -9,6 +9,7 @@ from liaison.node.agreements import AgreementService
 from liaison.node.auditing import AuditService
 from liaison.node.context import NO_REASON, NodeContext, Why
 from liaison.node.federation import FederationService
+from liaison.node.followups import FollowupService
 from liaison.node.hits import HitService
 from liaison.node.matching import MatchService
 from liaison.node.policy import Explanation, PolicyService
@@ -32,6 +33,7 @@ class Node:
         self.hits = HitService(ctx)
         self.federation = FederationService(ctx, self.agreements, self.hits)
         self.matching = MatchService(ctx)
+        self.followups = FollowupService(ctx)
 
     @classmethod
     def open(cls, settings: Settings, clock: Clock = utcnow) -> Node:

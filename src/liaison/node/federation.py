@@ -10,9 +10,11 @@ is audited in a transaction of its own and nothing else is stored.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Sequence
+from types import SimpleNamespace
 from typing import Any
 
 import orjson
@@ -33,7 +35,7 @@ from liaison.federation.notices import MAX_NOTICES, check_notices
 from liaison.federation.plan import ChangeKind, Level
 from liaison.federation.tls import check_certificate
 from liaison.federation.wire import Item, check_item, item_of
-from liaison.model.entities import stored_names
+from liaison.model.entities import caption_of, stored_names
 from liaison.model.identity import node_id_for, unb64
 from liaison.model.markings import Classification
 from liaison.model.records import Record
@@ -45,9 +47,11 @@ from liaison.node.decisions import agreement_index, facts_for, policy_context
 from liaison.node.hits import HitService
 from liaison.node.outbox import best_push, propagate_ids
 from liaison.policy import agreements as rules
-from liaison.policy.decide import Outcome
+from liaison.policy.decide import Decision, Outcome, Rule
+from liaison.policy.followups import released
 from liaison.policy.permissions import Permission
 from liaison.storage import federation as store
+from liaison.storage import followups as followup_store
 from liaison.storage import matching as match_store
 from liaison.storage import notices as notice_store
 from liaison.storage import records as record_store
@@ -366,15 +370,19 @@ class FederationService:
         carried = [r for r in rows if ChangeKind(r.kind) in _MAY_CARRY]
         found = store.versions_for(conn, [(r.record_id, r.version) for r in carried])
         allowed = self._still_allowed(conn, peer.node_id, carried, found)
+        narrow = self._narrowed(conn, peer.node_id, carried, allowed)
         items, stale = [], []
         for row in rows:
             kind = ChangeKind(row.kind)
             stored = found.get((row.record_id, row.version))
-            basis = allowed.get(row.seq)
+            decision = allowed.get(row.seq)
+            basis = decision.basis if decision is not None else None
             if kind in _MAY_CARRY and (stored is None or basis is None):
                 stale.append(row.record_id)
                 continue
             shown = stored if kind in _MAY_CARRY else None
+            if row.seq in narrow and kind is ChangeKind.FULL:
+                shown = narrowed(stored, narrow[row.seq])
             agreement = basis or row.agreement_id
             item = item_of(kind, row.seq, row.record_id, row.version, agreement, shown)
             items.append(item)
@@ -383,14 +391,27 @@ class FederationService:
         through = int(rows[-1].seq) if rows else after
         return {"after": after, "through": through, "items": items}, rows
 
+    def _narrowed(
+        self, conn: Connection, peer: str, rows: Sequence[Row[Any]], allowed: dict[int, Decision]
+    ) -> dict[int, tuple[str, ...]]:
+        """Entries that travel in full only because the originator released the
+        record to this peer after a follow-up request that approved chosen
+        fields: those fields, per entry."""
+        cut = [r for r in rows if r.seq in allowed and _by_release(allowed[r.seq])]
+        if not cut:
+            return {}
+        fields = followup_store.released_fields(conn, peer, [r.record_id for r in cut])
+        return {r.seq: chosen for r in cut if (chosen := fields.get(r.record_id)) is not None}
+
     def _still_allowed(
         self,
         conn: Connection,
         peer: str,
         rows: Sequence[Row[Any]],
         found: dict[tuple[str, int], Any],
-    ) -> dict[int, str]:
-        """For each entry still allowed, the agreement that allows it now."""
+    ) -> dict[int, Decision]:
+        """For each entry still allowed, the decision that allows it now (its
+        ``basis`` is the agreement)."""
         keys = [(r, (r.record_id, r.version)) for r in rows]
         current = [  # only the record's current version may still leave
             (r, found[k]) for r, k in keys if k in found and _current(found[k])
@@ -404,7 +425,7 @@ class FederationService:
         for (row, record), fact in zip(present, facts, strict=True):
             decision = best_push(fact, peer, record, context)
             if decision.basis and decision.outcome >= _MAY_CARRY[ChangeKind(row.kind)]:
-                out[row.seq] = decision.basis
+                out[row.seq] = decision
         return out
 
     def acknowledge(self, conn: Connection, peer: Row[Any], cursor: int) -> None:
@@ -577,6 +598,21 @@ class FederationService:
         if node_id == self.ctx.node_id:
             raise InvalidInput("key", public_key, "that is this node's own key")
         return node_id
+
+
+def _by_release(decision: Decision) -> bool:
+    return any(r.rule is Rule.RELEASE for r in decision.reasons)
+
+
+def narrowed(stored: Any, fields: Sequence[str]) -> Any:
+    """A stored version cut to the released fields, in the stored form the wire
+    takes: its caption and content hash are those of what is left."""
+    record = record_store.to_record(stored, stored)
+    kept = released(record.properties, fields)
+    caption = caption_of(record.schema, record.entity_id, kept)
+    cut = dataclasses.replace(record, properties=kept, caption=caption)
+    row = record_store.version_row(cut)
+    return SimpleNamespace(**row, created=stored.created, created_by=stored.created_by)
 
 
 def _seqs(body: dict[str, Any]) -> list[int]:

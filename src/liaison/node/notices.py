@@ -10,7 +10,8 @@ node's data: the notice names only the partner's record. It waits in the
 
 ``take`` is the receiving side: a hit on one of our own records becomes an
 alert whose target is the partner (``partner:<node id>``), once per pair;
-a notice about a record that is not ours is acknowledged and ignored.
+a notice about a record that is not ours is acknowledged and ignored. The
+steps of follow-up requests go to ``liaison.node.followups``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from sqlalchemy import Connection, Row
 from liaison.audit.chain import Action
 from liaison.federation.notices import Notice, NoticeKind, hit
 from liaison.model.roles import Actor
+from liaison.node import followups
 from liaison.node.context import NodeContext
 from liaison.node.decisions import best_push, facts_for, policy_context
 from liaison.node.setup import SYSTEM
@@ -97,6 +99,8 @@ def outgoing(conn: Connection, peer: str, limit: int) -> list[dict[str, Any]]:
         body = orjson.loads(row.body)
         if row.kind == NoticeKind.HIT.value:
             out.append(hit(int(row.id), str(body["record"])))
+        else:  # follow-up steps travel as stored
+            out.append({**body, "id": int(row.id), "kind": row.kind})
     return out
 
 
@@ -107,23 +111,29 @@ def take(
     one that names no record of ours is acknowledged and ignored)."""
     ids = [n.id for n in notices]
     fresh = [n for n in notices if n.id not in store.seen(conn, sender.node_id, ids)]
-    heads = record_store.heads_for(conn, sorted({n.record_id for n in fresh}))
-    raised, ignored = [], []
-    for notice in fresh:
+    hits = [n for n in fresh if n.kind is NoticeKind.HIT]
+    steps = [n for n in fresh if n.kind is not NoticeKind.HIT]
+    heads = record_store.heads_for(conn, sorted({str(n.record_id) for n in hits}))
+    raised: list[str] = []
+    ignored: list[str] = []
+    for notice in hits:
+        assert notice.record_id is not None
         head = heads.get(notice.record_id)
         if head is None or head.originator != ctx.node_id or head.deleted:
             ignored.append(notice.record_id)
             continue
-        if notice.kind is NoticeKind.HIT and _raise_partner_hit(ctx, conn, sender, head):
+        if _raise_partner_hit(ctx, conn, sender, head):
             raised.append(notice.record_id)
+    for notice in steps:
+        followups.take(ctx, conn, sender, actor, notice)
     store.remember(conn, sender.node_id, [(n.id, n.kind.value) for n in fresh], ctx.now())
-    if fresh:
+    if hits:
         ctx.record(
             conn,
             actor,
             Action.NOTICE_RECEIVE,
             f"peer:{sender.node_id}",
-            notices=len(fresh),
+            notices=len(hits),
             hits=raised,
             ignored=ignored,
         )

@@ -19,7 +19,9 @@ the consents, and passes the date. Rules (each has a :class:`Rule` code):
 - expired records and records past review are not shared;
 - records held by the neutrality gate are not shared until released;
 - weakly graded information cannot trigger a coercive alert;
-- categories an agreement lists as hit/no-hit only are never given in full.
+- categories an agreement lists as hit/no-hit only are never given in full,
+  unless the originator released the record to that partner (an approved
+  follow-up request, or a consent for ``push``).
 
 Unmarked records count as TLP:AMBER+STRICT with H2 (``Markings.effective``).
 """
@@ -83,6 +85,7 @@ class Rule(StrEnum):
     NEUTRALITY = "neutrality"
     GRADING = "grading"
     HIT_ONLY = "hit_only"
+    RELEASE = "release"
 
 
 class Reason(NamedTuple):
@@ -537,6 +540,10 @@ def _under(
         return _HIT_ONLY
     if hit_only_category:
         text = "{} gives {} records of this category as hit/no-hit only"
+        if own and use is PUSH and (facts.record_id, to, PUSH) in ctx.consents:
+            text = "the originator released it to {} (a follow-up request or a consent)"
+            found.append(Reason(Rule.RELEASE, False, text, (to,)))
+            return _FULL
         if use in _PERSON_ONLY_USES:
             found.append(Reason(Rule.HIT_ONLY, False, text, (terms.label, facts.schema)))
             return _HIT_ONLY

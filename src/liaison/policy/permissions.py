@@ -39,6 +39,11 @@ class Permission(StrEnum):
     WATCHLIST_READ = "watchlist:read"
     WATCHLIST_MANAGE = "watchlist:manage"
     HIT_QUERY = "hit:query"  # ask a partner hit/no-hit
+    HUB_MANAGE = "hub:manage"  # create hub projects, join one as a member
+    HUB_USE = "hub:use"  # submit to a hub, read its candidate pairs
+    FOLLOWUP_FILE = "followup:file"  # ask a partner for what a hit found
+    FOLLOWUP_READ = "followup:read"
+    FOLLOWUP_DECIDE = "followup:decide"  # approve, deny, ask for more
 
 
 P = Permission
@@ -49,9 +54,11 @@ P = Permission
 #: peers (keys and addresses); officers and auditors read the peers' state and
 #: the disclosure register. Analysts and supervisors screen, keep watchlists and
 #: decide alerts; officers screen and read alerts; auditors read the audit log.
+#: Analysts and officers ask partners hit/no-hit and file follow-up requests;
+#: only officers decide the partners' requests; supervisors and auditors read them.
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMINISTRATOR: frozenset(
-        {P.USER_MANAGE, P.AUDIT_VERIFY, P.AGREEMENT_READ, P.PEER_MANAGE, P.PEER_READ}
+        {P.USER_MANAGE, P.AUDIT_VERIFY, P.AGREEMENT_READ, P.PEER_MANAGE, P.PEER_READ, P.HUB_MANAGE}
     ),
     Role.ANALYST: frozenset(
         {
@@ -67,6 +74,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.WATCHLIST_READ,
             P.WATCHLIST_MANAGE,
             P.HIT_QUERY,
+            P.HUB_USE,
+            P.FOLLOWUP_FILE,
+            P.FOLLOWUP_READ,
         }
     ),
     Role.LIAISON_OFFICER: frozenset(
@@ -83,6 +93,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.ALERT_READ,
             P.WATCHLIST_READ,
             P.HIT_QUERY,
+            P.HUB_USE,
+            P.FOLLOWUP_FILE,
+            P.FOLLOWUP_READ,
+            P.FOLLOWUP_DECIDE,
         }
     ),
     Role.SUPERVISOR: frozenset(
@@ -98,6 +112,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.ALERT_DECIDE,
             P.WATCHLIST_READ,
             P.WATCHLIST_MANAGE,
+            P.FOLLOWUP_READ,
         }
     ),
     Role.AUDITOR: frozenset(
@@ -110,6 +125,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.NEUTRALITY_REVIEW,
             P.PEER_READ,
             P.DISCLOSURE_READ,
+            P.FOLLOWUP_READ,
         }
     ),
 }

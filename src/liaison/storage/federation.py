@@ -43,6 +43,12 @@ def peer_named(conn: Connection, name: str) -> Row[Any] | None:
     return conn.execute(select(peers).where(peers.c.name == name)).first()
 
 
+def peer_called(conn: Connection, partner: str) -> Row[Any] | None:
+    """A peer by its name or its node id."""
+    query = select(peers).where((peers.c.name == partner) | (peers.c.node_id == partner))
+    return conn.execute(query.limit(1)).first()
+
+
 def set_peer(conn: Connection, node_id: str, **values: Any) -> None:
     conn.execute(update(peers).where(peers.c.node_id == node_id).values(**values))
 

@@ -473,3 +473,45 @@ hit_queries = Table(
     Column("created", UTCDateTime, nullable=False),
     Index("ix_hit_queries_partner", "partner", "created"),
 )
+
+# --- follow-up requests (migration 0007) ---------------------------------------------
+
+followups = Table(
+    "followups",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("request_id", String(64), nullable=False),  # the requester's id for it
+    Column("requester", String(64), nullable=False),  # node id
+    Column("direction", String(3), nullable=False),  # out (we asked), in (we decide)
+    Column("partner", String(64), nullable=False),  # the node on the other side
+    Column("agreement_id", String(80), nullable=False),
+    Column("period", String(16), nullable=False),
+    Column("reference", String(32), nullable=False),  # the hit's opaque reference
+    Column("subject", Text),  # requester only: what it asked about (never sent)
+    Column("purpose", String(32), nullable=False),
+    Column("justification", Text, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("due", UTCDateTime),  # the deadline of whoever acts next
+    Column("asked_by", String(255), nullable=False),
+    Column("decided_by", String(255)),
+    Column("fields", Text),  # JSON list when partly approved
+    Column("reason", Text),
+    Column("records", Text, nullable=False),  # JSON list of record ids concerned
+    Column("filed", UTCDateTime, nullable=False),
+    Column("updated", UTCDateTime, nullable=False),
+    UniqueConstraint("requester", "request_id", name="uq_followups_request"),
+    Index("ix_followups_state", "direction", "state", "due"),
+)
+
+followup_steps = Table(
+    "followup_steps",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("followup_id", Integer, nullable=False),
+    Column("step", String(16), nullable=False),
+    Column("actor", String(255), nullable=False),
+    Column("text", Text),
+    Column("due", UTCDateTime),
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_followup_steps_followup", "followup_id"),
+)
