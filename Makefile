@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: install test lint typecheck pytest demo bench-ingest bench-policy bench-federation bench-matching bench-matching-speed bench-psi bench-hub clean
+.PHONY: install test lint typecheck pytest demo bench-ingest bench-policy bench-federation bench-matching bench-matching-speed bench-psi bench-fuzzy-psi bench-hub clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -45,6 +45,9 @@ bench-matching-speed: $(STAMP)
 
 bench-psi: $(STAMP)
 	$(PY) bench/psi.py
+
+bench-fuzzy-psi: $(STAMP)
+	$(PY) bench/fuzzy_psi.py
 
 bench-hub: $(STAMP)
 	$(PY) bench/hub.py

@@ -1,7 +1,9 @@
-"""Hit/no-hit for exact identifiers between real nodes (in process, real HTTP
-through ASGI): a passport the partner holds is a hit with a reference, one it
-does not hold is not, nothing travels in clear, both sides audit, and the
-index follows the policy and the partner's writes."""
+"""Hit/no-hit between real nodes (in process, real HTTP through ASGI): a
+passport the partner holds is a hit with a reference, one it does not hold is
+not; a person the partner holds, asked about in another script, is a
+candidate hit whose reference leads to the partner's record; nothing travels
+in clear, both sides audit, and the index follows the policy and the
+partner's writes."""
 
 from __future__ import annotations
 
@@ -11,10 +13,16 @@ from typing import Any
 import pytest
 
 from liaison.errors import InvalidInput, MessageRefused
+from liaison.matching import psi
+from liaison.matching.person_keys import MAX_KEYS
+from liaison.node.hits import domain_name, period_of
+from liaison.storage import psi as psi_store
 from tests.conftest import person
 from tests.federation.conftest import ENVELOPE, Federation, agree
 
 PASSPORT = "P1234567"  # fictitious
+# One fictitious person, held in Latin letters, asked about in Cyrillic and Arabic.
+HELD = person("Khalid Haddad", birthDate=["1980-05-01"])
 
 
 def ask(federation: Federation, asker: str, partner: str, *values: str) -> list[dict[str, Any]]:
@@ -90,3 +98,95 @@ def test_a_replayed_question_is_refused(federation: Federation) -> None:
     manila.node.federation.receive(raw)
     with pytest.raises(MessageRefused):
         manila.node.federation.receive(raw)
+
+
+def ask_persons(
+    federation: Federation, asker: str, partner: str, *persons: dict[str, Any]
+) -> list[dict[str, Any]]:
+    member = federation[asker]
+    courier = federation.courier(asker)
+    return asyncio.run(courier.hit_query(member.team.analyst, partner, [], persons=list(persons)))
+
+
+def test_a_person_in_another_script_is_a_candidate_hit(federation: Federation) -> None:
+    agree("ph-ru", [federation["manila"], federation["moscow"]])
+    manila = federation["manila"]
+    held = manila.node.records.create(manila.team.analyst, HELD, ENVELOPE)
+    found = ask_persons(
+        federation,
+        "moscow",
+        "manila",
+        {"names": ["Халид Хаддад"], "birth_date": "1980-01-05"},  # day and month swapped
+        {"names": ["خالد حداد"], "birth_date": "1980-05-01"},
+        {"names": ["Omar Nasser"], "birth_date": "1980-05-01"},  # not held
+    )
+    assert [r["candidate"] for r in found] == [True, True, False]
+    assert found[0]["match"] == "name and birth date" and found[0]["keys_hit"] >= 3
+    assert found[2]["references"] == [] and found[2]["match"] is None
+    # every reference leads, on the answering node, to the record held
+    domain = domain_name("ph-ru", federation["moscow"].node_id)
+    period = period_of(manila.node.ctx.now())
+    with manila.node.ctx.read() as conn:
+        for ref in found[0]["references"] + found[1]["references"]:
+            records = psi_store.records_for(conn, domain, period, psi.b64decode(ref, "ref"))
+            assert records == [held.record_id]
+    (asked,) = federation["moscow"].node.audit.entries(
+        federation["moscow"].team.auditor, action="hit.query"
+    )
+    assert asked.detail["persons"] == 3 and asked.detail["hits"] == 2
+
+
+def test_a_person_not_offered_is_no_hit(federation: Federation) -> None:
+    agree("ph-ru", [federation["manila"], federation["moscow"]])
+    manila = federation["manila"]
+    red = {**ENVELOPE, "markings": {"tlp": "RED", "handling": ["H0"]}}
+    manila.node.records.create(manila.team.analyst, HELD, red)
+    asked = {"names": ["Khalid Haddad"], "birth_date": "1980-05-01"}
+    assert ask_persons(federation, "moscow", "manila", asked)[0]["hit"] is False
+
+
+def test_a_person_question_carries_no_name_or_date(federation: Federation) -> None:
+    agree("ph-ru", [federation["manila"], federation["moscow"]])
+    moscow = federation["moscow"]
+    asked = [
+        {"names": ["Khalid Haddad", "Халид Хаддад"], "birth_date": "1980-05-01"},
+        {"names": ["Ivan Petrovich Sokolov"], "birth_date": "1975-03"},
+    ]
+    prepared = moscow.node.hits.prepare(moscow.team.analyst, "manila", [], persons=asked)
+    raw = moscow.node.federation.hit_question(prepared.partner.node_id, prepared.body)
+    lowered = raw.lower()  # (strings of six or more characters: base64 holds any short one)
+    for secret in ("khalid", "haddad", "sokolov", "petrovich", "1980-05-01", "1975-03"):
+        assert secret.encode() not in lowered, secret
+    assert "Халид".encode() not in raw and "Хаддад".encode() not in raw
+    for key in [k for p in prepared.persons for k in p.keys]:
+        assert key.value.encode() not in raw and key.value.split(":", 2)[2].encode() not in raw
+    # every person is the same number of blinded elements, and no bucket is chosen
+    request = prepared.body["request"]
+    assert len(request["elements"]) == 2 * MAX_KEYS
+    assert request["bits"] == 0 and request["buckets"] == [0]
+    # the answering node learns how many elements it evaluated, nothing else
+    federation["manila"].node.federation.receive(raw)
+    (answered,) = federation["manila"].node.audit.entries(
+        federation["manila"].team.auditor, action="hit.answer"
+    )
+    assert answered.detail["identifiers"] == 2 * MAX_KEYS
+    assert "haddad" not in str(answered.detail).lower()
+
+
+def test_bad_persons_are_named(federation: Federation) -> None:
+    agree("ph-ru", [federation["manila"], federation["moscow"]])
+    moscow = federation["moscow"]
+    for persons, field in (
+        ([{"names": ["Khalid Haddad"], "birth_date": "1980-13-01"}], "persons.0.birth_date"),
+        ([{"names": ["Khalid Haddad"]}], "persons.0.birth_date"),
+        ([{"names": ["Haddad"], "birth_date": "1980"}], "persons.0.names"),
+        ([{"names": "Khalid Haddad", "birth_date": "1980"}], "persons.0.names"),
+        (["Khalid Haddad"], "persons.0"),
+        ([{"names": ["Khalid Haddad"], "birth_date": "1980"}] * 32, "persons"),
+    ):
+        with pytest.raises(InvalidInput) as refused:
+            moscow.node.hits.prepare(moscow.team.analyst, "manila", [], persons=persons)
+        assert refused.value.field == field
+    with pytest.raises(InvalidInput) as refused:
+        moscow.node.hits.prepare(moscow.team.analyst, "manila", [])
+    assert refused.value.field == "identifiers"

@@ -18,6 +18,7 @@ from liaison.api.routes import (
     federation,
     followups,
     hits,
+    hub,
     matching,
     node,
     policy,
@@ -77,6 +78,7 @@ def create_app(settings: Settings, node_: Node | None = None, courier: bool = Fa
         matching,
         hits,
         followups,
+        hub,
     )
     for module in routers:
         app.include_router(module.router, prefix="/api/v1")

@@ -14,6 +14,7 @@ from liaison.cli import (
     audit,
     followups,
     hits,
+    hub,
     matching,
     peers,
     policy,
@@ -47,6 +48,7 @@ app.command("query")(hits.query)
 app.add_typer(matching.alerts, name="alerts")
 app.add_typer(followups.app, name="followup")
 app.add_typer(matching.watchlist, name="watchlist")
+app.add_typer(hub.app, name="hub")
 
 
 @app.command()

@@ -42,6 +42,9 @@ class MessageType(StrEnum):
     NOTICES = "notices"  # events that are not record changes (liaison.federation.notices)
     HIT_QUERY = "hit_query"  # blinded identifiers (liaison.matching.psi)
     HIT_ANSWER = "hit_answer"  # their evaluations and the padded tags of their buckets
+    HUB_SUBMIT = "hub_submit"  # a member's encodings for a hub (liaison.federation.hub)
+    HUB_PULL = "hub_pull"  # a member asks the hub for its candidate pairs
+    HUB_RESULTS = "hub_results"  # the pairs that concern that member, no scores
 
 
 _TYPES = frozenset(t.value for t in MessageType)

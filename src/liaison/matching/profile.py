@@ -112,7 +112,9 @@ def loads(text: str | bytes) -> Profile:
     )
 
 
-def _codes(part: Part) -> list[str]:
+def part_codes(part: Part) -> list[str]:
+    """A name part's codes for keys: its consonant skeleton and the skeletons of the
+    full names it is a nickname of (at most :data:`MAX_CODES`)."""
     codes = [part.skeleton] if len(part.skeleton) > 1 else []
     codes += sorted(s[5:] for s in part.symbols if s.startswith("NICK:"))
     return list(dict.fromkeys(codes))[:MAX_CODES]
@@ -140,7 +142,7 @@ def keys(profile: Profile) -> set[str]:
     out.update(f"b:{date}" for date in dates)
     numbers = _numbers(profile.addresses)
     for form in profile.names:
-        codes = [_codes(part) for part in form.parts if not part.initial]
+        codes = [part_codes(part) for part in form.parts if not part.initial]
         codes = [c for c in codes if c]
         if len(codes) == 1:
             out.update(f"n:{code}" for code in codes[0])

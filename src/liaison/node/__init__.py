@@ -11,6 +11,7 @@ from liaison.node.context import NO_REASON, NodeContext, Why
 from liaison.node.federation import FederationService
 from liaison.node.followups import FollowupService
 from liaison.node.hits import HitService
+from liaison.node.linkage import LinkageService
 from liaison.node.matching import MatchService
 from liaison.node.policy import Explanation, PolicyService
 from liaison.node.records import Page, RecordService
@@ -32,6 +33,8 @@ class Node:
         self.policy = PolicyService(ctx)
         self.hits = HitService(ctx)
         self.federation = FederationService(ctx, self.agreements, self.hits)
+        self.hub = self.federation.hub  # this node as a hub
+        self.linkage = LinkageService(ctx, self.federation)  # this node as a hub member
         self.matching = MatchService(ctx)
         self.followups = FollowupService(ctx)
 

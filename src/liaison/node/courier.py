@@ -191,10 +191,13 @@ class Courier:
         identifiers: Sequence[Mapping[str, Any]],
         purpose: str = "cross_check",
         why: Why = NO_REASON,
+        *,
+        persons: Sequence[Mapping[str, Any]] = (),
     ) -> list[dict[str, Any]]:
-        """Ask a partner hit/no-hit about identifiers: blinded, one signed round trip."""
+        """Ask a partner hit/no-hit about identifiers and persons: blinded, one
+        signed round trip."""
         hits = self.federation.hits
-        prepared = hits.prepare(actor, partner, identifiers, purpose, why)
+        prepared = hits.prepare(actor, partner, identifiers, purpose, why, persons=persons)
         peer = prepared.partner
         raw = self.federation.hit_question(peer.node_id, prepared.body)
         try:
@@ -262,10 +265,12 @@ async def hit_query_now(
     identifiers: Sequence[Mapping[str, Any]],
     purpose: str = "cross_check",
     why: Why = NO_REASON,
+    *,
+    persons: Sequence[Mapping[str, Any]] = (),
 ) -> list[dict[str, Any]]:
     """``Courier.hit_query`` over real HTTP."""
     async with _over_http(federation) as courier:
-        return await courier.hit_query(actor, partner, identifiers, purpose, why)
+        return await courier.hit_query(actor, partner, identifiers, purpose, why, persons=persons)
 
 
 async def send_agreement_now(

@@ -45,6 +45,7 @@ from liaison.node.agreements import AgreementService
 from liaison.node.context import NO_REASON, NodeContext, Why
 from liaison.node.decisions import agreement_index, facts_for, policy_context
 from liaison.node.hits import HitService
+from liaison.node.hub import HUB_REQUESTS, HubService
 from liaison.node.outbox import best_push, propagate_ids
 from liaison.policy import agreements as rules
 from liaison.policy.decide import Decision, Outcome, Rule
@@ -74,6 +75,7 @@ class FederationService:
         self.ctx = ctx
         self.agreements = agreements
         self.hits = hits
+        self.hub = HubService(ctx)
 
     @property
     def window(self) -> dt.timedelta:
@@ -241,6 +243,9 @@ class FederationService:
         if message.type is MessageType.HIT_QUERY:
             answer = self.hits.answer(conn, peer, message.body)
             return self._seal(MessageType.HIT_ANSWER, peer.node_id, answer)
+        if message.type in HUB_REQUESTS:
+            kind, reply = self.hub.receive(conn, peer, peer_actor(peer.name), message)
+            return self._seal(kind, peer.node_id, reply)
         if message.type is MessageType.NOTICES:
             found = check_notices(message.body)
             taken = notices.take(self.ctx, conn, peer, peer_actor(peer.name), found)

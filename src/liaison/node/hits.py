@@ -1,30 +1,38 @@
-"""Hit/no-hit for exact identifiers between partners (the OPRF of
-``liaison.matching.psi``), at the node's edges.
+"""Hit/no-hit for exact identifiers and fuzzy persons between partners (the
+OPRF of ``liaison.matching.psi``), at the node's edges.
 
 Answering: for each agreement in force and each partner it binds, the node
 keeps an index of the identifiers (passport and ID numbers, phones, IBANs,
-IMO/MMSI, emails, wallets) of its own records that the policy lets that
-partner learn of as hit/no-hit (``decide`` with use ``hit_only``, the
-agreement that allows it being that one). The key of a domain
+IMO/MMSI, emails, wallets) and the person match keys
+(``liaison.matching.person_keys``: names in any script × birth-date variants)
+of its own records that the policy lets that partner learn of as hit/no-hit
+(``decide`` with use ``hit_only``, the agreement that allows it being that one). The key of a domain
 ("<agreement>/<partner>") and period (a calendar month) derives from a node
 secret that never leaves the node (the node key's deterministic Ed25519
 signature over a fixed label, through HKDF), so keys rotate every month and
 differ per agreement and partner. The index of the current period is built
 when first asked and kept up to date with every write (``refresh``, called
 in the same transaction as propagation). Each partner may have at most
-``hit_hourly_limit`` identifiers evaluated per hour; every answer is audited
+``hit_hourly_limit`` elements evaluated per hour (a person counts
+``person_keys.MAX_KEYS``); every answer is audited
 (``hit.answer``), without knowing whether it hit.
 
-Asking: the node normalises the identifiers, blinds them, sends them signed
-to the partner (``hit_query``), and reads the answer locally: hit or no hit,
-and for a hit an opaque reference for the follow-up request. Its own
-questions and answers are kept (``hit_queries``) and audited (``hit.query``).
-Identifiers never leave in clear.
+Asking: the node normalises the identifiers, derives the match keys of the
+persons asked about (each person padded to ``person_keys.MAX_KEYS`` elements
+with random ones), blinds them, sends them signed to the partner
+(``hit_query``), and reads the answer locally: hit or no hit, and for a hit an
+opaque reference for the follow-up request; a person is a *candidate hit* if
+any of its keys hit, for a human to confirm. A question with persons asks for
+every tag of the index (0 bucket bits): the bits of several keys of one person
+together would let the answering node test its guesses of who was asked
+about. Its own questions and answers are kept (``hit_queries``) and audited
+(``hit.query``). Identifiers, names and dates never leave in clear.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -35,8 +43,11 @@ from sqlalchemy import Connection, Row
 
 from liaison.audit.chain import Action
 from liaison.errors import InvalidInput, MessageRefused, NotFound
-from liaison.matching import psi
+from liaison.matching import person_keys, psi
 from liaison.matching.identifiers import IdKind, normalise
+from liaison.matching.names import MAX_NAMES
+from liaison.matching.person_keys import PersonKey, Tier
+from liaison.matching.profile import Profile
 from liaison.model.records import Record
 from liaison.model.roles import Actor
 from liaison.model.vocab import Purpose
@@ -51,7 +62,8 @@ from liaison.storage import records as record_store
 from liaison.storage.matching import profile_of
 
 P = Permission
-MAX_QUERY = 1000  # identifiers per question
+MAX_QUERY = 1000  # blinded elements per question: an identifier is one, a person MAX_KEYS
+MAX_PERSONS = MAX_QUERY // person_keys.MAX_KEYS
 _MASTER_LABEL = b"liaison-psi-master-v1"
 _CHUNK = 2000
 
@@ -66,8 +78,25 @@ def domain_name(agreement_id: str, partner: str) -> str:
 
 
 @dataclass(frozen=True)
+class PersonQuestion:
+    """A person asked about: names, birth date and the match keys sent."""
+
+    names: tuple[str, ...]
+    birth_date: str
+    keys: tuple[PersonKey, ...]
+
+    @property
+    def summary(self) -> str:
+        """What this node keeps of the question (``hit_queries.value``)."""
+        return f"{'; '.join(self.names)} | {self.birth_date}"[:200]
+
+
+@dataclass(frozen=True)
 class Prepared:
-    """A question ready to send, and what is kept to read its answer."""
+    """A question ready to send, and what is kept to read its answer.
+
+    ``blinded`` holds the identifiers first, then ``person_keys.MAX_KEYS``
+    elements per person: its keys, then random padding."""
 
     partner: Row[Any]
     agreement_id: str
@@ -75,6 +104,8 @@ class Prepared:
     purpose: Purpose
     blinded: list[psi.Blinded]
     body: dict[str, Any]
+    identifiers: int
+    persons: tuple[PersonQuestion, ...] = ()
 
 
 class HitService:
@@ -190,19 +221,18 @@ class HitService:
         agreement: str,
         partner: str,
         period: str,
-        live: Sequence[tuple[Record, RecordFacts, frozenset[str]]],
+        live: Sequence[tuple[Record, RecordFacts, frozenset[psi.Item]]],
         context: PolicyContext,
     ) -> list[dict[str, Any]]:
-        """Index rows for the identifiers of the records the partner may learn of
-        under this agreement."""
-        carriers: dict[tuple[str, str], list[str]] = {}
-        for record, facts, identifiers in live:
+        """Index rows for the identifiers and person keys of the records the
+        partner may learn of under this agreement."""
+        carriers: dict[psi.Item, list[str]] = {}
+        for record, facts, items in live:
             decision = best_push(facts, partner, record, context, Use.HIT_ONLY)
             if decision.outcome < Outcome.HIT_ONLY or decision.basis != agreement:
                 continue
-            for ident in identifiers:
-                kind, _, value = ident.partition(":")
-                carriers.setdefault((kind, value), []).append(record.record_id)
+            for item in items:
+                carriers.setdefault(item, []).append(record.record_id)
         domain = psi.Domain(domain_name(agreement, partner), period)
         entries = psi.index_entries(self.key(domain), domain, list(carriers))
         return [
@@ -225,11 +255,14 @@ class HitService:
         identifiers: Sequence[Mapping[str, Any]],
         purpose: str = Purpose.CROSS_CHECK.value,
         why: Why = NO_REASON,
+        *,
+        persons: Sequence[Mapping[str, Any]] = (),
     ) -> Prepared:
-        """Check and blind a question for a partner (by name or node id)."""
+        """Check and blind a question for a partner (by name or node id): exact
+        identifiers (``{kind, value, country?}``) and persons (``{names, birth_date}``)."""
         with self.ctx.guard(actor, why):
             self.ctx.permit(actor, P.HIT_QUERY, Action.HIT_QUERY, f"peer:{partner}")
-        items = _items(identifiers)
+        items, people = _questions(identifiers, persons)
         try:
             chosen = Purpose(purpose)
         except ValueError:
@@ -246,11 +279,12 @@ class HitService:
         period = period_of(self.ctx.now())
         # the answering node keys the domain by the asker: this node
         domain = psi.Domain(domain_name(agreed[0], self.ctx.node_id), period)
-        blinded = psi.blind_many(domain, items)
-        bits = psi.BucketPlan.best_bits(1_000_000, len(blinded))
+        blinded = psi.blind_many(domain, items + [i for p in people for i in _slots(p)])
+        # several keys of one person would give away too many bucket bits: ask for all
+        bits = 0 if people else psi.BucketPlan.best_bits(1_000_000, len(blinded))
         request = psi.make_request(blinded, bits)
         body = {"agreement": agreed[0], "request": request.to_json()}
-        return Prepared(peer, agreed[0], period, chosen, blinded, body)
+        return Prepared(peer, agreed[0], period, chosen, blinded, body, len(items), people)
 
     def read(
         self, actor: Actor, prepared: Prepared, answer: Mapping[str, Any], why: Why = NO_REASON
@@ -263,21 +297,40 @@ class HitService:
         if len(response.elements) != len(prepared.blinded):
             raise MessageRefused("response.elements", len(response.elements), "one per question")
         references = psi.read_response(prepared.blinded, response)
-        now = self.ctx.now()
+        count = prepared.identifiers
+        found = [
+            _identifier_found(b.item, ref)
+            for b, ref in zip(prepared.blinded[:count], references[:count], strict=True)
+        ]
+        for i, person in enumerate(prepared.persons):
+            start = count + i * person_keys.MAX_KEYS
+            found.append(_person_found(person, references[start : start + len(person.keys)]))
+        self._keep(actor, prepared, found, why)
+        partner = {"partner": prepared.partner.name, "agreement": prepared.agreement_id}
+        return [{**f, **partner} for f in found]
+
+    def _keep(
+        self, actor: Actor, prepared: Prepared, found: Sequence[dict[str, Any]], why: Why
+    ) -> None:
+        """Keep the outcome for the follow-up request (one row per reference) and audit it."""
+        base = {
+            "partner": prepared.partner.node_id,
+            "agreement_id": prepared.agreement_id,
+            "period": prepared.period,
+            "purpose": prepared.purpose.value,
+            "asked_by": actor.label,
+            "created": self.ctx.now(),
+        }
         rows = [
             {
-                "partner": prepared.partner.node_id,
-                "agreement_id": prepared.agreement_id,
-                "period": prepared.period,
-                "kind": b.item[0],
-                "value": b.item[1],
+                **base,
+                "kind": f["kind"],
+                "value": f["value"],
                 "hit": ref is not None,
-                "reference": psi.b64encode(ref) if ref is not None else None,
-                "purpose": prepared.purpose.value,
-                "asked_by": actor.label,
-                "created": now,
+                "reference": ref,
             }
-            for b, ref in zip(prepared.blinded, references, strict=True)
+            for f in found
+            for ref in f.get("references") or [f["reference"]]
         ]
         with self.ctx.tx() as conn:
             store.add_queries(conn, rows)
@@ -288,38 +341,94 @@ class HitService:
                 f"peer:{prepared.partner.node_id}",
                 why,
                 agreement=prepared.agreement_id,
-                identifiers=len(rows),
-                hits=sum(1 for r in rows if r["hit"]),
+                identifiers=prepared.identifiers,
+                persons=len(prepared.persons),
+                elements=len(prepared.blinded),
+                hits=sum(1 for f in found if f["hit"]),
             )
-        return [
-            {
-                "kind": r["kind"],
-                "value": r["value"],
-                "hit": r["hit"],
-                "reference": r["reference"],
-                "partner": prepared.partner.name,
-                "agreement": prepared.agreement_id,
-            }
-            for r in rows
-        ]
+
+
+def _slots(person: PersonQuestion) -> list[psi.Item]:
+    """A person's keys, padded to ``MAX_KEYS`` with random items that never hit."""
+    padding = person_keys.MAX_KEYS - len(person.keys)
+    return [k.item for k in person.keys] + [
+        (person_keys.KIND, f"pad:{secrets.token_hex(16)}") for _ in range(padding)
+    ]
+
+
+def _identifier_found(item: psi.Item, reference: bytes | None) -> dict[str, Any]:
+    return {
+        "kind": item[0],
+        "value": item[1],
+        "hit": reference is not None,
+        "reference": psi.b64encode(reference) if reference is not None else None,
+    }
+
+
+def _person_found(person: PersonQuestion, references: Sequence[bytes | None]) -> dict[str, Any]:
+    """A candidate hit if any key hit: its references (strongest tier first, each
+    once), how many keys hit and the strongest tier that did."""
+    hits = [(k.tier, ref) for k, ref in zip(person.keys, references, strict=True) if ref]
+    hits.sort(key=lambda hit: list(Tier).index(hit[0]))
+    strongest = person_keys.strongest(tier for tier, _ in hits)
+    found = list(dict.fromkeys(psi.b64encode(ref) for _, ref in hits))
+    return {
+        "kind": person_keys.KIND,
+        "value": person.summary,
+        "names": list(person.names),
+        "birth_date": person.birth_date,
+        "hit": bool(hits),
+        "candidate": bool(hits),
+        "match": strongest.label if strongest else None,
+        "keys": len(person.keys),
+        "keys_hit": len(hits),
+        "reference": found[0] if found else None,
+        "references": found,
+    }
 
 
 def _offerable(
     records: Sequence[Record], facts: Sequence[RecordFacts]
-) -> list[tuple[Record, RecordFacts, frozenset[str]]]:
-    """Live records that carry identifiers, with their facts and identifiers."""
+) -> list[tuple[Record, RecordFacts, frozenset[psi.Item]]]:
+    """Live records that have something to offer, with their facts and items."""
     out = []
     for record, found in zip(records, facts, strict=True):
-        identifiers = profile_of(record).identifiers if not record.deleted else frozenset()
-        if identifiers:
-            out.append((record, found, identifiers))
+        items = _offered_items(profile_of(record)) if not record.deleted else frozenset()
+        if items:
+            out.append((record, found, items))
     return out
 
 
-def _items(identifiers: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
-    if not isinstance(identifiers, Sequence) or not 1 <= len(identifiers) <= MAX_QUERY:
-        raise InvalidInput("identifiers", identifiers, f"must be a list of 1-{MAX_QUERY}")
-    items: dict[tuple[str, str], None] = {}
+def _offered_items(profile: Profile) -> frozenset[psi.Item]:
+    """A record's OPRF items: its identifiers and, for a person, its match keys."""
+    items: set[psi.Item] = set()
+    for ident in profile.identifiers:
+        kind, _, value = ident.partition(":")
+        items.add((kind, value))
+    if profile.person:
+        items.update(k.item for k in person_keys.keys(profile, person_keys.Role.INDEX))
+    return frozenset(items)
+
+
+def _questions(
+    identifiers: Sequence[Mapping[str, Any]], persons: Sequence[Mapping[str, Any]]
+) -> tuple[list[psi.Item], tuple[PersonQuestion, ...]]:
+    """Checked identifiers and persons: at least one of them, at most
+    ``MAX_QUERY`` blinded elements in all."""
+    items, people = _items(identifiers), _persons(persons)
+    if not items and not people:
+        raise InvalidInput("identifiers", identifiers, "give at least one identifier or person")
+    elements = len(items) + person_keys.MAX_KEYS * len(people)
+    if elements > MAX_QUERY:
+        reason = f"{elements} elements (a person counts {person_keys.MAX_KEYS}), most {MAX_QUERY}"
+        raise InvalidInput("persons", len(people), reason)
+    return items, people
+
+
+def _items(identifiers: Sequence[Mapping[str, Any]]) -> list[psi.Item]:
+    if not isinstance(identifiers, Sequence) or len(identifiers) > MAX_QUERY:
+        raise InvalidInput("identifiers", identifiers, f"must be a list of at most {MAX_QUERY}")
+    items: dict[psi.Item, None] = {}
     for i, given in enumerate(identifiers):
         if not isinstance(given, Mapping):
             raise InvalidInput(f"identifiers.{i}", given, "must be an object with kind and value")
@@ -333,6 +442,39 @@ def _items(identifiers: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
             raise InvalidInput(f"identifiers.{i}.value", value, reason or "not valid")
         items[(found.kind.value, found.value)] = None
     return list(items)
+
+
+def _persons(persons: Sequence[Mapping[str, Any]]) -> tuple[PersonQuestion, ...]:
+    if isinstance(persons, str | bytes) or not isinstance(persons, Sequence):
+        raise InvalidInput("persons", persons, "must be a list of {names, birth_date}")
+    if len(persons) > MAX_PERSONS:
+        raise InvalidInput("persons", len(persons), f"at most {MAX_PERSONS} per question")
+    return tuple(_person(f"persons.{i}", given) for i, given in enumerate(persons))
+
+
+def _person(field: str, given: Any) -> PersonQuestion:
+    if not isinstance(given, Mapping):
+        raise InvalidInput(field, given, "must be an object with names and birth_date")
+    names = _names(f"{field}.names", given.get("names"))
+    raw = given.get("birth_date")
+    birth_date = person_keys.parse_birth_date(raw) if isinstance(raw, str) else None
+    if birth_date is None:
+        raise InvalidInput(f"{field}.birth_date", raw, "a date as YYYY-MM-DD, YYYY-MM or YYYY")
+    profile = person_keys.person_profile(names, birth_date)
+    keys = person_keys.keys(profile, person_keys.Role.QUERY)
+    if not keys:
+        reason = "no two name parts, nor one with a full birth date, to match on"
+        raise InvalidInput(f"{field}.names", names, reason)
+    return PersonQuestion(tuple(names), birth_date, keys)
+
+
+def _names(field: str, names: Any) -> list[str]:
+    if isinstance(names, str) or not isinstance(names, Sequence):
+        raise InvalidInput(field, names, f"must be a list of 1-{MAX_NAMES} names")
+    kept = [n.strip() for n in names if isinstance(n, str) and n.strip()]
+    if not 1 <= len(kept) <= MAX_NAMES or len(kept) != len(names):
+        raise InvalidInput(field, names, f"must be a list of 1-{MAX_NAMES} non-empty names")
+    return kept
 
 
 def _peer(conn: Connection, partner: str) -> Row[Any]:

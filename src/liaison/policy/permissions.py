@@ -56,6 +56,8 @@ P = Permission
 #: decide alerts; officers screen and read alerts; auditors read the audit log.
 #: Analysts and officers ask partners hit/no-hit and file follow-up requests;
 #: only officers decide the partners' requests; supervisors and auditors read them.
+#: In hub mode administrators create projects (on a hub) and join them (on a
+#: member); analysts and officers submit and read the candidate pairs.
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMINISTRATOR: frozenset(
         {P.USER_MANAGE, P.AUDIT_VERIFY, P.AGREEMENT_READ, P.PEER_MANAGE, P.PEER_READ, P.HUB_MANAGE}

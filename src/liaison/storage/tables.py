@@ -515,3 +515,91 @@ followup_steps = Table(
     Column("at", UTCDateTime, nullable=False),
     Index("ix_followup_steps_followup", "followup_id"),
 )
+
+# --- hub mode: a hub's projects and what members sent it; a member's side ----------------
+
+hub_projects = Table(  # on the hub
+    "hub_projects",
+    metadata,
+    Column("project", String(63), primary_key=True),
+    Column("members", Text, nullable=False),  # JSON list of node ids
+    Column("threshold", Float, nullable=False),
+    Column("created", UTCDateTime, nullable=False),
+    Column("created_by", String(255), nullable=False),
+    Column("run", Integer, nullable=False),  # linkage runs so far
+    Column("linked", UTCDateTime),
+)
+
+hub_submissions = Table(  # on the hub
+    "hub_submissions",
+    metadata,
+    Column("project", String(63), primary_key=True),
+    Column("member", String(64), primary_key=True),
+    Column("submission", String(32), primary_key=True),
+    Column("parts", Integer, nullable=False),
+    Column("received", Integer, nullable=False),  # parts taken in, in order
+    Column("rows", Integer, nullable=False),
+    Column("started", UTCDateTime, nullable=False),
+    Column("completed", UTCDateTime),
+)
+
+hub_entries = Table(  # on the hub: encodings and keyed block ids, no clear value
+    "hub_entries",
+    metadata,
+    Column("project", String(63), primary_key=True),
+    Column("member", String(64), primary_key=True),
+    Column("submission", String(32), primary_key=True),
+    Column("ref", String(22), primary_key=True),  # opaque, chosen by the member
+    Column("encoding", LargeBinary, nullable=False),
+    Column("blocks", LargeBinary, nullable=False),
+)
+
+hub_pairs = Table(  # on the hub: the last run's candidate pairs, never a score
+    "hub_pairs",
+    metadata,
+    Column("project", String(63), nullable=False),
+    Column("run", Integer, nullable=False),
+    Column("left_member", String(64), nullable=False),
+    Column("left_ref", String(22), nullable=False),
+    Column("right_member", String(64), nullable=False),
+    Column("right_ref", String(22), nullable=False),
+    Index("ix_hub_pairs_left", "project", "left_member"),
+    Index("ix_hub_pairs_right", "project", "right_member"),
+)
+
+hub_memberships = Table(  # on a member
+    "hub_memberships",
+    metadata,
+    Column("project", String(63), primary_key=True),
+    Column("hub", String(64), nullable=False),  # the hub's node id
+    Column("members", Text, nullable=False),  # JSON list of node ids, this node included
+    Column("secret", LargeBinary, nullable=False),  # sealed under a key of the node key's
+    Column("joined", UTCDateTime, nullable=False),
+    Column("joined_by", String(255), nullable=False),
+    Column("submitted", UTCDateTime),
+    Column("run", Integer),  # the hub's run the candidates come from
+)
+
+hub_refs = Table(  # on a member: its references and the records they stand for
+    "hub_refs",
+    metadata,
+    Column("project", String(63), primary_key=True),
+    Column("ref", String(22), primary_key=True),
+    Column("submission", String(32), nullable=False),
+    Column("record_id", String(64), nullable=False),
+    Column("created", UTCDateTime, nullable=False),
+)
+
+hub_candidates = Table(  # on a member: candidate hits for a human to follow up
+    "hub_candidates",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("project", String(63), nullable=False),
+    Column("run", Integer, nullable=False),
+    Column("record_id", String(64), nullable=False),  # our own record
+    Column("ref", String(22), nullable=False),
+    Column("partner", String(64), nullable=False),  # the other member's node id
+    Column("partner_ref", String(22), nullable=False),  # its opaque reference
+    Column("received", UTCDateTime, nullable=False),
+    Index("ix_hub_candidates_project", "project"),
+)

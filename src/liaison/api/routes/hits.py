@@ -1,4 +1,4 @@
-"""Hit/no-hit: ask a partner whether it knows identifiers, without sending them."""
+"""Hit/no-hit: ask a partner whether it knows identifiers or persons, without sending them."""
 
 from __future__ import annotations
 
@@ -9,14 +9,29 @@ from pydantic import BaseModel, Field
 
 from liaison.api.deps import ActorDep, NodeDep, WhyDep
 from liaison.node.courier import hit_query_now
+from liaison.node.hits import MAX_PERSONS, MAX_QUERY
 
 router = APIRouter(tags=["hits"])
+
+
+class PersonQuery(BaseModel):
+    names: list[str] = Field(
+        min_length=1, max_length=20, description="the person's names, in any script"
+    )
+    birth_date: str = Field(max_length=10, description="YYYY-MM-DD, YYYY-MM or YYYY")
 
 
 class HitQuery(BaseModel):
     partner: str = Field(max_length=64, description="peer name or node id")
     identifiers: list[dict[str, Any]] = Field(
-        min_length=1, max_length=1000, description='[{"kind": "passport", "value": "..."}]'
+        default_factory=list,
+        max_length=MAX_QUERY,
+        description='[{"kind": "passport", "value": "..."}]',
+    )
+    persons: list[PersonQuery] = Field(
+        default_factory=list,
+        max_length=MAX_PERSONS,
+        description='[{"names": ["..."], "birth_date": "1980-05-01"}]: candidate hits',
     )
     purpose: str = Field(default="cross_check", max_length=32)
 
@@ -25,8 +40,10 @@ class HitQuery(BaseModel):
 async def query(
     body: HitQuery, node: NodeDep, actor: ActorDep, why: WhyDep
 ) -> list[dict[str, Any]]:
-    """Blind the identifiers, ask the partner in one signed round trip, read the
-    answer here: hit or no hit, and a reference for each hit."""
+    """Blind the identifiers and the persons' match keys, ask the partner in one
+    signed round trip, read the answer here: hit or no hit and a reference for each
+    hit; a person is a candidate hit (with its references) if any key hit."""
+    persons = [p.model_dump() for p in body.persons]
     return await hit_query_now(
-        node.federation, actor, body.partner, body.identifiers, body.purpose, why
+        node.federation, actor, body.partner, body.identifiers, body.purpose, why, persons=persons
     )
