@@ -36,6 +36,10 @@ def test_the_demo_federation_runs_and_a_revocation_propagates(tmp_path: Path) ->
     assert result["held_by"]  # the revoked record had been shared...
     assert set(result["after"].values()) == {"deleted"}  # ...and is gone everywhere
     assert result["audit_intact"]
+    followup = result["followup"]  # hit/no-hit, then a follow-up approved for three fields
+    assert followup["hits"] == [True, False]
+    assert followup["level"] == "full" and followup["state"] == "partly"
+    assert followup["fields"] == ["birthDate", "name", "nationality"]
     holdings = result["holdings"]
     assert holdings["moscow"].get(("manila", "full"), 0) > 0  # the bilateral agreement
     assert holdings["kuala-lumpur"].get(("manila", "reference"), 0) > 0  # persons as references

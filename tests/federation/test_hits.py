@@ -190,3 +190,21 @@ def test_bad_persons_are_named(federation: Federation) -> None:
     with pytest.raises(InvalidInput) as refused:
         moscow.node.hits.prepare(moscow.team.analyst, "manila", [])
     assert refused.value.field == "identifiers"
+
+
+def test_a_record_is_found_under_whichever_agreement_covers_it(federation: Federation) -> None:
+    """Two agreements with the partner: the question goes under each, since the
+    asker cannot know which one offers the record (here the one sorted last)."""
+    manila, moscow = federation["manila"], federation["moscow"]
+    scope = {
+        "schemata": ["Person"],
+        "crime_areas": ["terrorism"],
+        "subject_categories": ["suspect"],
+    }
+    agree("aa-narrow", [manila, moscow], scope=scope)
+    agree("zz-wide", [manila, moscow])
+    holder(federation, "manila", PASSPORT)  # human trafficking: only zz-wide covers it
+    (found,) = ask(federation, "moscow", "manila", PASSPORT)
+    assert found["hit"] is True and found["agreement"] == "zz-wide"
+    asked = moscow.node.audit.entries(moscow.team.auditor, action="hit.query")
+    assert sorted(e.detail["agreement"] for e in asked) == ["aa-narrow", "zz-wide"]

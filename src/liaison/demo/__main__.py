@@ -7,7 +7,10 @@ nodes pin each other's keys and certificates; a bilateral agreement is signed
 before they start, a multilateral one is co-signed over the network. Each
 node loads generated, obviously fictitious records; records flow to exactly
 the partners the agreements allow; one record is corrected and one revoked
-(deleted), and both changes reach every partner that holds a copy. The demo
+(deleted), and both changes reach every partner that holds a copy. Moscow
+then asks manila hit/no-hit about a phone without disclosing it, files a
+follow-up request on the hit, and manila's liaison officer approves three
+fields, which arrive with manila's markings. The demo
 prints where each node's API is and waits for Ctrl-C, then stops the nodes.
 
 Run ``python -m liaison.demo --help``.
@@ -32,7 +35,7 @@ from rich.table import Table
 from liaison.demo.agreement import BILATERAL, MULTILATERAL, bilateral, multilateral
 from liaison.demo.cluster import NodeProcess, actor, agree, mesh, parties
 from liaison.node import Node, Why
-from liaison.node.courier import send_agreement_now
+from liaison.node.courier import hit_query_now, send_agreement_now
 from liaison.node.sources import jsonl_items
 from liaison.storage import federation as fed_store
 
@@ -199,6 +202,79 @@ def correct(nodes: list[NodeProcess]) -> tuple[str, int]:
     raise RuntimeError("no person record was shared with moscow")
 
 
+def hit_and_followup(nodes: list[NodeProcess]) -> dict[str, Any]:
+    """Moscow asks manila, without disclosing the number, whether it knows the
+    phone of a person manila shares with moscow only as a hit/no-hit reference
+    (a victim or witness); on the hit, moscow files a follow-up request and
+    manila's liaison officer approves name, birth date and nationality only."""
+    manila, moscow = nodes[0], nodes[1]
+    record_id, phone = _hit_only_phone(manila)
+    wait_settled(nodes)
+    console.print(f"\nmanila records a victim; moscow holds {copy_level(moscow, record_id)} only")
+    with moscow.open() as node:
+        analyst = actor(node, "analyst")
+        why = Why("cross_check", "demo: a phone found in a seized handset")
+        asked = [{"kind": "phone", "value": phone}, {"kind": "phone", "value": "+639170000000"}]
+        found = asyncio.run(hit_query_now(node.federation, analyst, "manila", asked, why=why))
+        console.print(f"moscow asks manila about two phones (blinded): {_outcomes(found)}")
+        text = "Demo: the phone was found in a seized handset in a trafficking case"
+        filed = node.followups.file(analyst, "manila", str(found[0]["reference"]), text)
+    console.print(f"moscow files follow-up request {filed['request_id']}, due {filed['due']}")
+    with manila.open() as node:
+        request = _wait_for_request(node, filed["request_id"])
+        fields = ["name", "birthDate", "nationality"]
+        officer = actor(node, "officer")
+        node.followups.decide(officer, request["id"], "approve", "demo: for the case", fields)
+    console.print(f"manila's liaison officer approves {', '.join(fields)} only")
+    wait_settled(nodes)
+    with moscow.open() as node:
+        copy = node.records.get(actor(node, "analyst"), record_id)
+        state = node.followups.show(actor(node, "analyst"), filed["id"])["state"]
+    console.print(f"  moscow now holds {record_id} ({copy_level(moscow, record_id)}, {state}):")
+    console.print(f"  {sorted(copy.properties)} with manila's markings", markup=False)
+    return {
+        "record": record_id,
+        "level": copy_level(moscow, record_id),
+        "state": state,
+        "fields": sorted(copy.properties),
+        "hits": [r["hit"] for r in found],
+    }
+
+
+def _hit_only_phone(manila: NodeProcess) -> tuple[str, str]:
+    """A fictitious victim at manila: the bilateral agreement gives victims to
+    moscow as hit/no-hit references only."""
+    from liaison.demo.generate import Generator
+
+    generator = Generator(99)
+    entity = {**generator.person(), "id": "demo-victim-followup"}
+    envelope = {
+        **generator.envelope(),
+        "crime_area": "human_trafficking",
+        "subject_category": "victim",
+        "markings": {"classification": "RESTRICTED", "tlp": "AMBER", "handling": ["H0", "H2"]},
+    }
+    with manila.open() as node:
+        why = Why("investigation", "demo: a victim identified in a raid")
+        record = node.records.create(actor(node, "analyst"), entity, envelope, why)
+    return record.record_id, entity["properties"]["phone"][0]
+
+
+def _outcomes(found: list[dict[str, Any]]) -> str:
+    return ", ".join("hit" if r["hit"] else "no hit" for r in found)
+
+
+def _wait_for_request(node: Node, request_id: str) -> dict[str, Any]:
+    started = time.monotonic()
+    while time.monotonic() - started < SETTLE_SECONDS:
+        inbox = node.followups.page(actor(node, "officer"), "in", "open", 200)["items"]
+        for item in inbox:
+            if item["request_id"] == request_id:
+                return dict(item)
+        time.sleep(0.3)
+    raise TimeoutError(f"follow-up request {request_id} did not reach manila")
+
+
 def copy_version(n: NodeProcess, record_id: str) -> int | None:
     with n.open() as node, node.ctx.engine.connect() as conn:
         row = fed_store.copy_row(conn, record_id)
@@ -249,6 +325,7 @@ def run(base: Path, entities: int, port: int, serve: bool) -> dict[str, Any]:
         gone = {n.name: copy_level(n, record_id) for n in nodes[1:] if n.name in held_by}
         for name, level in gone.items():
             console.print(f"  {name}: copy is now {level}")
+        followup = hit_and_followup(nodes)
         intact = verify_all(nodes)
         _print_where(nodes)
         if serve:
@@ -265,6 +342,7 @@ def run(base: Path, entities: int, port: int, serve: bool) -> dict[str, Any]:
             "held_by": held_by,
             "after": gone,
             "audit_intact": intact,
+            "followup": followup,
             "holdings": holdings(nodes),
         }
     finally:

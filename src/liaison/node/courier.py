@@ -30,6 +30,7 @@ from liaison.federation.tls import pinned_context
 from liaison.model.roles import Actor
 from liaison.node.context import NO_REASON, Why
 from liaison.node.federation import FederationService
+from liaison.node.hits import Prepared, merge
 from liaison.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -198,6 +199,16 @@ class Courier:
         signed round trip."""
         hits = self.federation.hits
         prepared = hits.prepare(actor, partner, identifiers, purpose, why, persons=persons)
+        answers = [await self._ask(actor, prepared, why)]
+        for agreement in prepared.others:  # each agreement offers what it covers
+            again = hits.prepare(
+                actor, partner, identifiers, purpose, why, persons=persons, agreement=agreement
+            )
+            answers.append(await self._ask(actor, again, why))
+        return merge(answers)
+
+    async def _ask(self, actor: Actor, prepared: Prepared, why: Why) -> list[dict[str, Any]]:
+        """One signed round trip under one agreement, read here."""
         peer = prepared.partner
         raw = self.federation.hit_question(peer.node_id, prepared.body)
         try:
@@ -205,7 +216,7 @@ class Courier:
         except httpx.HTTPError as exc:
             raise PeerUnreachable(peer.name, _describe(exc)) from None
         answer = self.federation.hit_answer(reply, peer.node_id)
-        return hits.read(actor, prepared, answer, why)
+        return self.federation.hits.read(actor, prepared, answer, why)
 
     async def run(self, stop: threading.Event) -> None:
         """Push and pull until ``stop`` is set; errors are logged, never fatal."""

@@ -43,6 +43,16 @@ def policy_context(ctx: NodeContext, conn: Connection, record_ids: Sequence[str]
     return PolicyContext(agreement_index(ctx, conn), consents)
 
 
+def only_agreement(context: PolicyContext, partner: str, agreement_id: str) -> PolicyContext:
+    """The context as if only this agreement bound us to the partner: what the
+    partner may have under that agreement, whatever the others allow."""
+    index = context.agreements
+    terms = index.by_id.get(agreement_id)
+    by_partner = {partner: (terms,)} if terms is not None else {}
+    narrowed = AgreementIndex(index.holder, index.today, by_partner, index.by_id)
+    return PolicyContext(narrowed, context.consents)
+
+
 def local_context(ctx: NodeContext, conn: Connection, record_ids: Sequence[str]) -> PolicyContext:
     """For decisions about local users only: consents, no agreements."""
     index = AgreementIndex(ctx.node_id, ctx.now().date(), {}, {})

@@ -52,7 +52,13 @@ from liaison.model.records import Record
 from liaison.model.roles import Actor
 from liaison.model.vocab import Purpose
 from liaison.node.context import NO_REASON, NodeContext, Why
-from liaison.node.decisions import agreement_index, best_push, facts_for, policy_context
+from liaison.node.decisions import (
+    agreement_index,
+    best_push,
+    facts_for,
+    only_agreement,
+    policy_context,
+)
 from liaison.node.setup import SYSTEM
 from liaison.policy.decide import Outcome, PolicyContext, RecordFacts, Use
 from liaison.policy.permissions import Permission
@@ -106,6 +112,7 @@ class Prepared:
     body: dict[str, Any]
     identifiers: int
     persons: tuple[PersonQuestion, ...] = ()
+    others: tuple[str, ...] = ()  # the other agreements to ask under
 
 
 class HitService:
@@ -227,9 +234,10 @@ class HitService:
         """Index rows for the identifiers and person keys of the records the
         partner may learn of under this agreement."""
         carriers: dict[psi.Item, list[str]] = {}
+        under = only_agreement(context, partner, agreement)
         for record, facts, items in live:
-            decision = best_push(facts, partner, record, context, Use.HIT_ONLY)
-            if decision.outcome < Outcome.HIT_ONLY or decision.basis != agreement:
+            decision = best_push(facts, partner, record, under, Use.HIT_ONLY)
+            if decision.outcome < Outcome.HIT_ONLY:
                 continue
             for item in items:
                 carriers.setdefault(item, []).append(record.record_id)
@@ -257,9 +265,14 @@ class HitService:
         why: Why = NO_REASON,
         *,
         persons: Sequence[Mapping[str, Any]] = (),
+        agreement: str | None = None,
     ) -> Prepared:
         """Check and blind a question for a partner (by name or node id): exact
-        identifiers (``{kind, value, country?}``) and persons (``{names, birth_date}``)."""
+        identifiers (``{kind, value, country?}``) and persons (``{names, birth_date}``),
+        under the first agreement in force with it that allows the purpose (or
+        ``agreement``); ``others`` names the rest. A record is offered under
+        each agreement that covers it, and the asker cannot know which does, so
+        a full question asks under each (``Courier.hit_query``)."""
         with self.ctx.guard(actor, why):
             self.ctx.permit(actor, P.HIT_QUERY, Action.HIT_QUERY, f"peer:{partner}")
         items, people = _questions(identifiers, persons)
@@ -276,15 +289,21 @@ class HitService:
             raise InvalidInput(
                 "partner", partner, f"no agreement in force with it allows {chosen.value}"
             )
+        if agreement is not None and agreement not in agreed:
+            raise InvalidInput("agreement", agreement, f"not in force with {partner} for that")
+        chosen_agreement = agreement or agreed[0]
+        others = tuple(a for a in agreed if a != chosen_agreement)
         period = period_of(self.ctx.now())
         # the answering node keys the domain by the asker: this node
-        domain = psi.Domain(domain_name(agreed[0], self.ctx.node_id), period)
+        domain = psi.Domain(domain_name(chosen_agreement, self.ctx.node_id), period)
         blinded = psi.blind_many(domain, items + [i for p in people for i in _slots(p)])
         # several keys of one person would give away too many bucket bits: ask for all
         bits = 0 if people else psi.BucketPlan.best_bits(1_000_000, len(blinded))
         request = psi.make_request(blinded, bits)
-        body = {"agreement": agreed[0], "request": request.to_json()}
-        return Prepared(peer, agreed[0], period, chosen, blinded, body, len(items), people)
+        body = {"agreement": chosen_agreement, "request": request.to_json()}
+        return Prepared(
+            peer, chosen_agreement, period, chosen, blinded, body, len(items), people, others
+        )
 
     def read(
         self, actor: Actor, prepared: Prepared, answer: Mapping[str, Any], why: Why = NO_REASON
@@ -346,6 +365,12 @@ class HitService:
                 elements=len(prepared.blinded),
                 hits=sum(1 for f in found if f["hit"]),
             )
+
+
+def merge(answers: Sequence[Sequence[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The answers to one question asked under several agreements, item by
+    item: the first that hit (it names its agreement), else the first."""
+    return [next((a for a in same if a["hit"]), same[0]) for same in zip(*answers, strict=True)]
 
 
 def _slots(person: PersonQuestion) -> list[psi.Item]:
