@@ -327,3 +327,28 @@ def test_roles(hubbed: Federation) -> None:
         manila.node.linkage.prepare(manila.team.admin, PROJECT)
     with pytest.raises(Forbidden):
         manila.node.linkage.join(manila.team.officer, "other", "hub", ["moscow"], SECRET)
+
+
+def test_a_hub_candidate_is_followed_up_like_a_hit(hubbed: Federation) -> None:
+    """A victim (hit-only between the members) linked by the hub: moscow files a
+    follow-up naming manila's reference, manila's officer approves, the record
+    arrives; manila resolved the reference through its own hub references."""
+    start(hubbed)
+    victim = {"firstName": ["Lorna"], "lastName": ["Santos"], "birthDate": ["1990-07-07"]}
+    theirs = add(hubbed, "manila", victim, subject_category="victim")
+    add(hubbed, "moscow", victim, subject_category="victim")
+    crowd(hubbed, "kuala-lumpur", "en_US", 3)
+    found = linked(hubbed)
+    (pair,) = [c for c in found["moscow"] if c["partner"] == "manila"]
+    moscow, manila = hubbed["moscow"], hubbed["manila"]
+    why = "Lorna Santos was trafficked through Moscow; case 2026-207 needs her identity"
+    filed = moscow.node.followups.file(moscow.team.analyst, "manila", pair["partner_ref"], why)
+    hubbed.settle()
+    (request,) = manila.node.followups.page(manila.team.officer, "in")["items"]
+    shown = manila.node.followups.show(manila.team.officer, request["id"])
+    assert [r["record_id"] for r in shown["records"]] == [theirs]
+    manila.node.followups.decide(manila.team.officer, request["id"], "approve")
+    hubbed.settle()
+    copy = moscow.node.records.get(moscow.team.analyst, theirs)
+    assert copy.properties["lastName"] == ["Santos"]
+    assert moscow.node.followups.show(moscow.team.analyst, filed["id"])["state"] == "approved"

@@ -156,7 +156,7 @@ _FIELDS: dict[NoticeKind, tuple[tuple[str, Callable[[str, str, Any], Any]], ...]
         ("request", _REQUEST_ID),
         ("reference", _text(32, 8)),
         ("agreement", _text(80)),
-        ("period", _text(16)),
+        ("period", _text(80)),  # a key period, or hub:<project>
         ("purpose", _one_of(*(p.value for p in Purpose))),
         ("justification", _text(MAX_TEXT)),
         ("asked_by", _text(255)),

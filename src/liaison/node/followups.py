@@ -21,6 +21,7 @@ import base64
 import binascii
 import secrets
 from collections.abc import Mapping, Sequence
+from types import SimpleNamespace
 from typing import Any
 
 import orjson
@@ -33,7 +34,7 @@ from liaison.model.records import Record
 from liaison.model.roles import Actor
 from liaison.model.vocab import Purpose
 from liaison.node.context import NO_REASON, NodeContext, Why
-from liaison.node.decisions import local_decisions, may_view
+from liaison.node.decisions import agreement_index, local_decisions, may_view
 from liaison.node.hits import domain_name
 from liaison.node.outbox import propagate_ids
 from liaison.policy import followups as rules
@@ -42,6 +43,7 @@ from liaison.policy.followups import State, Step
 from liaison.policy.permissions import Permission
 from liaison.storage import federation as federation_store
 from liaison.storage import followups as store
+from liaison.storage import hub as hub_store
 from liaison.storage import notices as notice_store
 from liaison.storage import policy as policy_store
 from liaison.storage import psi as psi_store
@@ -49,6 +51,7 @@ from liaison.storage import records as record_store
 
 P = Permission
 OUT, IN = "out", "in"
+HUB = "hub:"  # the period of a request that follows a hub's candidate pair
 MAX_PAGE = 200
 
 
@@ -75,9 +78,7 @@ class FollowupService:
             peer = federation_store.peer_called(conn, partner)
             if peer is None:
                 raise NotFound("peer", partner)
-            hit = store.hit_for(conn, peer.node_id, str(reference))
-            if hit is None:
-                raise InvalidInput("reference", reference, f"no hit from {peer.name} has it")
+            hit = self._hit(conn, peer, str(reference), purpose)
             chosen = _purpose(purpose or hit.purpose)
             now = self.ctx.now()
             due = rules.deadline(now, self.ctx.settings.followup_hours)
@@ -133,6 +134,30 @@ class FollowupService:
                 due=due.isoformat(),
             )
             return self._shown(conn, actor, followup_id)
+
+    def _hit(self, conn: Connection, peer: Row[Any], reference: str, purpose: str | None) -> Any:
+        """The hit a request follows: a hit/no-hit answer from that partner, or a
+        hub's candidate pair naming the partner's reference (asked under the
+        first agreement in force with the partner that allows the purpose)."""
+        hit = store.hit_for(conn, peer.node_id, reference)
+        if hit is not None:
+            return hit
+        pair = store.hub_candidate(conn, peer.node_id, reference)
+        if pair is None:
+            raise InvalidInput("reference", reference, f"no hit from {peer.name} has it")
+        chosen = _purpose(purpose or Purpose.CROSS_CHECK.value)
+        terms = agreement_index(self.ctx, conn).by_partner.get(peer.node_id, ())
+        agreed = sorted(t.agreement_id for t in terms if chosen in t.purposes)
+        if not agreed:
+            raise InvalidInput("partner", peer.name, f"no agreement in force allows {chosen}")
+        return SimpleNamespace(
+            agreement_id=agreed[0],
+            period=f"{HUB}{pair.project}",
+            reference=reference,
+            kind="hub",
+            value=f"{pair.project}:{pair.record_id}",
+            purpose=chosen.value,
+        )
 
     def reply(self, actor: Actor, followup_id: int, text: str) -> dict[str, Any]:
         """Answer the originator's question; the request waits for its decision again."""
@@ -423,14 +448,24 @@ def _take_request(
 
 
 def _resolve(conn: Connection, requester: str, body: Mapping[str, Any]) -> list[str]:
-    """The own records an opaque reference stands for in the index offered to
-    the requester under that agreement and period."""
+    """The own records an opaque reference stands for: in the index offered to
+    the requester under that agreement and period, or among the references
+    this node gave a hub project the requester is a member of."""
+    if body["period"].startswith(HUB):
+        return _hub_records(conn, requester, body["period"][len(HUB) :], body["reference"])
     try:
         raw = base64.urlsafe_b64decode(body["reference"] + "=" * (-len(body["reference"]) % 4))
     except (binascii.Error, ValueError):
         return []
     domain = domain_name(body["agreement"], requester)
     return psi_store.records_for(conn, domain, body["period"], raw)
+
+
+def _hub_records(conn: Connection, requester: str, project: str, reference: str) -> list[str]:
+    membership = hub_store.membership(conn, project)
+    if membership is None or requester not in orjson.loads(membership.members):
+        return []
+    return sorted(set(hub_store.records_of(conn, project, [reference]).values()))
 
 
 def _take_decision(

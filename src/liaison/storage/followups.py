@@ -9,7 +9,13 @@ import orjson
 from sqlalchemy import Connection, Row, and_, func, insert, select, update
 
 from liaison.storage.bulk import chunks
-from liaison.storage.tables import consents, followup_steps, followups, hit_queries
+from liaison.storage.tables import (
+    consents,
+    followup_steps,
+    followups,
+    hit_queries,
+    hub_candidates,
+)
 
 
 def add(conn: Connection, values: dict[str, Any]) -> int:
@@ -78,6 +84,17 @@ def hit_for(conn: Connection, partner: str, reference: str) -> Row[Any] | None:
             hit_queries.c.hit.is_(True),
         )
         .order_by(hit_queries.c.id.desc())
+        .limit(1)
+    )
+    return conn.execute(query).first()
+
+
+def hub_candidate(conn: Connection, partner: str, reference: str) -> Row[Any] | None:
+    """A hub's candidate pair naming this partner's reference (hub mode)."""
+    query = (
+        select(hub_candidates)
+        .where(hub_candidates.c.partner == partner, hub_candidates.c.partner_ref == reference)
+        .order_by(hub_candidates.c.id.desc())
         .limit(1)
     )
     return conn.execute(query).first()

@@ -485,7 +485,7 @@ followups = Table(
     Column("direction", String(3), nullable=False),  # out (we asked), in (we decide)
     Column("partner", String(64), nullable=False),  # the node on the other side
     Column("agreement_id", String(80), nullable=False),
-    Column("period", String(16), nullable=False),
+    Column("period", String(80), nullable=False),  # the key period, or hub:<project>
     Column("reference", String(32), nullable=False),  # the hit's opaque reference
     Column("subject", Text),  # requester only: what it asked about (never sent)
     Column("purpose", String(32), nullable=False),

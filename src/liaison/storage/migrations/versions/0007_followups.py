@@ -34,7 +34,7 @@ def upgrade() -> None:
         sa.Column("direction", sa.String(length=3), nullable=False),
         sa.Column("partner", sa.String(length=64), nullable=False),
         sa.Column("agreement_id", sa.String(length=80), nullable=False),
-        sa.Column("period", sa.String(length=16), nullable=False),
+        sa.Column("period", sa.String(length=80), nullable=False),
         sa.Column("reference", sa.String(length=32), nullable=False),
         sa.Column("subject", sa.Text(), nullable=True),
         sa.Column("purpose", sa.String(length=32), nullable=False),
