@@ -212,3 +212,46 @@ def test_guessed_references_and_wrong_roles_are_refused(
     with pytest.raises(NotFound):  # our own request is not in our inbox
         moscow.node.followups.decide(moscow.team.officer, 1, "approve")
     assert inbox(federation)[0]["state"] == "pending"  # nothing half-done
+
+
+def test_a_person_candidate_concerns_only_the_records_with_the_most_keys(
+    federation: Federation,
+) -> None:
+    """Two namesakes at manila; moscow asks by name and birth date. The name
+    alone hits both, but the request concerns only the one whose keys hit most:
+    a weak key does not bring every namesake along."""
+    agree("ph-ru", [federation["manila"], federation["moscow"]])
+    manila, moscow = federation["manila"], federation["moscow"]
+    born = {"birthDate": ["1991-04-12"], "nationality": ["ph"]}
+    same = manila.node.records.create(
+        manila.team.analyst, person("Rosario Mendoza", **born), VICTIM
+    )
+    other = {"birthDate": ["1962-10-30"], "nationality": ["ph"]}
+    manila.node.records.create(manila.team.analyst, person("Rosario Mendoza", **other), VICTIM)
+    asked = [{"names": ["Rosario Mendoza"], "birth_date": "1991-04-12"}]
+    courier = federation.courier("moscow")
+    (found,) = asyncio.run(courier.hit_query(moscow.team.analyst, "manila", [], persons=asked))
+    assert found["candidate"] is True and len(found["references"]) > 1
+    # file on the weakest reference: its siblings still point at the right record
+    moscow.node.followups.file(moscow.team.analyst, "manila", found["references"][-1], WHY)
+    federation.settle()
+    (request,) = inbox(federation)
+    shown = manila.node.followups.show(manila.team.officer, request["id"])
+    assert [r["record_id"] for r in shown["records"]] == [same.record_id]
+
+
+def test_the_officer_may_release_only_some_of_the_records(
+    federation: Federation, hit: dict[str, Any]
+) -> None:
+    file(federation, hit["reference"])
+    (request,) = inbox(federation)
+    manila = federation["manila"]
+    with pytest.raises(InvalidInput) as refused:
+        manila.node.followups.decide(
+            manila.team.officer, request["id"], "approve", records=["rec-someone-else"]
+        )
+    assert refused.value.field == "records"
+    record_id = hit["record"].record_id
+    manila.node.followups.decide(manila.team.officer, request["id"], "approve", records=[record_id])
+    federation.settle()
+    assert level(federation, "moscow", record_id) == "full"

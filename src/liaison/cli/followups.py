@@ -80,10 +80,13 @@ def decide(
     decision: Annotated[str, typer.Argument(help="approve, deny or more")],
     reason: Annotated[str, typer.Option(help="required to deny or ask for more")] = "",
     field: Annotated[list[str] | None, typer.Option(help="approve only this property")] = None,
+    record: Annotated[list[str] | None, typer.Option(help="approve only this record")] = None,
 ) -> None:
     """Decide a partner's request: approve (all, or --field a --field b), deny, ask for more."""
     node = open_node()
-    found = node.followups.decide(sign_in(node), followup_id, decision, reason, field or None)
+    found = node.followups.decide(
+        sign_in(node), followup_id, decision, reason, field or None, record or None
+    )
     _done(found)
 
 

@@ -155,6 +155,7 @@ _FIELDS: dict[NoticeKind, tuple[tuple[str, Callable[[str, str, Any], Any]], ...]
     NoticeKind.REQUEST: (
         ("request", _REQUEST_ID),
         ("reference", _text(32, 8)),
+        ("also", _names(32, optional=True)),  # a person's other keys that hit
         ("agreement", _text(80)),
         ("period", _text(80)),  # a key period, or hub:<project>
         ("purpose", _one_of(*(p.value for p in Purpose))),

@@ -40,6 +40,11 @@ tier    key                                              cap  precision
 ``n``   two name parts (loose), no date                   12  low
 ======  ==============================================  ====  =========
 
+``n`` keys let a partner test whether a *name* is known without any date, so the
+index holds them for a person with a full birth date only when the node opts in
+(``name_only``; the node setting ``LIAISON_HIT_NAME_ONLY``, off by default); a
+person recorded without a full date has no other key and always gets them.
+
 The asker knows which of its keys hit, so a candidate hit says which tier found it
 (:attr:`Tier.label`): ``nd`` is a full name and birth date (a namesake born the same
 year and month is rare); ``pd`` tolerates one name part replaced or badly misspelt but
@@ -211,7 +216,7 @@ def _singles(forms: Sequence[NameForm], loose: bool) -> list[str]:
     return [code for form in forms for codes in _part_codes(form, loose) for code in codes]
 
 
-def _tier_values(profile: Profile, role: Role) -> dict[Tier, list[str]]:
+def _tier_values(profile: Profile, role: Role, name_only: bool) -> dict[Tier, list[str]]:
     """Each tier's keys before the cap: strict codes before loose ones, so a cap
     cuts the prefix variants first."""
     forms = profile.names
@@ -224,17 +229,20 @@ def _tier_values(profile: Profile, role: Role) -> dict[Tier, list[str]]:
         Tier.NAME_DATE: [f"{p}:{d}" for p in strict for d in dates.parts],
         Tier.PART_DATE: [f"{c}:{d}" for d in dates.full for c in singles],
         Tier.NAME_YEAR: [f"{p}:{y}" for y in years for p in strict],
-        Tier.NAME: pairs,
+        Tier.NAME: pairs if role is Role.QUERY or name_only or not dates.full else [],
     }
 
 
-def keys(profile: Profile, role: Role) -> tuple[PersonKey, ...]:
+def keys(profile: Profile, role: Role, name_only: bool = False) -> tuple[PersonKey, ...]:
     """A person's match keys, strongest tier first, at most :data:`MAX_KEYS`.
 
     Empty when the profile has neither two name parts nor one part and a full date.
+    The index holds name-only keys (``n``) of a person with a full birth date only
+    when ``name_only``: they let a partner test whether a name is known without
+    any date, so a node offers them only if it chooses to (``LIAISON_HIT_NAME_ONLY``).
     """
     out: list[PersonKey] = []
-    for tier, values in _tier_values(profile, role).items():
+    for tier, values in _tier_values(profile, role, name_only).items():
         chosen = _unique(f"{VERSION}:{tier.value}:{v}" for v in values)[: tier.cap]
         out += [PersonKey(tier, value) for value in chosen]
     return tuple(out)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import binascii
 import secrets
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from types import SimpleNamespace
 from typing import Any
@@ -30,6 +31,7 @@ from sqlalchemy import Connection, Row
 from liaison.audit.chain import Action
 from liaison.errors import InvalidInput, NotFound
 from liaison.federation.notices import Notice, NoticeKind
+from liaison.matching import person_keys
 from liaison.model.records import Record
 from liaison.model.roles import Actor
 from liaison.model.vocab import Purpose
@@ -52,6 +54,7 @@ from liaison.storage import records as record_store
 P = Permission
 OUT, IN = "out", "in"
 HUB = "hub:"  # the period of a request that follows a hub's candidate pair
+PERSON = person_keys.KIND
 MAX_PAGE = 200
 
 
@@ -114,6 +117,7 @@ class FollowupService:
             body = {
                 "request": request_id,
                 "reference": hit.reference,
+                "also": store.siblings(conn, hit) if hit.kind == PERSON else [],
                 "agreement": hit.agreement_id,
                 "period": hit.period,
                 "purpose": chosen.value,
@@ -191,21 +195,28 @@ class FollowupService:
         decision: str,
         reason: str | None = None,
         fields: Sequence[str] | None = None,
+        records: Sequence[str] | None = None,
     ) -> dict[str, Any]:
         """A liaison officer's decision on a partner's request: approve (all or
-        chosen fields), deny with a reason, or ask for more."""
+        chosen fields; all the records concerned or only ``records`` of them),
+        deny with a reason, or ask for more."""
         target = f"followup:{followup_id}"
         with self.ctx.guard(actor), self.ctx.tx() as conn:
             self.ctx.permit(actor, P.FOLLOWUP_DECIDE, Action.FOLLOWUP_DECIDE, target)
             row = _mine(conn, followup_id, IN)
-            records = record_store.current_for(conn, orjson.loads(row.records))
-            may_view(self.ctx, conn, actor, records, Action.FOLLOWUP_DECIDE)
+            concerned = orjson.loads(row.records)
+            chosen = rules.check_records(records, concerned)
+            found = record_store.current_for(conn, concerned)
+            may_view(self.ctx, conn, actor, found, Action.FOLLOWUP_DECIDE)
+            picked = [r for r in found if r.record_id in chosen]
             checked = rules.decide(
-                State(row.state), decision, reason, fields, sorted({r.schema for r in records})
+                State(row.state), decision, reason, fields, sorted({r.schema for r in picked})
             )
+            if records is not None and not _approves(checked):
+                raise InvalidInput("records", list(records), "records are chosen when approving")
             now = self.ctx.now()
             released = (
-                self._release(conn, actor, row, records, checked) if _approves(checked) else []
+                self._release(conn, actor, row, picked, checked) if _approves(checked) else []
             )
             due = None
             if checked.state is State.MORE:
@@ -450,15 +461,29 @@ def _take_request(
 def _resolve(conn: Connection, requester: str, body: Mapping[str, Any]) -> list[str]:
     """The own records an opaque reference stands for: in the index offered to
     the requester under that agreement and period, or among the references
-    this node gave a hub project the requester is a member of."""
+    this node gave a hub project the requester is a member of. A person's
+    candidate hit comes with the references of its other keys that hit: only
+    the records that carry the most of them are concerned, so a weak key (a
+    name alone) does not bring every namesake along."""
     if body["period"].startswith(HUB):
         return _hub_records(conn, requester, body["period"][len(HUB) :], body["reference"])
-    try:
-        raw = base64.urlsafe_b64decode(body["reference"] + "=" * (-len(body["reference"]) % 4))
-    except (binascii.Error, ValueError):
-        return []
     domain = domain_name(body["agreement"], requester)
-    return psi_store.records_for(conn, domain, body["period"], raw)
+    counts: Counter[str] = Counter()
+    for reference in [body["reference"], *(body.get("also") or ())]:
+        raw = _unb64(reference)
+        if raw is not None:
+            counts.update(psi_store.records_for(conn, domain, body["period"], raw))
+    if not counts:
+        return []
+    most = max(counts.values())
+    return sorted(r for r, n in counts.items() if n == most)
+
+
+def _unb64(text: str) -> bytes | None:
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        return None
 
 
 def _hub_records(conn: Connection, requester: str, project: str, reference: str) -> list[str]:

@@ -120,6 +120,10 @@ class HitService:
         self.ctx = ctx
         self._master: bytes | None = None
 
+    @property
+    def _name_only(self) -> bool:
+        return self.ctx.settings.hit_name_only
+
     def master(self) -> bytes:
         """The node's PSI master secret: only the node key can produce it."""
         if self._master is None:
@@ -188,7 +192,7 @@ class HitService:
             if not found:
                 break
             ids = [r.record_id for r in found]
-            live = _offerable(found, facts_for(self.ctx, conn, found))
+            live = _offerable(found, facts_for(self.ctx, conn, found), self._name_only)
             context = policy_context(self.ctx, conn, ids)
             rows += self._rows(agreement, partner, period, live, context)
         store.replace(conn, name, period, rows, self.ctx.now())
@@ -217,7 +221,7 @@ class HitService:
         names = store.domains(conn, period)
         if not names:
             return
-        live = _offerable(own, facts)
+        live = _offerable(own, facts, self._name_only)
         for name in names:
             agreement, _, partner = name.rpartition("/")
             store.drop_records(conn, name, period, [r.record_id for r in own])
@@ -413,25 +417,27 @@ def _person_found(person: PersonQuestion, references: Sequence[bytes | None]) ->
 
 
 def _offerable(
-    records: Sequence[Record], facts: Sequence[RecordFacts]
+    records: Sequence[Record], facts: Sequence[RecordFacts], name_only: bool
 ) -> list[tuple[Record, RecordFacts, frozenset[psi.Item]]]:
     """Live records that have something to offer, with their facts and items."""
     out = []
     for record, found in zip(records, facts, strict=True):
-        items = _offered_items(profile_of(record)) if not record.deleted else frozenset()
+        items = _offered_items(profile_of(record), name_only) if not record.deleted else frozenset()
         if items:
             out.append((record, found, items))
     return out
 
 
-def _offered_items(profile: Profile) -> frozenset[psi.Item]:
-    """A record's OPRF items: its identifiers and, for a person, its match keys."""
+def _offered_items(profile: Profile, name_only: bool) -> frozenset[psi.Item]:
+    """A record's OPRF items: its identifiers and, for a person, its match keys
+    (name-only keys of a person with a full birth date only if ``name_only``)."""
     items: set[psi.Item] = set()
     for ident in profile.identifiers:
         kind, _, value = ident.partition(":")
         items.add((kind, value))
     if profile.person:
-        items.update(k.item for k in person_keys.keys(profile, person_keys.Role.INDEX))
+        found = person_keys.keys(profile, person_keys.Role.INDEX, name_only)
+        items.update(k.item for k in found)
     return frozenset(items)
 
 

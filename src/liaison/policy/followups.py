@@ -151,6 +151,19 @@ def check_fields(fields: Sequence[str], schemata: Sequence[str]) -> tuple[str, .
     return tuple(sorted(set(fields)))
 
 
+def check_records(chosen: Sequence[str] | None, concerned: Sequence[str]) -> frozenset[str]:
+    """The records an approval releases: all those concerned, or the ones the
+    officer chose among them (a name shared by several people)."""
+    if chosen is None:
+        return frozenset(concerned)
+    if isinstance(chosen, str) or not chosen:
+        raise InvalidInput("records", chosen, "choose at least one record, or omit to release all")
+    for record_id in chosen:
+        if record_id not in concerned:
+            raise InvalidInput("records", record_id, "not one of the records this request concerns")
+    return frozenset(chosen)
+
+
 def after_reply(state: State) -> State:
     if state is not State.MORE:
         raise Conflict(f"the request is {state.value}: only a request asked for more is answered")
@@ -175,6 +188,7 @@ __all__ = [
     "after_reply",
     "check_fields",
     "check_justification",
+    "check_records",
     "check_reply",
     "deadline",
     "decide",

@@ -89,6 +89,21 @@ def hit_for(conn: Connection, partner: str, reference: str) -> Row[Any] | None:
     return conn.execute(query).first()
 
 
+def siblings(conn: Connection, hit: Row[Any]) -> list[str]:
+    """The other references of the same person asked in the same question: each
+    key of a candidate hit has its own reference."""
+    query = select(hit_queries.c.reference).where(
+        hit_queries.c.partner == hit.partner,
+        hit_queries.c.agreement_id == hit.agreement_id,
+        hit_queries.c.kind == hit.kind,
+        hit_queries.c.value == hit.value,
+        hit_queries.c.created == hit.created,
+        hit_queries.c.hit.is_(True),
+        hit_queries.c.reference != hit.reference,
+    )
+    return sorted({str(r) for r in conn.scalars(query.limit(64))})
+
+
 def hub_candidate(conn: Connection, partner: str, reference: str) -> Row[Any] | None:
     """A hub's candidate pair naming this partner's reference (hub mode)."""
     query = (

@@ -53,6 +53,9 @@ class DecisionIn(BaseModel):
     fields: list[str] | None = Field(
         default=None, max_length=200, description="approve only these properties"
     )
+    records: list[str] | None = Field(
+        default=None, max_length=100, description="approve only these of the records concerned"
+    )
 
 
 @router.post("/followups/{followup_id}/decision")
@@ -60,7 +63,9 @@ def decide_followup(
     followup_id: int, body: DecisionIn, node: NodeDep, actor: ActorDep
 ) -> dict[str, Any]:
     """Approve (the whole record or chosen fields), deny with a reason, or ask for more."""
-    return node.followups.decide(actor, followup_id, body.decision, body.reason, body.fields)
+    return node.followups.decide(
+        actor, followup_id, body.decision, body.reason, body.fields, body.records
+    )
 
 
 class ReplyIn(BaseModel):
