@@ -143,6 +143,10 @@ def test_a_person_not_offered_is_no_hit(federation: Federation) -> None:
     manila.node.records.create(manila.team.analyst, HELD, red)
     asked = {"names": ["Khalid Haddad"], "birth_date": "1980-05-01"}
     assert ask_persons(federation, "moscow", "manila", asked)[0]["hit"] is False
+    # the same person, not TLP:RED, is offered: the question itself works
+    amber = {**HELD, "properties": {**HELD["properties"], "nationality": ["sy"]}}
+    manila.node.records.create(manila.team.analyst, amber, ENVELOPE)
+    assert ask_persons(federation, "moscow", "manila", asked)[0]["hit"] is True
 
 
 def test_a_person_question_carries_no_name_or_date(federation: Federation) -> None:

@@ -352,3 +352,25 @@ def test_a_hub_candidate_is_followed_up_like_a_hit(hubbed: Federation) -> None:
     copy = moscow.node.records.get(moscow.team.analyst, theirs)
     assert copy.properties["lastName"] == ["Santos"]
     assert moscow.node.followups.show(moscow.team.analyst, filed["id"])["state"] == "approved"
+
+
+def test_a_resubmission_voids_what_the_hub_held_before(hubbed: Federation) -> None:
+    """The hub linked manila and moscow before kuala-lumpur submitted; manila
+    then deletes a person and submits again: no pair names the deleted person
+    any more, on the hub or on either member."""
+    start(hubbed)
+    world = populate(hubbed)
+    submit(hubbed, "manila")
+    submit(hubbed, "moscow")
+    hub = hubbed["hub"]
+    hub.node.hub.link_now(hub.team.admin, PROJECT)
+    assert len(results(hubbed, "moscow")) == 2
+    manila = hubbed["manila"]
+    gone = world.bautista["manila"]
+    manila.node.records.delete(manila.team.analyst, gone, "entered in error")
+    submit(hubbed, "manila")  # kuala-lumpur has still not submitted: no new run
+    assert results(hubbed, "moscow") == []  # manila's old pairs are void until the next run
+    assert gone not in {c["record_id"] for c in results(hubbed, "manila")}
+    submit(hubbed, "kuala-lumpur")  # every member in: a run over what is held now
+    moscow = {c["record_id"] for c in results(hubbed, "moscow")}
+    assert moscow == {world.ivanova["moscow"]}

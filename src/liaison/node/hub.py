@@ -169,6 +169,8 @@ class HubService:
             store.drop_others(conn, part.project, peer.node_id, part.submission)
             if self._all_submitted(conn, row):
                 run = self.link(conn, row, SYSTEM)["run"]
+            else:  # its old pairs name what it no longer submits (deleted, re-marked...)
+                store.drop_pairs_of(conn, part.project, peer.node_id)
         return {
             "project": part.project,
             "submission": part.submission,

@@ -286,6 +286,9 @@ class LinkageService:
         }
         with self.ctx.tx() as conn:
             store.set_membership(conn, prepared.project, submitted=self.ctx.now())
+            # what the hub held before is replaced: its references and pairs are void
+            store.drop_refs_except(conn, prepared.project, prepared.submission)
+            store.replace_candidates(conn, prepared.project, [])
             detail = {k: v for k, v in summary.items() if k != "project"}
             self.ctx.record(
                 conn, actor, Action.HUB_SUBMIT, f"hub:{prepared.project}", why, **detail

@@ -104,6 +104,24 @@ def replace_pairs(
     _insert(conn, hub_pairs, [{**r, "project": project_, "run": run} for r in rows])
 
 
+def drop_pairs_of(conn: Connection, project_: str, member: str) -> None:
+    """Forget the pairs naming a member's replaced submission (until the next run)."""
+    conn.execute(
+        delete(hub_pairs).where(
+            hub_pairs.c.project == project_,
+            (hub_pairs.c.left_member == member) | (hub_pairs.c.right_member == member),
+        )
+    )
+
+
+def drop_refs_except(conn: Connection, project_: str, keep: str) -> None:
+    """A member forgets the references of its other submissions: only those of the
+    submission the hub holds now may be resolved."""
+    conn.execute(
+        delete(hub_refs).where(hub_refs.c.project == project_, hub_refs.c.submission != keep)
+    )
+
+
 def pairs_of(conn: Connection, project_: str, member: str) -> list[Row[Any]]:
     """The last run's pairs with ``member`` on either side."""
     query = select(hub_pairs).where(
