@@ -28,13 +28,21 @@ CYRILLIC = "Халид Хаддад"
 ARABIC = "خالد حداد"
 
 
-def key_set(names: list[str], birth_date: str | None, role: Role = Role.QUERY) -> set[str]:
-    return {k.value for k in keys(person_profile(names, birth_date), role)}
+def key_set(
+    names: list[str], birth_date: str | None, role: Role = Role.QUERY, name_only: bool = False
+) -> set[str]:
+    return {k.value for k in keys(person_profile(names, birth_date), role, name_only)}
 
 
-def common(query: tuple[list[str], str | None], record: tuple[list[str], str | None]) -> set[Tier]:
-    """The tiers of the keys a question and an indexed record share."""
-    return {tier_of(v) for v in key_set(*query) & key_set(*record, role=Role.INDEX)}
+def common(
+    query: tuple[list[str], str | None],
+    record: tuple[list[str], str | None],
+    name_only: bool = False,
+) -> set[Tier]:
+    """The tiers of the keys a question and an indexed record share (the index
+    holding name-only keys when the node opts in)."""
+    held = key_set(*record, role=Role.INDEX, name_only=name_only)
+    return {tier_of(v) for v in key_set(*query) & held}
 
 
 @pytest.mark.parametrize("other", [CYRILLIC, ARABIC, "Haddad Khaled", "KHALID AL-HADDAD"])
@@ -62,12 +70,22 @@ def test_a_misspelt_surname_meets_on_the_given_name_and_date() -> None:
 
 def test_a_typo_that_breaks_the_skeleton_meets_through_the_prefix() -> None:
     # "Haddar": another consonant, so another skeleton; the first three letters stay
-    found = common(([LATIN], "1990-02-03"), (["Khalid Haddar"], "1970-08-09"))
+    found = common(([LATIN], "1990-02-03"), (["Khalid Haddar"], "1970-08-09"), name_only=True)
     assert found == {Tier.NAME}
 
 
 def test_a_wrong_birth_date_leaves_only_the_name() -> None:
-    assert common(([LATIN], "1980-05-01"), ([LATIN], "1962-11-23")) == {Tier.NAME}
+    asked, held = ([LATIN], "1980-05-01"), ([LATIN], "1962-11-23")
+    assert common(asked, held, name_only=True) == {Tier.NAME}
+    assert common(asked, held) == set()  # by default a name alone finds nobody born on a date
+
+
+def test_name_only_keys_are_indexed_by_choice_or_without_a_full_date() -> None:
+    tiers = {tier_of(v) for v in key_set([LATIN], "1980-05-01", Role.INDEX)}
+    assert Tier.NAME not in tiers
+    assert Tier.NAME in {tier_of(v) for v in key_set([LATIN], "1980-05-01", Role.INDEX, True)}
+    assert Tier.NAME in {tier_of(v) for v in key_set([LATIN], "1980", Role.INDEX)}
+    assert Tier.NAME in {tier_of(v) for v in key_set([LATIN], None, Role.INDEX)}
 
 
 def test_different_people_born_the_same_day_share_no_key() -> None:

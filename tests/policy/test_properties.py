@@ -441,7 +441,7 @@ def terms_rules(d: AgreementDocument, c: Case) -> set[Rule]:
     return out
 
 
-def grant(d: AgreementDocument, c: Case) -> Outcome:
+def grant(d: AgreementDocument, c: Case, to: str) -> Outcome:
     """What one agreement that covers the request gives."""
     if c.use is Use.HIT_ONLY:
         return HIT_ONLY
@@ -450,6 +450,9 @@ def grant(d: AgreementDocument, c: Case) -> Outcome:
     listed = any(is_a(f, s) for s in schemata) or category(f) in d.hit_only
     if not listed:
         return FULL
+    first_hop = f.originator == c.holder and c.use in (Use.PUSH, Use.ONWARD_SHARE)
+    if first_hop and (f.record_id, to, Use.PUSH) in c.consents:
+        return FULL  # the originator released it to that partner (Rule.RELEASE)
     return HIT_ONLY if c.use in REFERENCE_USES else DENY
 
 
@@ -500,7 +503,7 @@ def partner_rules(c: Case, to: str) -> tuple[Outcome, set[Rule]]:
     else:
         travel |= onward_rules(c, to)
     refused = [terms_rules(d, c) for d in covering]
-    grants = [grant(d, c) for d, no in zip(covering, refused, strict=True) if not no]
+    grants = [grant(d, c, to) for d, no in zip(covering, refused, strict=True) if not no]
     best = max(grants, default=DENY)
     if travel or best is DENY:  # no agreement carries it: each says why
         hit_only = {Rule.HIT_ONLY} if grants and not travel else set[Rule]()

@@ -104,16 +104,7 @@ class FollowupService:
                 "filed": now,
                 "updated": now,
             }
-            followup_id = store.add(conn, row)
-            store.step(
-                conn,
-                followup_id,
-                step=Step.REQUEST.value,
-                actor=actor.label,
-                text=text,
-                due=due,
-                at=now,
-            )
+            followup_id = store.open_request(conn, row)
             body = {
                 "request": request_id,
                 "reference": hit.reference,
@@ -428,16 +419,7 @@ def _take_request(
         "filed": now,
         "updated": now,
     }
-    followup_id = store.add(conn, row)
-    store.step(
-        conn,
-        followup_id,
-        step=Step.REQUEST.value,
-        actor=row["asked_by"],
-        text=body["justification"],
-        due=body["due"],
-        at=now,
-    )
+    followup_id = store.open_request(conn, row)
     ctx.record(
         conn,
         actor,

@@ -24,6 +24,21 @@ def add(conn: Connection, values: dict[str, Any]) -> int:
     return int(key[0])
 
 
+def open_request(conn: Connection, row: dict[str, Any]) -> int:
+    """A request and the first step of its history (who asked, why, by when)."""
+    followup_id = add(conn, row)
+    step(
+        conn,
+        followup_id,
+        step="request",
+        actor=row["asked_by"],
+        text=row["justification"],
+        due=row["due"],
+        at=row["filed"],
+    )
+    return followup_id
+
+
 def get(conn: Connection, followup_id: int, lock: bool = False) -> Row[Any] | None:
     query = select(followups).where(followups.c.id == followup_id)
     return conn.execute(query.with_for_update() if lock else query).first()
