@@ -196,15 +196,10 @@ class Courier:
         persons: Sequence[Mapping[str, Any]] = (),
     ) -> list[dict[str, Any]]:
         """Ask a partner hit/no-hit about identifiers and persons: blinded, one
-        signed round trip."""
+        signed round trip per agreement in force with it that allows the purpose."""
         hits = self.federation.hits
-        prepared = hits.prepare(actor, partner, identifiers, purpose, why, persons=persons)
-        answers = [await self._ask(actor, prepared, why)]
-        for agreement in prepared.others:  # each agreement offers what it covers
-            again = hits.prepare(
-                actor, partner, identifiers, purpose, why, persons=persons, agreement=agreement
-            )
-            answers.append(await self._ask(actor, again, why))
+        questions = hits.prepare_each(actor, partner, identifiers, purpose, why, persons=persons)
+        answers = [await self._ask(actor, q, why) for q in questions]  # one per agreement
         return merge(answers)
 
     async def _ask(self, actor: Actor, prepared: Prepared, why: Why) -> list[dict[str, Any]]:

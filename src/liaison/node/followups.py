@@ -212,7 +212,7 @@ class FollowupService:
             due = None
             if checked.state is State.MORE:
                 due = rules.deadline(now, self.ctx.settings.followup_hours)
-            self._answer(conn, actor.label, row, checked, released, due)
+            _answer(self.ctx, conn, actor.label, row, checked, released, due)
             self.ctx.record(
                 conn,
                 actor,
@@ -251,48 +251,6 @@ class FollowupService:
         store.change(conn, row.id, records=ids)
         propagate_ids(self.ctx, conn, ids)
         return ids
-
-    def _answer(
-        self,
-        conn: Connection,
-        by: str,
-        row: Row[Any],
-        checked: rules.Decision,
-        released: Sequence[str],
-        due: Any,
-    ) -> None:
-        """Record a decision on an incoming request and tell the requester."""
-        now = self.ctx.now()
-        fields = list(checked.fields) if checked.fields else None
-        store.change(
-            conn,
-            row.id,
-            state=checked.state.value,
-            due=due,
-            decided_by=by,
-            fields=fields,
-            reason=checked.reason,
-            updated=now,
-        )
-        store.step(
-            conn,
-            row.id,
-            step=_STEP[checked.state].value,
-            actor=by,
-            text=checked.reason or None,
-            due=due,
-            at=now,
-        )
-        body = {
-            "request": row.request_id,
-            "state": checked.state.value,
-            "fields": fields,
-            "reason": checked.reason,
-            "records": list(released),
-            "decided_by": by,
-            "due": due,
-        }
-        notice_store.add(conn, row.partner, NoticeKind.DECISION.value, body, now)
 
     # --- reading ---------------------------------------------------------------------
 
@@ -437,7 +395,7 @@ def _take_request(
         found = store.get(conn, followup_id)
         assert found is not None
         decision = rules.Decision(State.DENIED, None, reason)
-        FollowupService(ctx)._answer(conn, f"{ctx.name}:system", found, decision, [], None)
+        _answer(ctx, conn, f"{ctx.name}:system", found, decision, [], None)
 
 
 def _resolve(conn: Connection, requester: str, body: Mapping[str, Any]) -> list[str]:
@@ -530,6 +488,49 @@ def _take_reply(
         conn, row.id, step=Step.REPLY.value, actor=by, text=body["text"], due=body["due"], at=now
     )
     ctx.record(conn, actor, Action.FOLLOWUP_REPLY, f"followup:{row.id}", request=row.request_id)
+
+
+def _answer(
+    ctx: NodeContext,
+    conn: Connection,
+    by: str,
+    row: Row[Any],
+    checked: rules.Decision,
+    released: Sequence[str],
+    due: Any,
+) -> None:
+    """Record a decision on an incoming request and tell the requester."""
+    now = ctx.now()
+    fields = list(checked.fields) if checked.fields else None
+    store.change(
+        conn,
+        row.id,
+        state=checked.state.value,
+        due=due,
+        decided_by=by,
+        fields=fields,
+        reason=checked.reason,
+        updated=now,
+    )
+    store.step(
+        conn,
+        row.id,
+        step=_STEP[checked.state].value,
+        actor=by,
+        text=checked.reason or None,
+        due=due,
+        at=now,
+    )
+    body = {
+        "request": row.request_id,
+        "state": checked.state.value,
+        "fields": fields,
+        "reason": checked.reason,
+        "records": list(released),
+        "decided_by": by,
+        "due": due,
+    }
+    notice_store.add(conn, row.partner, NoticeKind.DECISION.value, body, now)
 
 
 # --- helpers -------------------------------------------------------------------------

@@ -112,7 +112,6 @@ class Prepared:
     body: dict[str, Any]
     identifiers: int
     persons: tuple[PersonQuestion, ...] = ()
-    others: tuple[str, ...] = ()  # the other agreements to ask under
 
 
 class HitService:
@@ -269,14 +268,26 @@ class HitService:
         why: Why = NO_REASON,
         *,
         persons: Sequence[Mapping[str, Any]] = (),
-        agreement: str | None = None,
     ) -> Prepared:
         """Check and blind a question for a partner (by name or node id): exact
         identifiers (``{kind, value, country?}``) and persons (``{names, birth_date}``),
-        under the first agreement in force with it that allows the purpose (or
-        ``agreement``); ``others`` names the rest. A record is offered under
-        each agreement that covers it, and the asker cannot know which does, so
-        a full question asks under each (``Courier.hit_query``)."""
+        under the first agreement in force with it that allows the purpose."""
+        return self.prepare_each(actor, partner, identifiers, purpose, why, persons=persons)[0]
+
+    def prepare_each(
+        self,
+        actor: Actor,
+        partner: str,
+        identifiers: Sequence[Mapping[str, Any]],
+        purpose: str = Purpose.CROSS_CHECK.value,
+        why: Why = NO_REASON,
+        *,
+        persons: Sequence[Mapping[str, Any]] = (),
+    ) -> list[Prepared]:
+        """``prepare``, checked once, blinded under each agreement in force with
+        the partner that allows the purpose: a record is offered under each
+        agreement that covers it, and the asker cannot know which does, so a
+        full question asks under each (``Courier.hit_query``)."""
         with self.ctx.guard(actor, why):
             self.ctx.permit(actor, P.HIT_QUERY, Action.HIT_QUERY, f"peer:{partner}")
         items, people = _questions(identifiers, persons)
@@ -293,21 +304,26 @@ class HitService:
             raise InvalidInput(
                 "partner", partner, f"no agreement in force with it allows {chosen.value}"
             )
-        if agreement is not None and agreement not in agreed:
-            raise InvalidInput("agreement", agreement, f"not in force with {partner} for that")
-        chosen_agreement = agreement or agreed[0]
-        others = tuple(a for a in agreed if a != chosen_agreement)
+        return [self._question(peer, a, chosen, items, people) for a in agreed]
+
+    def _question(
+        self,
+        peer: Row[Any],
+        agreement: str,
+        purpose: Purpose,
+        items: list[psi.Item],
+        people: tuple[PersonQuestion, ...],
+    ) -> Prepared:
+        """The blinded question under one agreement."""
         period = period_of(self.ctx.now())
         # the answering node keys the domain by the asker: this node
-        domain = psi.Domain(domain_name(chosen_agreement, self.ctx.node_id), period)
+        domain = psi.Domain(domain_name(agreement, self.ctx.node_id), period)
         blinded = psi.blind_many(domain, items + [i for p in people for i in _slots(p)])
         # several keys of one person would give away too many bucket bits: ask for all
         bits = 0 if people else psi.BucketPlan.best_bits(1_000_000, len(blinded))
         request = psi.make_request(blinded, bits)
-        body = {"agreement": chosen_agreement, "request": request.to_json()}
-        return Prepared(
-            peer, chosen_agreement, period, chosen, blinded, body, len(items), people, others
-        )
+        body = {"agreement": agreement, "request": request.to_json()}
+        return Prepared(peer, agreement, period, purpose, blinded, body, len(items), people)
 
     def read(
         self, actor: Actor, prepared: Prepared, answer: Mapping[str, Any], why: Why = NO_REASON
@@ -509,7 +525,7 @@ def _names(field: str, names: Any) -> list[str]:
 
 
 def _peer(conn: Connection, partner: str) -> Row[Any]:
-    for row in federation_store.all_peers(conn):
-        if partner in (row.name, row.node_id):
-            return row
-    raise NotFound("peer", partner)
+    found = federation_store.peer_called(conn, partner)
+    if found is None:
+        raise NotFound("peer", partner)
+    return found
