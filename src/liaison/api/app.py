@@ -30,6 +30,7 @@ from liaison.node import Node
 from liaison.node.courier import CourierThread
 from liaison.node.matching import MatchWorker
 from liaison.settings import Settings
+from liaison.web import install as install_web
 
 
 def create_app(settings: Settings, node_: Node | None = None, courier: bool = False) -> FastAPI:
@@ -82,5 +83,6 @@ def create_app(settings: Settings, node_: Node | None = None, courier: bool = Fa
     )
     for module in routers:
         app.include_router(module.router, prefix="/api/v1")
+    install_web(app)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
     return app

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from liaison import errors as e
@@ -44,12 +46,23 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
     return JSONResponse(body, status, headers=headers, media_type="application/problem+json")
 
 
-async def _liaison(_: Request, exc: Exception) -> JSONResponse:
+Page = Callable[..., Response]
+"""Renders an error for a web page: (request, status, title, detail, **details)."""
+
+
+def _answer(request: Request, status: int, title: str, detail: str, **extra: Any) -> Response:
+    page: Page | None = getattr(request.app.state, "error_page", None)
+    if page is not None and not request.url.path.startswith(("/api/", "/static/")):
+        return page(request, status, title, detail, **extra)
+    return problem(status, title, detail, **extra)
+
+
+async def _liaison(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, e.LiaisonError)
-    return problem(status_for(exc), exc.title, exc.message, **exc.details())
+    return _answer(request, status_for(exc), exc.title, exc.message, **exc.details())
 
 
-async def _validation(_: Request, exc: Exception) -> JSONResponse:
+async def _validation(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = [
         {
@@ -60,17 +73,19 @@ async def _validation(_: Request, exc: Exception) -> JSONResponse:
         for err in exc.errors()
     ]
     first = errors[0] if errors else {"field": "body", "reason": "invalid"}
-    return problem(422, "Invalid input", f"{first['field']}: {first['reason']}", errors=errors)
+    detail = f"{first['field']}: {first['reason']}"
+    return _answer(request, 422, "Invalid input", detail, errors=errors)
 
 
-async def _http(_: Request, exc: Exception) -> JSONResponse:
+async def _http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    return problem(exc.status_code, str(exc.detail), str(exc.detail))
+    return _answer(request, exc.status_code, str(exc.detail), str(exc.detail))
 
 
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+async def _unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
-    return problem(500, "Internal error", "the node could not complete the request; see its log")
+    detail = "the node could not complete the request; see its log"
+    return _answer(request, 500, "Internal error", detail)
 
 
 def install(app: FastAPI) -> None:

@@ -16,6 +16,14 @@ class Role(StrEnum):
     AUDITOR = "auditor"
 
 
+class Language(StrEnum):
+    """The languages the web interface speaks (its message catalogues)."""
+
+    ENGLISH = "en"
+    FILIPINO = "fil"
+    RUSSIAN = "ru"
+
+
 @dataclass(frozen=True)
 class Actor:
     """The person (or system) on whose behalf an action runs; what audit records."""

@@ -23,7 +23,7 @@ from liaison.errors import (
     RateLimited,
 )
 from liaison.model.markings import Classification
-from liaison.model.roles import Actor, Role
+from liaison.model.roles import Actor, Language, Role
 from liaison.model.vocab import parse_enum
 from liaison.node.context import NO_REASON, NodeContext
 from liaison.policy.permissions import Permission
@@ -202,6 +202,33 @@ class AccountService:
     ) -> None:
         anonymous = Actor(None, username, Role.ANALYST, Classification.UNCLASSIFIED, client)
         self.ctx.record(conn, anonymous, Action.LOGIN, username, NO_REASON, result, reason=reason)
+
+    def language(self, actor: Actor) -> Language:
+        """The user's interface language (English unless they chose another)."""
+        assert actor.user_id is not None
+        with self.ctx.read() as conn:
+            row = store.by_id(conn, actor.user_id)
+        return Language(row.language) if row is not None and row.language else Language.ENGLISH
+
+    def profile(self, actor: Actor) -> dict[str, Any]:
+        """What a user sees of their own account: role, clearance, language, second factor."""
+        assert actor.user_id is not None
+        with self.ctx.read() as conn:
+            row = store.by_id(conn, actor.user_id)
+        assert row is not None
+        return {**user_view(row), "language": row.language or Language.ENGLISH.value}
+
+    def set_language(self, actor: Actor, language: Any) -> Language:
+        """Any user chooses their own interface language."""
+        assert actor.user_id is not None
+        chosen = parse_enum(Language, "language", language)
+        with self.ctx.tx() as conn:
+            store.change(conn, actor.user_id, language=chosen.value)
+            self.ctx.record(
+                conn, actor, Action.USER_UPDATE, actor.username, changed=["language"],
+                values={"language": chosen.value},
+            )
+        return chosen
 
     def logout(self, actor: Actor, token: str) -> None:
         with self.ctx.tx() as conn:

@@ -78,6 +78,7 @@ users = Table(
     Column("totp_enabled", Boolean, nullable=False, default=False),
     Column("active", Boolean, nullable=False, default=True),
     Column("created", UTCDateTime, nullable=False),
+    Column("language", String(8)),  # the web interface's language for this user
 )
 
 api_tokens = Table(
