@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: install test lint typecheck pytest demo bench-ingest bench-policy bench-federation bench-matching bench-matching-speed bench-psi bench-fuzzy-psi bench-hub clean
+.PHONY: install test lint typecheck pytest demo messages bench-ingest bench-policy bench-federation bench-matching bench-matching-speed bench-psi bench-fuzzy-psi bench-hub clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -27,6 +27,18 @@ test: lint typecheck pytest
 
 demo: $(STAMP)
 	$(PY) -m liaison.demo
+
+# the web interface's message catalogues: extract the ids, merge them into fil and ru
+LOCALES := src/liaison/web/locales
+messages: $(STAMP)
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k N_ --no-location --sort-output \
+		--project Liaison -o $(LOCALES)/messages.pot .
+	for lang in fil ru; do \
+		test -f $(LOCALES)/$$lang/LC_MESSAGES/messages.po \
+		|| $(VENV)/bin/pybabel -q init -D messages -i $(LOCALES)/messages.pot -d $(LOCALES) -l $$lang; \
+		$(VENV)/bin/pybabel -q update -D messages -i $(LOCALES)/messages.pot -d $(LOCALES) -l $$lang \
+			--no-fuzzy-matching --ignore-obsolete; \
+	done
 
 bench-ingest: $(STAMP)
 	$(PY) bench/ingest.py

@@ -43,3 +43,13 @@ def test_every_api_route_is_documented() -> None:
         for method in methods:
             pattern = rf"`{method.upper()} {re.escape(path)}`"
             assert re.search(pattern, DOCS), f"{method.upper()} {path}"
+
+
+def test_every_web_page_is_documented() -> None:
+    app = create_app(Settings())
+    for route in app.routes:
+        path = getattr(route, "path", "")
+        if path.startswith(("/api/", "/static")) or not hasattr(route, "methods"):
+            continue
+        for method in sorted(route.methods - {"HEAD"}):
+            assert f"`{method} {path}`" in DOCS, f"{method} {path} (docs/web.md)"

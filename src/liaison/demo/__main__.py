@@ -33,7 +33,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from liaison.demo.agreement import BILATERAL, MULTILATERAL, bilateral, multilateral
-from liaison.demo.cluster import NodeProcess, actor, agree, mesh, parties
+from liaison.demo.cluster import USERS, NodeProcess, actor, agree, mesh, parties
 from liaison.node import Node, Why
 from liaison.node.courier import hit_query_now, send_agreement_now
 from liaison.node.sources import jsonl_items
@@ -357,9 +357,12 @@ def _print_where(nodes: list[NodeProcess]) -> None:
     )
     for n in nodes:
         cert = n.settings().tls_cert_path
-        console.print(f"\n[bold]{n.name}[/]  API {n.url}/api/v1/  (certificate {cert})")
-        for user in ("analyst", "officer", "auditor"):
-            console.print(f"  {user:<8} {n.passwords[user]}", markup=False)
+        console.print(f"\n[bold]{n.name}[/]  web {n.url}/   API {n.url}/api/v1/", markup=False)
+        console.print(f"  certificate {cert} (self-signed: accept it in the browser)", markup=False)
+        for user, (role, _) in USERS.items():
+            label = role.replace("_", " ")
+            console.print(f"  sign in as {user:<10} {n.passwords[user]:<18} {label}", markup=False)
+        console.print(f"  sign in as {'admin':<10} {n.passwords['admin']:<18} administrator")
     manila = nodes[0]
     cert = manila.settings().tls_cert_path
     env = f"LIAISON_DATA_DIR={manila.data_dir} LIAISON_USER=officer"

@@ -21,6 +21,7 @@ from liaison import __version__
 from liaison.model.roles import Language
 from liaison.policy.permissions import Permission
 from liaison.web.i18n import NAMES, Formats, translations
+from liaison.web.labels import N_, labelled
 from liaison.web.session import WebUser
 
 
@@ -32,17 +33,17 @@ class NavItem:
 
 
 NAV = (
-    NavItem("/", "Dashboard", None),
-    NavItem("/records", "Records", Permission.RECORD_READ),
-    NavItem("/search", "Search", Permission.MATCH),
-    NavItem("/alerts", "Alerts", Permission.ALERT_READ),
-    NavItem("/hits", "Hit/no-hit", Permission.HIT_QUERY),
-    NavItem("/followups", "Requests", Permission.FOLLOWUP_READ),
-    NavItem("/graph", "Link analysis", Permission.RECORD_READ),
-    NavItem("/agreements", "Agreements", Permission.AGREEMENT_READ),
-    NavItem("/neutrality", "Neutrality", Permission.NEUTRALITY_REVIEW),
-    NavItem("/audit", "Audit", Permission.AUDIT_READ),
-    NavItem("/admin", "Administration", Permission.USER_MANAGE),
+    NavItem("/", N_("Dashboard"), None),
+    NavItem("/records", N_("Records"), Permission.RECORD_READ),
+    NavItem("/search", N_("Search"), Permission.MATCH),
+    NavItem("/alerts", N_("Alerts"), Permission.ALERT_READ),
+    NavItem("/hits", N_("Hit/no-hit"), Permission.HIT_QUERY),
+    NavItem("/followups", N_("Requests"), Permission.FOLLOWUP_READ),
+    NavItem("/graph", N_("Link analysis"), Permission.RECORD_READ),
+    NavItem("/agreements", N_("Agreements"), Permission.AGREEMENT_READ),
+    NavItem("/neutrality", N_("Neutrality"), Permission.NEUTRALITY_REVIEW),
+    NavItem("/audit", N_("Audit"), Permission.AUDIT_READ),
+    NavItem("/admin", N_("Administration"), Permission.USER_MANAGE),
 )
 
 
@@ -80,7 +81,7 @@ def render(
             user=user,
             csrf=user.csrf if user else context.pop("csrf", ""),
             lang=lang.value,
-            _=catalogue.gettext,
+            _=labelled(catalogue.gettext),
             ngettext=catalogue.ngettext,
             fmt=Formats(lang),
             nav=nav,

@@ -11,6 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from liaison.api.deps import NodeDep
 from liaison.errors import AuthenticationFailed, Forbidden, InvalidInput, RateLimited
 from liaison.web.i18n import negotiate
+from liaison.web.labels import N_
 from liaison.web.render import render
 from liaison.web.session import (
     LOGIN_COOKIE,
@@ -67,11 +68,13 @@ def login(
     try:
         issued = node.accounts.login(username, password, code.strip() or None, client)
     except AuthenticationFailed:
-        error = "Wrong user name, password or code."
+        error = N_("Wrong user name, password or code.")
         return _login_form(request, local_target(target), error, username, 401)
     except RateLimited as exc:
-        error = f"Too many failed attempts; try again in {exc.retry_after} seconds."
-        return _login_form(request, local_target(target), error, username, 429)
+        error = N_("Too many failed attempts; wait a few minutes and try again.")
+        response = _login_form(request, local_target(target), error, username, 429)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     response = RedirectResponse(local_target(target), 303)
     lifetime = node.ctx.settings.session_hours * 3600
     set_cookie(response, SESSION_COOKIE, issued.token, lifetime)
@@ -106,7 +109,7 @@ def totp_enrol(request: Request, node: NodeDep, user: UserDep, form: FormDep) ->
     try:
         enrolment = node.accounts.totp_enrol(user.actor, code)
     except AuthenticationFailed:
-        error = "Replacing your authenticator needs a current code from it."
+        error = N_("Replacing your authenticator needs a current code from it.")
         return render(
             request, "account.html", user, 403, profile=profile, enrolment=None, error=error
         )
@@ -119,7 +122,7 @@ def totp_confirm(request: Request, node: NodeDep, user: UserDep, form: FormDep) 
         node.accounts.totp_confirm(user.actor, str(form.get("code") or "").strip())
     except InvalidInput:
         profile = node.accounts.profile(user.actor)
-        error = "That code does not match the authenticator being enrolled; start again."
+        error = N_("That code does not match the authenticator being enrolled; start again.")
         return render(
             request, "account.html", user, 422, profile=profile, enrolment=None, error=error
         )

@@ -1,0 +1,88 @@
+"""English labels of the closed vocabularies a page shows (roles, purposes,
+states, markings...), as message ids for the catalogues. Templates call
+``_(value)`` with the raw value (``cross_check``); ``gettext`` below looks the
+value up here first, so the page shows "cross-check" in English and its
+translation in Filipino or Russian. ``N_`` marks a message id for extraction
+without translating it (the page translates it when it renders)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark only"
+    return message
+
+
+LABELS: dict[str, str] = {
+    # roles
+    "administrator": N_("administrator"),
+    "analyst": N_("analyst"),
+    "liaison_officer": N_("liaison officer"),
+    "supervisor": N_("supervisor"),
+    "auditor": N_("auditor"),
+    # purposes
+    "cross_check": N_("cross-check"),
+    "operational_analysis": N_("operational analysis"),
+    "strategic_analysis": N_("strategic analysis"),
+    "alert": N_("alert"),
+    "investigation": N_("investigation"),
+    # crime areas
+    "terrorism": N_("terrorism"),
+    "drug_trafficking": N_("drug trafficking"),
+    "human_trafficking": N_("human trafficking"),
+    "migrant_smuggling": N_("migrant smuggling"),
+    "firearms_trafficking": N_("firearms trafficking"),
+    "money_laundering": N_("money laundering"),
+    "cybercrime": N_("cybercrime"),
+    "fraud": N_("fraud"),
+    "corruption": N_("corruption"),
+    "organised_crime": N_("organised crime"),
+    "piracy": N_("piracy"),
+    "environmental_crime": N_("environmental crime"),
+    "child_sexual_exploitation": N_("child sexual exploitation"),
+    "other": N_("other"),
+    # data-subject categories
+    "suspect": N_("suspect"),
+    "convicted": N_("convicted"),
+    "victim": N_("victim"),
+    "witness": N_("witness"),
+    "contact": N_("contact"),
+    "informant": N_("informant"),
+    # classification
+    "UNCLASSIFIED": N_("UNCLASSIFIED"),
+    "RESTRICTED": N_("RESTRICTED"),
+    "CONFIDENTIAL": N_("CONFIDENTIAL"),
+    "SECRET": N_("SECRET"),
+    "TOP_SECRET": N_("TOP SECRET"),
+    "TOP SECRET": N_("TOP SECRET"),
+    # follow-up states
+    "pending": N_("pending"),
+    "more": N_("more information asked"),
+    "approved": N_("approved"),
+    "partly": N_("partly approved"),
+    "denied": N_("denied"),
+    # alert states
+    "open": N_("open"),
+    "confirmed": N_("confirmed"),
+    "rejected": N_("rejected"),
+    "escalated": N_("escalated"),
+    # retention standing
+    "current": N_("current"),
+    "review_soon": N_("review soon"),
+    "overdue": N_("overdue"),
+    "expired": N_("expired"),
+    # neutrality
+    "held": N_("held"),
+    "released": N_("released"),
+    "upheld": N_("upheld"),
+}
+
+
+def labelled(gettext: Callable[[str], str]) -> Callable[[str], str]:
+    """``gettext`` that reads a vocabulary value as its English label first."""
+
+    def translate(message: str) -> str:
+        return gettext(LABELS.get(message, message))
+
+    return translate
