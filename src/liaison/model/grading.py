@@ -19,8 +19,8 @@ class Scheme(StrEnum):
     EUROPOL = "europol"
 
 
-_SOURCES = {Scheme.ADMIRALTY: "ABCDEF", Scheme.EUROPOL: "ABCX"}
-_INFORMATION = {Scheme.ADMIRALTY: "123456", Scheme.EUROPOL: "1234"}
+SOURCES = {Scheme.ADMIRALTY: "ABCDEF", Scheme.EUROPOL: "ABCX"}
+INFORMATION = {Scheme.ADMIRALTY: "123456", Scheme.EUROPOL: "1234"}
 
 
 @dataclass(frozen=True)
@@ -30,13 +30,13 @@ class Evaluation:
     information: str
 
     def __post_init__(self) -> None:
-        if self.source not in _SOURCES[self.scheme]:
-            allowed = ", ".join(_SOURCES[self.scheme])
+        if self.source not in SOURCES[self.scheme]:
+            allowed = ", ".join(SOURCES[self.scheme])
             raise InvalidEnvelope(
                 "evaluation.source", self.source, f"{self.scheme} source must be one of {allowed}"
             )
-        if self.information not in _INFORMATION[self.scheme]:
-            allowed = ", ".join(_INFORMATION[self.scheme])
+        if self.information not in INFORMATION[self.scheme]:
+            allowed = ", ".join(INFORMATION[self.scheme])
             raise InvalidEnvelope(
                 "evaluation.information",
                 self.information,

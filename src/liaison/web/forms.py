@@ -20,7 +20,7 @@ from followthemoney import model, registry
 from followthemoney.property import Property
 from followthemoney.schema import Schema
 
-from liaison.model.grading import _INFORMATION, _SOURCES, Scheme  # the schemes' own grade lists
+from liaison.model.grading import INFORMATION, SOURCES, Scheme
 from liaison.model.markings import PAP, TLP, Classification, HandlingCode
 from liaison.model.vocab import Assertion, CrimeArea, OnExpiry, Purpose, SubjectCategory
 
@@ -366,8 +366,8 @@ HANDLING_TEXT = {
 
 def envelope_choices() -> dict[str, list[Choice]]:
     """Every closed list of the envelope form, built from the model's enums."""
-    sources = sorted(set("".join(_SOURCES.values())))
-    information = sorted(set("".join(_INFORMATION.values())))
+    sources = sorted(set("".join(SOURCES.values())))
+    information = sorted(set("".join(INFORMATION.values())))
     return {
         "classification": [Choice(c.name, c.name.replace("_", " ")) for c in Classification],
         "tlp": _choices((t.value for t in TLP), labels=False),

@@ -55,3 +55,57 @@ def test_a_user_switches_the_interface_to_russian_and_filipino(open_as: OpenAs) 
     tab.page.locator("#language").select_option("en")
     tab.page.locator("form[action='/account/language'] button").click()
     _no_csp_violations(tab)
+
+
+def _wait_for_text(tab: Session, path: str, text: str, tries: int = 60) -> None:
+    """Reload ``path`` until ``text`` shows (federation delivers in the background);
+    bounded: at most ``tries`` reloads, half a second apart."""
+    for _ in range(tries):
+        tab.go(path)
+        if tab.page.get_by_text(text).count():
+            return
+        tab.page.wait_for_timeout(500)
+    raise AssertionError(f"{text!r} never appeared on {path}")
+
+
+def create_person(tab: Session, name: str) -> str:
+    """An analyst fills the Person form with markings; returns the new record's id."""
+    tab.go("/records/new?schema=Person")
+    form = tab.page
+    form.locator('[name="properties.name"]').fill(name)
+    form.locator('[name="properties.birthDate"]').fill("1984-03-07")
+    form.locator('[name="properties.nationality"]').select_option("ru")
+    form.locator('[name="properties.phone"]').fill("+639171234567")
+    form.locator('[name="markings.classification"]').select_option("RESTRICTED")
+    form.locator('[name="markings.tlp"]').select_option("GREEN")
+    form.locator('[name="markings.handling"][value="H0"]').check()
+    form.locator('[name="subject_category"]').select_option("suspect")
+    form.locator('[name="crime_area"]').select_option("drug_trafficking")
+    form.locator('[name="purposes"][value="cross_check"]').check()
+    form.locator('[name="purposes"][value="investigation"]').check()
+    tab.shot("05-record-form")
+    form.get_by_role("button", name="Create record").click()
+    form.wait_for_url("**/records/rec-*")
+    return form.url.rsplit("/", 1)[-1]
+
+
+def test_an_analyst_records_a_person_and_it_reaches_the_partner(open_as: OpenAs) -> None:
+    manila = open_as("manila", "analyst")
+    name = "Пётр Сидоренко-Браузеров"
+    record_id = create_person(manila, name)
+    banner = manila.page.locator(".banner")
+    expect(banner).to_contain_text("RESTRICTED")
+    expect(banner).to_contain_text("TLP:GREEN")
+    expect(banner).to_contain_text("H0")
+    expect(banner).to_have_class("banner cls-restricted")
+    expect(manila.page.get_by_text("moscow").first).to_be_visible()  # why moscow may see it
+    manila.shot("06-record")
+    moscow = open_as("moscow", "analyst")
+    _wait_for_text(moscow, f"/records/{record_id}", name)
+    expect(moscow.page.locator(".banner")).to_contain_text("TLP:GREEN")
+    expect(moscow.page.get_by_text("manila").first).to_be_visible()  # the originator
+    moscow.shot("07-record-at-partner")
+    moscow.go("/records")
+    expect(moscow.page.get_by_text(name)).to_be_visible()
+    moscow.shot("08-records")
+    _no_csp_violations(manila, moscow)
