@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from playwright.sync_api import expect
 
+from liaison.demo.__main__ import _hit_only_phone
 from tests.web.browser.conftest import Cluster, Session
 
 OpenAs = Callable[[str, str], Session]
@@ -109,3 +110,43 @@ def test_an_analyst_records_a_person_and_it_reaches_the_partner(open_as: OpenAs)
     expect(moscow.page.get_by_text(name)).to_be_visible()
     moscow.shot("08-records")
     _no_csp_violations(manila, moscow)
+
+
+def test_hit_no_hit_then_a_follow_up_approved_for_chosen_fields(
+    open_as: OpenAs, cluster: Cluster
+) -> None:
+    record_id, phone = _hit_only_phone(cluster.nodes["manila"])  # a victim: hit-only to moscow
+    moscow = open_as("moscow", "analyst")
+    moscow.go("/hits")
+    moscow.page.locator("#partner").select_option(label="manila")
+    moscow.page.locator("#purpose").select_option("cross_check")
+    moscow.page.locator("#ids_phone").fill(f"{phone}\n+639170000000")
+    moscow.shot("09-hits-question")
+    moscow.page.get_by_role("button", name="Ask").click()
+    expect(moscow.page.locator(".outcome.hit")).to_have_count(1)
+    expect(moscow.page.get_by_text("no hit")).to_be_visible()
+    moscow.shot("10-hits-answer")
+    moscow.page.locator("#justification-1").fill(
+        "The phone was found in a seized handset in a trafficking case (fictitious)."
+    )
+    moscow.page.get_by_role("button", name="Request the record").click()
+    moscow.page.wait_for_url("**/followups/*")
+    request_page = moscow.page.url.removeprefix(cluster.url("moscow"))
+    moscow.shot("11-followup-filed")
+
+    officer = open_as("manila", "officer")
+    _wait_for_text(officer, "/followups?direction=in", "Request")
+    officer.page.locator("table a[href^='/followups/']").first.click()
+    for field in ("name", "birthDate", "nationality"):
+        officer.page.locator(f"#field-{field}").check()
+    officer.shot("12-followup-decision")
+    officer.page.get_by_role("button", name="Approve the ticked fields").click()
+    expect(officer.page.get_by_text("partly approved").first).to_be_visible()
+    officer.shot("13-followup-approved")
+
+    _wait_for_text(moscow, request_page, "partly approved")
+    _wait_for_text(moscow, f"/records/{record_id}", "TLP:AMBER")  # manila's markings came along
+    moscow.shot("14-released-record")
+    officer.go("/")
+    officer.shot("15-dashboard-officer")
+    _no_csp_violations(moscow, officer)
