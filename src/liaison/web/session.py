@@ -72,6 +72,7 @@ async def checked_form(request: Request, user: UserDep) -> FormData:
     given = form.get(CSRF_FIELD)
     header = request.headers.get(CSRF_HEADER)
     if not (same(given if isinstance(given, str) else None, user.csrf) or same(header, user.csrf)):
+        await form.close()  # a refused upload's temporary file goes now, not at collection
         raise Forbidden("the form's security token is missing or stale; reload the page")
     return form
 

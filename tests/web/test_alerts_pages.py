@@ -1,0 +1,115 @@
+"""Cross-match alerts through the pages: list, decide, page, refuse."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from liaison.node import Node
+from liaison.web.pages import alerts as alerts_page
+from tests.conftest import Team, person
+from tests.web.conftest import SignIn, csrf_of
+
+EVIL = "<script>alert(1)</script>"
+SQL = "' OR 1=1 --"
+
+
+def raise_alert(node: Node, team: Team, left: str, right: str) -> tuple[str, str]:
+    a = node.records.create(team.analyst, person(left, birthDate=["1970-01-02"]), {})
+    b = node.records.create(team.analyst, person(right, birthDate=["1970-01-02"]), {})
+    node.matching.process_all()
+    return a.record_id, b.record_id
+
+
+def alert_ids(html: str) -> list[int]:
+    return [int(found) for found in re.findall(r'<tr id="alert-(\d+)">', html)]
+
+
+def test_an_alert_is_listed_and_confirmed(browser_as: SignIn, node: Node, team: Team) -> None:
+    left, right = raise_alert(node, team, "Иван Петров", "Ivan Petrov")
+    browser = browser_as("analyst")
+    page = browser.get("/alerts")
+    assert page.status_code == 200, page.text
+    (first, *_) = alert_ids(page.text)
+    assert f'href="/records/{left}">Иван Петров</a>' in page.text
+    assert f'href="/records/{right}">Ivan Petrov</a>' in page.text
+    assert "<dt>birth date</dt><dd><strong>exact</strong>" in page.text
+    assert f'action="/alerts/{first}/decision"' in page.text
+    decided = browser.post(
+        f"/alerts/{first}/decision",
+        data={
+            "csrf": csrf_of(page.text),
+            "decision": "confirm",
+            "note": "same man",
+            "status": "open",
+        },
+        follow_redirects=False,
+    )
+    assert decided.status_code == 303
+    assert decided.headers["location"].startswith("/alerts?status=open")
+    assert first not in alert_ids(browser.get(decided.headers["location"]).text)
+    confirmed = browser.get("/alerts", params={"status": "confirmed"})
+    assert alert_ids(confirmed.text) == [first]
+    assert "same man" in confirmed.text and "by web:analyst" in confirmed.text
+    assert f'action="/alerts/{first}/decision"' not in confirmed.text  # decided for good
+    (stored,) = node.matching.alerts(team.analyst, "confirmed")
+    assert stored["id"] == first and stored["note"] == "same man"
+
+
+def test_deciding_needs_alert_decide(browser_as: SignIn, node: Node, team: Team) -> None:
+    raise_alert(node, team, "Иван Петров", "Ivan Petrov")
+    officer = browser_as("officer")  # reads alerts, may not decide them
+    page = officer.get("/alerts")
+    (first, *_) = alert_ids(page.text)
+    assert "/decision" not in page.text
+    refused = officer.post(
+        f"/alerts/{first}/decision", data={"csrf": csrf_of(page.text), "decision": "reject"}
+    )
+    assert refused.status_code == 403
+    assert first in [a["id"] for a in node.matching.alerts(team.analyst, "open")]
+    assert browser_as("admin").get("/alerts").status_code == 403
+
+
+def test_bad_status_and_decision(browser_as: SignIn, node: Node, team: Team) -> None:
+    raise_alert(node, team, "Иван Петров", "Ivan Petrov")
+    browser = browser_as("analyst")
+    bad = browser.get("/alerts", params={"status": "bogus"})
+    assert bad.status_code == 422 and 'id="err-status"' in bad.text
+    page = browser.get("/alerts")
+    (first, *_) = alert_ids(page.text)
+    wrong = browser.post(
+        f"/alerts/{first}/decision", data={"csrf": csrf_of(page.text), "decision": "approve"}
+    )
+    assert wrong.status_code == 422 and 'id="err-decision"' in wrong.text
+    assert first in [a["id"] for a in node.matching.alerts(team.analyst, "open")]
+
+
+def test_alert_names_are_escaped(browser_as: SignIn, node: Node, team: Team) -> None:
+    raise_alert(node, team, EVIL, EVIL)
+    raise_alert(node, team, SQL + " Petrov", SQL + " Petrov")
+    html = browser_as("analyst").get("/alerts").text
+    assert len(alert_ids(html)) >= 2
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&#39; OR 1=1 -- Petrov" in html
+    assert "<script>alert(1)" not in html
+
+
+def test_alerts_page_by_cursor(
+    browser_as: SignIn, node: Node, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(alerts_page, "PAGE", 1)
+    raise_alert(node, team, "Иван Петров", "Ivan Petrov")
+    raise_alert(node, team, "Maria Santos", "Maria Santos")
+    browser = browser_as("analyst")
+    seen: list[int] = []
+    url = "/alerts?status=open"
+    for _ in range(10):
+        page = browser.get(url)
+        seen += alert_ids(page.text)
+        found = re.search(r'href="(\?[^"]*cursor=\d+[^"]*)" rel="next"', page.text)
+        if not found:
+            break
+        url = "/alerts" + found.group(1).replace("&amp;", "&")
+    expected = [a["id"] for a in node.matching.alerts(team.analyst, "open")]
+    assert len(expected) >= 2 and seen == expected
