@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -150,3 +151,32 @@ def test_hit_no_hit_then_a_follow_up_approved_for_chosen_fields(
     officer.go("/")
     officer.shot("15-dashboard-officer")
     _no_csp_violations(moscow, officer)
+
+
+def test_search_across_scripts_screening_with_progress_and_alerts(
+    open_as: OpenAs, tmp_path: Path
+) -> None:
+    tab = open_as("manila", "analyst")
+    create_person(tab, "Алексей Скрининговый")
+    tab.go("/search")
+    tab.page.locator("#q").fill("Aleksei Skriningovyi")  # Latin for a Cyrillic record
+    tab.page.get_by_role("button", name="Search").click()
+    expect(tab.page.get_by_role("link", name="Алексей Скрининговый")).to_be_visible()
+    tab.shot("16-search")
+    upload = tmp_path / "names.csv"
+    upload.write_text(
+        "name,birth_date,country\nAleksei Skriningovyi,1984-03-07,ru\n"
+        "Juan dela Cruz,1990-01-01,ph\n,1990-01-01,ph\n"
+    )
+    tab.go("/screening")
+    tab.page.locator("#file").set_input_files(str(upload))
+    tab.page.get_by_role("button", name="Start screening").click()
+    tab.page.wait_for_url("**/screening/*")
+    expect(tab.page.locator("progress")).to_be_attached()
+    expect(tab.page.get_by_role("link", name="Алексей Скрининговый")).to_be_visible(timeout=60_000)
+    expect(tab.page.get_by_text("Rows not screened")).to_be_visible()
+    tab.shot("17-screening")
+    tab.go("/alerts")
+    expect(tab.page.get_by_role("heading", name="Alerts")).to_be_visible()
+    tab.shot("18-alerts")
+    _no_csp_violations(tab)
