@@ -10,6 +10,7 @@ from liaison.node.auditing import AuditService
 from liaison.node.context import NO_REASON, NodeContext, Why
 from liaison.node.federation import FederationService
 from liaison.node.followups import FollowupService
+from liaison.node.graph import GraphService
 from liaison.node.hits import HitService
 from liaison.node.linkage import LinkageService
 from liaison.node.matching import MatchService
@@ -37,6 +38,7 @@ class Node:
         self.linkage = LinkageService(ctx, self.federation)  # this node as a hub member
         self.matching = MatchService(ctx)
         self.followups = FollowupService(ctx)
+        self.graph = GraphService(ctx)
 
     @classmethod
     def open(cls, settings: Settings, clock: Clock = utcnow) -> Node:
