@@ -225,7 +225,11 @@ class AccountService:
         with self.ctx.tx() as conn:
             store.change(conn, actor.user_id, language=chosen.value)
             self.ctx.record(
-                conn, actor, Action.USER_UPDATE, actor.username, changed=["language"],
+                conn,
+                actor,
+                Action.USER_UPDATE,
+                actor.username,
+                changed=["language"],
                 values={"language": chosen.value},
             )
         return chosen
