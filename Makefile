@@ -31,7 +31,7 @@ demo: $(STAMP)
 # the web interface's message catalogues: extract the ids, merge them into fil and ru
 LOCALES := src/liaison/web/locales
 messages: $(STAMP)
-	$(VENV)/bin/pybabel -q extract -F babel.cfg -k N_ --no-location --sort-output \
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k N_ -k Nn_:1,2 --no-location --sort-output \
 		--project Liaison -o $(LOCALES)/messages.pot .
 	for lang in fil ru; do \
 		test -f $(LOCALES)/$$lang/LC_MESSAGES/messages.po \

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
 from liaison.model.roles import Language
@@ -21,7 +21,8 @@ OTHERS = [lang for lang in Language if lang is not Language.ENGLISH]
 
 
 def _ids_in_sources() -> set[str]:
-    found = extract_from_dir(WEB, METHODS, OPTIONS)
+    keywords = {**DEFAULT_KEYWORDS, "Nn_": (1, 2)}
+    found = extract_from_dir(WEB, METHODS, OPTIONS, keywords)
     return {message if isinstance(message, str) else message[0] for *_, message, _, _ in found}
 
 

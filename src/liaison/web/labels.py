@@ -14,6 +14,10 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark on
     return message
 
 
+def Nn_(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 - as N_, for ngettext
+    return singular, plural
+
+
 LABELS: dict[str, str] = {
     # roles
     "administrator": N_("administrator"),

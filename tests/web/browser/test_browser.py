@@ -8,6 +8,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from liaison.demo.__main__ import _hit_only_phone
+from liaison.demo.cluster import actor
 from tests.web.browser.conftest import Cluster, Session
 
 OpenAs = Callable[[str, str], Session]
@@ -180,3 +181,76 @@ def test_search_across_scripts_screening_with_progress_and_alerts(
     expect(tab.page.get_by_role("heading", name="Alerts")).to_be_visible()
     tab.shot("18-alerts")
     _no_csp_violations(tab)
+
+
+def _linked_people(cluster: Cluster) -> str:
+    """Two fictitious people, their association and a passport, at manila."""
+    envelope = {
+        "crime_area": "drug_trafficking",
+        "subject_category": "suspect",
+        "purposes": ["investigation"],
+        "markings": {"classification": "RESTRICTED", "tlp": "AMBER", "handling": ["H0"]},
+    }
+    entities = [
+        {"id": "gr-a", "schema": "Person", "properties": {"name": ["Maria Grafova"]}},
+        {"id": "gr-b", "schema": "Person", "properties": {"name": ["Juan Grafo dela Cruz"]}},
+        {
+            "id": "gr-link",
+            "schema": "Associate",
+            "properties": {"person": ["gr-a"], "associate": ["gr-b"], "relationship": ["partner"]},
+        },
+        {
+            "id": "gr-pass",
+            "schema": "Passport",
+            "properties": {"holder": ["gr-a"], "number": ["P1234567"], "country": ["ph"]},
+        },
+    ]
+    with cluster.nodes["manila"].open() as node:
+        analyst = actor(node, "analyst")
+        made = [
+            node.records.create(analyst, e, _fits(e["schema"], envelope)) for e in entities
+        ]
+    return made[0].record_id
+
+
+def _fits(schema: str, envelope: dict[str, object]) -> dict[str, object]:
+    """A data-subject category belongs to persons only."""
+    return envelope if schema == "Person" else {**envelope, "subject_category": None}
+
+
+def test_the_link_graph_then_agreements_audit_and_administration(
+    open_as: OpenAs, cluster: Cluster
+) -> None:
+    start = _linked_people(cluster)
+    tab = open_as("manila", "analyst")
+    tab.go(f"/graph?record={start}")
+    expect(tab.page.locator("#graph canvas").first).to_be_attached()
+    nodes = tab.page.locator("#graph-nodes li")
+    expect(nodes).to_have_count(3)  # the person, the associate, the passport
+    expect(tab.page.locator("#graph-nodes")).to_contain_text("Juan Grafo dela Cruz")
+    tab.page.wait_for_timeout(500)  # the layout animation settles
+    tab.shot("19-graph")
+    tab.page.locator("#graph-nodes a", has_text="Juan Grafo dela Cruz").click()
+    expect(tab.page.locator(".banner")).to_contain_text("TLP:AMBER")
+
+    officer = open_as("manila", "officer")
+    officer.go("/agreements")
+    officer.shot("20-agreements")
+    officer.page.get_by_role("link", name="ph-ru-demo-2026").first.click()
+    expect(officer.page.get_by_text("moscow").first).to_be_visible()
+    officer.shot("21-agreement")
+
+    auditor = open_as("manila", "auditor")
+    auditor.go("/audit")
+    auditor.shot("22-audit")
+    auditor.page.get_by_role("button", name="Verify now").click()
+    expect(auditor.page.get_by_text("Intact").first).to_be_visible()
+    auditor.shot("23-audit-verified")
+    auditor.go("/neutrality")
+    auditor.shot("24-neutrality")
+
+    admin = open_as("manila", "admin")
+    admin.go("/admin")
+    expect(admin.page.get_by_role("cell", name="auditor", exact=True).first).to_be_visible()
+    admin.shot("25-administration")
+    _no_csp_violations(tab, officer, auditor, admin)

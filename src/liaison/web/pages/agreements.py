@@ -26,7 +26,7 @@ from liaison.policy.agreements import (
     OnwardRule,
 )
 from liaison.policy.permissions import Permission as P  # noqa: N817 - as in node/
-from liaison.web.labels import N_
+from liaison.web.labels import N_, Nn_
 from liaison.web.render import render
 from liaison.web.session import FormDep, UserDep, WebUser
 
@@ -157,19 +157,17 @@ def _retention(doc: AgreementDocument) -> Iterable[Clause]:
     for key, months in sorted(doc.retention_months.items()):
         category = (RETENTION_NAMES.get(key, key),)
         if months % 12 == 0:
-            yield Clause(
-                N_("A partner keeps %(category)s for at most %(num)d year."),
-                {"category": category, "num": months // 12},
-                N_("A partner keeps %(category)s for at most %(num)d years."),
-                months // 12,
+            one, many = Nn_(
+                "A partner keeps %(category)s for at most %(num)d year.",
+                "A partner keeps %(category)s for at most %(num)d years.",
             )
+            yield Clause(one, {"category": category, "num": months // 12}, many, months // 12)
         else:
-            yield Clause(
-                N_("A partner keeps %(category)s for at most %(num)d month."),
-                {"category": category, "num": months},
-                N_("A partner keeps %(category)s for at most %(num)d months."),
-                months,
+            one, many = Nn_(
+                "A partner keeps %(category)s for at most %(num)d month.",
+                "A partner keeps %(category)s for at most %(num)d months.",
             )
+            yield Clause(one, {"category": category, "num": months}, many, months)
 
 
 def _period(doc: AgreementDocument) -> Iterable[Clause]:
