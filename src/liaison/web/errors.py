@@ -16,13 +16,11 @@ from liaison.web.render import render
 from liaison.web.session import SESSION_COOKIE, WebUser, web_user
 
 
-def is_page(request: Request) -> bool:
-    return not request.url.path.startswith(("/api/", "/static/"))
-
-
 def page_error(request: Request, status: int, title: str, detail: str, **_: Any) -> Response:
     if status == 401:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        if request.method != "GET":  # a form posted after the session ended: start over
+            target = "/"
         response = RedirectResponse(f"/login?next={quote(target)}", 303)
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response

@@ -207,9 +207,7 @@ def _linked_people(cluster: Cluster) -> str:
     ]
     with cluster.nodes["manila"].open() as node:
         analyst = actor(node, "analyst")
-        made = [
-            node.records.create(analyst, e, _fits(e["schema"], envelope)) for e in entities
-        ]
+        made = [node.records.create(analyst, e, _fits(e["schema"], envelope)) for e in entities]
     return made[0].record_id
 
 

@@ -365,6 +365,9 @@ def agreement_move(
 
 def _version(form: FormData) -> int:
     text = str(form.get("version") or "")
-    if not text.isdigit() or not 1 <= int(text) <= MAX_VERSION:
+    if (
+        not (text.isascii() and text.isdecimal() and len(text) <= 9)
+        or not 1 <= int(text) <= MAX_VERSION
+    ):
         raise InvalidInput("version", text, "the version you read, a whole number")
     return int(text)

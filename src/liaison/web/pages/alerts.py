@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import RedirectResponse, Response
 
 from liaison.api.deps import NodeDep
@@ -21,6 +21,7 @@ from liaison.web.render import render
 from liaison.web.session import FormDep, UserDep, WebUser
 
 router = APIRouter()
+AlertId = Annotated[int, Path(ge=1, le=2**62)]
 
 PAGE = 25
 STATUSES = {
@@ -39,7 +40,7 @@ def alerts(
     node: NodeDep,
     user: UserDep,
     status: Annotated[str, Query(max_length=16)] = "open",
-    cursor: Annotated[int, Query(ge=0)] = 0,
+    cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
 ) -> Response:
     return _page(request, node, user, status, cursor, {})
 
@@ -98,7 +99,11 @@ def captions(node: Node, actor: Actor, ids: Iterable[str]) -> dict[str, str]:
 
 @router.post("/alerts/{alert_id}/decision")
 def decide(
-    request: Request, node: NodeDep, user: UserDep, form: FormDep, alert_id: int
+    request: Request,
+    node: NodeDep,
+    user: UserDep,
+    form: FormDep,
+    alert_id: Annotated[int, Path(ge=1, le=2**62)],
 ) -> Response:
     decision = str(form.get("decision") or "")
     note = str(form.get("note") or "")[:2000]

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from followthemoney import model
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
@@ -26,6 +26,7 @@ from liaison.web.render import render
 from liaison.web.session import FormDep, UserDep, WebUser
 
 router = APIRouter()
+FollowupId = Annotated[int, Path(ge=1, le=2**62)]
 
 PAGE = 50  # requests per page
 MAX_SHOWN = 20  # records of one request shown in full
@@ -95,7 +96,7 @@ def followups(
     user: UserDep,
     direction: Annotated[Literal["in", "out"] | None, Query()] = None,
     state: Annotated[str, Query(max_length=16)] = "",
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**62)] = 0,
 ) -> Response:
     chosen = direction or default_direction(user)
     params = {"direction": chosen, "state": state}
@@ -184,7 +185,7 @@ def file_followup(request: Request, node: NodeDep, user: UserDep, form: FormDep)
 
 
 @router.get("/followups/{followup_id}")
-def followup(request: Request, followup_id: int, node: NodeDep, user: UserDep) -> Response:
+def followup(request: Request, followup_id: FollowupId, node: NodeDep, user: UserDep) -> Response:
     return _detail(request, node, user, followup_id)
 
 
@@ -192,7 +193,7 @@ def _detail(
     request: Request,
     node: Node,
     user: WebUser,
-    followup_id: int,
+    followup_id: FollowupId,
     status: int = 200,
     errors: Mapping[str, str] | None = None,
     posted: Posted | None = None,
@@ -232,7 +233,7 @@ def _records(node: Node, user: WebUser, concerned: Sequence[Mapping[str, Any]]) 
 
 @router.post("/followups/{followup_id}/decision")
 def decide(
-    request: Request, followup_id: int, node: NodeDep, user: UserDep, form: FormDep
+    request: Request, followup_id: FollowupId, node: NodeDep, user: UserDep, form: FormDep
 ) -> Response:
     """A liaison officer's decision on a partner's request."""
     posted = decision_of(form)
@@ -247,7 +248,7 @@ def decide(
 
 @router.post("/followups/{followup_id}/reply")
 def reply(
-    request: Request, followup_id: int, node: NodeDep, user: UserDep, form: FormDep
+    request: Request, followup_id: FollowupId, node: NodeDep, user: UserDep, form: FormDep
 ) -> Response:
     """The requester answers the partner's question."""
     text = str(form.get("text") or "")

@@ -225,6 +225,8 @@ def update_record(
     record = _editable(node, user, record_id)
     posted = forms.posted_values(form.multi_items())
     version = _version(form)
+    if version is None:  # without it a concurrent change would be overwritten unseen
+        raise InvalidInput("version", _text(form, "version"), "the version you edited is missing")
     try:
         entity = _resolved(node, user, record.schema, forms.entity_from_form(record.schema, posted))
         envelope = forms.envelope_from_form(posted)
@@ -359,6 +361,6 @@ def _text(form: FormData, name: str) -> str:
 
 def _version(form: FormData) -> int | None:
     text = _text(form, "version")
-    if not text.isdigit() or len(text) > 9:
+    if not text.isdecimal() or not text.isascii() or len(text) > 9:
         return None
     return int(text)
