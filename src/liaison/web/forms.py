@@ -23,6 +23,7 @@ from followthemoney.schema import Schema
 from liaison.model.grading import INFORMATION, SOURCES, Scheme
 from liaison.model.markings import PAP, TLP, Classification, HandlingCode
 from liaison.model.vocab import Assertion, CrimeArea, OnExpiry, Purpose, SubjectCategory
+from liaison.web.labels import LABELS
 
 Values = Mapping[str, Sequence[str]]
 
@@ -352,7 +353,7 @@ def humanise(value: str) -> str:
 
 
 def _choices(values: Iterable[str], labels: bool = True) -> list[Choice]:
-    return [Choice(v, humanise(v) if labels else v) for v in values]
+    return [Choice(v, LABELS.get(v, humanise(v)) if labels else v) for v in values]
 
 
 #: What each handling code means (Europol SIENA), for labels and the banner's titles.

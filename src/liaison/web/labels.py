@@ -80,6 +80,45 @@ LABELS: dict[str, str] = {
     "held": N_("held"),
     "released": N_("released"),
     "upheld": N_("upheld"),
+    # fact or assessment, on expiry, evaluation schemes
+    "fact": N_("fact"),
+    "assessment": N_("assessment"),
+    "delete": N_("delete"),
+    "review": N_("review"),
+    "admiralty": N_("Admiralty"),
+    "europol": N_("Europol"),
+    # uses of a record, copy levels
+    "view": N_("view"),
+    "push": N_("push"),
+    "hit_only": N_("hit only"),
+    "export": N_("export"),
+    "onward_share": N_("onward sharing"),
+    "court_use": N_("use in court"),
+    "coercive_alert": N_("coercive alert"),
+    "full": N_("full record"),
+    "reference": N_("reference only"),
+    # policy rules
+    "agreement": N_("agreement"),
+    "scope": N_("scope"),
+    "purpose": N_("purpose"),
+    "exclusion": N_("exclusion"),
+    "classification": N_("classification"),
+    "clearance": N_("clearance"),
+    "role": N_("role"),
+    "tlp": N_("TLP"),
+    "handling": N_("handling codes"),
+    "onward": N_("onward sharing"),
+    "retention": N_("retention"),
+    "neutrality": N_("neutrality"),
+    "grading": N_("grading"),
+    "release": N_("release"),
+    # agreement states, audit results
+    "draft": N_("draft"),
+    "active": N_("active"),
+    "suspended": N_("suspended"),
+    "terminated": N_("terminated"),
+    "ok": N_("ok"),
+    "failed": N_("failed"),
 }
 
 
@@ -87,6 +126,6 @@ def labelled(gettext: Callable[[str], str]) -> Callable[[str], str]:
     """``gettext`` that reads a vocabulary value as its English label first."""
 
     def translate(message: str) -> str:
-        return gettext(LABELS.get(message, message))
+        return gettext(LABELS.get(message, message)) if message else ""
 
     return translate
