@@ -5,7 +5,8 @@ browser is ever downloaded) signs in to real node processes: two nodes,
 ``manila`` and ``moscow``, started by ``liaison serve`` over HTTPS on loopback
 with their own databases, keys and certificates, pinned to each other and
 bound by the demo's bilateral agreement (the same set-up as ``make demo``).
-The cluster is started once per module; each test opens its own browser
+The browser and the cluster are started once per module (and stopped
+after it: Playwright's event loop must not outlive the module); each test opens its own browser
 context (fresh cookies) per user. Screenshots of every page go to
 ``docs/screenshots/`` (named in the README). When Chromium is missing the
 tests are skipped, except under CI (``CI`` set), where they fail.
@@ -47,8 +48,10 @@ def _chromium_problem() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
+    """Module-scoped: Playwright's sync API runs an event loop in the main thread
+    while it is open, and later tests call ``asyncio.run`` there."""
     problem = _chromium_problem()
     if problem:
         if os.environ.get("CI"):
