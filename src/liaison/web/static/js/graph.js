@@ -221,5 +221,14 @@
     }
   });
 
-  expand(box.getAttribute("data-record"));
+  // The page carries the centre's neighbourhood the server already computed (as
+  // data-elements): no second request, no second audited query.
+  var first = box.getAttribute("data-elements");
+  var start = box.getAttribute("data-record");
+  if (first) {
+    expanded[start] = true;
+    add(JSON.parse(first), start);
+  } else {
+    expand(start);
+  }
 })();
