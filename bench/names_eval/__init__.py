@@ -1,0 +1,1 @@
+"""Independent labelled evaluation set for name matching (generator and tables)."""
