@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from liaison import errors as e
 
@@ -88,8 +89,42 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     return _answer(request, 500, "Internal error", detail)
 
 
+class Unexpected:
+    """Answer an unexpected error with the 500 problem, and end there.
+
+    Starlette's outermost handler answers too, but then raises the error again for
+    the server to log; uvicorn then closes the connection without saying so, and a
+    client's next request on that kept-alive connection gets no answer at all. Here
+    the error is logged and answered once; only an error after the answer started
+    (nothing left to say) goes on up.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception as exc:
+            if started:
+                raise
+            response = await _unexpected(Request(scope, receive), exc)
+            await response(scope, receive, send)
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(e.LiaisonError, _liaison)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StarletteHTTPException, _http)
-    app.add_exception_handler(Exception, _unexpected)
+    app.add_exception_handler(Exception, _unexpected)  # errors outside ``Unexpected``
+    app.add_middleware(Unexpected)

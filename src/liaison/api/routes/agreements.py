@@ -1,14 +1,15 @@
 """Sharing agreements: propose, receive a partner's bundle, sign, move through
-the life cycle, inspect (summary and diff between versions)."""
+the life cycle, send to the parties, inspect (summary and diff between versions)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from liaison.api.deps import ActorDep, NodeDep, WhyDep
+from liaison.node.courier import send_agreement_now
 from liaison.policy.agreements import MAX_VERSION, Agreement, summary
 
 router = APIRouter(tags=["agreements"])
@@ -77,6 +78,27 @@ def sign_agreement(
 ) -> dict[str, Any]:
     """Sign one version for this node with its key (a supervisor's decision)."""
     return _out(node.agreements.sign(actor, agreement_id, version, why))
+
+
+class SentOut(BaseModel):
+    """One party's answer: the peer and the signatures it now holds."""
+
+    model_config = ConfigDict(extra="allow")
+    peer: str
+
+
+# Declared before ``/{move}``: a route matches on its path before its parameters are
+# checked, so a later ``/send`` would be caught by ``{move}`` and refused (422).
+@router.post("/agreements/{agreement_id}/send", response_model=list[SentOut])
+async def send_agreement(
+    agreement_id: AgreementId,
+    node: NodeDep,
+    actor: ActorDep,
+    to: Annotated[str | None, Query(max_length=63)] = None,
+) -> list[dict[str, Any]]:
+    """Send the agreement (latest version, signatures so far) to its parties that
+    are peers, or to one; each answers with the signatures it now holds."""
+    return await send_agreement_now(node.federation, actor, agreement_id, to)
 
 
 @router.post("/agreements/{agreement_id}/{move}")

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from liaison.api.deps import ActorDep, NodeDep
+from liaison.api.wire import Limit, Seq
 
 router = APIRouter(tags=["audit"])
 
@@ -16,8 +17,8 @@ router = APIRouter(tags=["audit"])
 def audit_entries(
     node: NodeDep,
     actor: ActorDep,
-    after: Annotated[int, Query(ge=0, le=2**62)] = 0,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    after: Seq = 0,
+    limit: Annotated[Limit, Query(le=500)] = 100,
     action: str | None = None,
     actor_name: Annotated[str | None, Query(alias="actor")] = None,
     object_: Annotated[str | None, Query(alias="object")] = None,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from liaison.api.deps import ActorDep, NodeDep, TokenDep
+from liaison.api.wire import Id
 
 router = APIRouter(tags=["auth"])
 
@@ -67,9 +68,7 @@ def list_tokens(node: NodeDep, actor: ActorDep) -> list[dict[str, Any]]:
 
 
 @router.delete("/me/tokens/{token_id}", status_code=204)
-def revoke_token(
-    token_id: Annotated[int, Path(ge=1, le=2**62)], node: NodeDep, actor: ActorDep
-) -> None:
+def revoke_token(token_id: Id, node: NodeDep, actor: ActorDep) -> None:
     node.accounts.revoke_token(actor, token_id)
 
 

@@ -1,5 +1,5 @@
 """Federation: the inbox other nodes post signed messages to, peers, and the
-disclosure register."""
+disclosure register (sending an agreement is with the agreements routes)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from liaison.api.deps import ActorDep, NodeDep, WhyDep
-from liaison.node.courier import send_agreement_now, sync_now
+from liaison.api.wire import Limit
+from liaison.node.courier import sync_now
 
 router = APIRouter(tags=["federation"])
 
@@ -60,19 +61,7 @@ def disclosures(
     actor: ActorDep,
     peer: Annotated[str | None, Query(max_length=63)] = None,
     record_id: Annotated[str | None, Query(max_length=64)] = None,
-    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    limit: Annotated[Limit, Query(le=10_000)] = 1000,
 ) -> list[dict[str, Any]]:
     """The disclosure register: which partner holds which version of which record."""
     return node.federation.disclosures(actor, peer, record_id, limit)
-
-
-@router.post("/agreements/{agreement_id}/send")
-async def send_agreement(
-    agreement_id: str,
-    node: NodeDep,
-    actor: ActorDep,
-    to: Annotated[str | None, Query(max_length=63)] = None,
-) -> list[dict[str, Any]]:
-    """Send the agreement (latest version, signatures so far) to its parties that
-    are peers, or to one; each answers with the signatures it now holds."""
-    return await send_agreement_now(node.federation, actor, agreement_id, to)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from liaison.api.deps import ActorDep, NodeDep, WhyDep
+from liaison.api.wire import Id, Limit, Offset
 
 router = APIRouter(tags=["followups"])
 
@@ -33,8 +34,8 @@ def list_followups(
     actor: ActorDep,
     direction: Annotated[Literal["in", "out"] | None, Query()] = None,
     state: Annotated[str | None, Query(max_length=16)] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[Limit, Query(le=200)] = 50,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     """Requests: ``in`` is the inbox of partners' requests, ``out`` ours; those
     due soonest first; ``state`` open, pending, more, approved, partly, denied."""
@@ -42,7 +43,7 @@ def list_followups(
 
 
 @router.get("/followups/{followup_id}")
-def show_followup(followup_id: int, node: NodeDep, actor: ActorDep) -> dict[str, Any]:
+def show_followup(followup_id: Id, node: NodeDep, actor: ActorDep) -> dict[str, Any]:
     """One request with its history and the records concerned."""
     return node.followups.show(actor, followup_id)
 
@@ -60,7 +61,7 @@ class DecisionIn(BaseModel):
 
 @router.post("/followups/{followup_id}/decision")
 def decide_followup(
-    followup_id: int, body: DecisionIn, node: NodeDep, actor: ActorDep
+    followup_id: Id, body: DecisionIn, node: NodeDep, actor: ActorDep
 ) -> dict[str, Any]:
     """Approve (the whole record or chosen fields), deny with a reason, or ask for more."""
     return node.followups.decide(
@@ -74,7 +75,7 @@ class ReplyIn(BaseModel):
 
 @router.post("/followups/{followup_id}/reply")
 def reply_followup(
-    followup_id: int, body: ReplyIn, node: NodeDep, actor: ActorDep
+    followup_id: Id, body: ReplyIn, node: NodeDep, actor: ActorDep
 ) -> dict[str, Any]:
     """Answer the partner's question; the request waits for its decision again."""
     return node.followups.reply(actor, followup_id, body.text)

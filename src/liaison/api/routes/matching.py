@@ -8,8 +8,9 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from liaison.api.deps import ActorDep, NodeDep, WhyDep
+from liaison.api.wire import Cursor, Id, Limit
 from liaison.matching.features import FEATURES
-from liaison.node.matching import MAX_LIMIT
+from liaison.node.matching import MAX_LIMIT, Alert
 
 router = APIRouter(tags=["matching"])
 
@@ -54,7 +55,7 @@ def _match(
 
 
 Threshold = Annotated[float | None, Query(ge=0, le=1)]
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+MatchLimit = Annotated[Limit, Query(le=MAX_LIMIT)]
 
 
 @router.post("/match")
@@ -64,7 +65,7 @@ def match(
     actor: ActorDep,
     why: WhyDep,
     threshold: Threshold = None,
-    limit: Limit = 5,
+    limit: MatchLimit = 5,
 ) -> dict[str, Any]:
     """Screen a batch of entities against this node's records and watchlists.
     Request and response follow yente's ``/match`` so existing clients work."""
@@ -79,7 +80,7 @@ def match_dataset(
     actor: ActorDep,
     why: WhyDep,
     threshold: Threshold = None,
-    limit: Limit = 5,
+    limit: MatchLimit = 5,
 ) -> dict[str, Any]:
     """yente's path form (``/match/default``): the dataset name is accepted and
     ignored; a node screens what it holds."""
@@ -91,9 +92,9 @@ def list_alerts(
     node: NodeDep,
     actor: ActorDep,
     status: Annotated[str | None, Query(max_length=16)] = None,
-    after: Annotated[int, Query(ge=0)] = 0,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> list[dict[str, Any]]:
+    after: Cursor = 0,
+    limit: Annotated[Limit, Query(le=500)] = 50,
+) -> list[Alert]:
     """Cross-match alerts on records you may see (both sides), oldest first."""
     return node.matching.alerts(actor, status, after, limit)
 
@@ -105,8 +106,8 @@ class DecisionIn(BaseModel):
 
 @router.post("/alerts/{alert_id}/decision")
 def decide_alert(
-    alert_id: int, body: DecisionIn, node: NodeDep, actor: ActorDep, why: WhyDep
-) -> dict[str, Any]:
+    alert_id: Id, body: DecisionIn, node: NodeDep, actor: ActorDep, why: WhyDep
+) -> Alert:
     """Confirm, reject (the pair is not raised again) or escalate an alert."""
     return node.matching.decide(actor, alert_id, body.decision, body.note, why)
 

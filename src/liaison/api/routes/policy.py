@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from liaison.api.deps import ActorDep, NodeDep, WhyDep
+from liaison.api.wire import Id, Limit
 
 router = APIRouter(tags=["policy"])
 RecordId = Annotated[str, Path(max_length=64)]
@@ -60,7 +61,7 @@ def give_consent(body: ConsentIn, node: NodeDep, actor: ActorDep) -> dict[str, A
 
 @router.post("/consents/{consent_id}/withdraw")
 def withdraw_consent(
-    consent_id: Annotated[int, Path(ge=1)], body: ReasonIn, node: NodeDep, actor: ActorDep
+    consent_id: Id, body: ReasonIn, node: NodeDep, actor: ActorDep
 ) -> dict[str, Any]:
     return node.policy.withdraw_consent(actor, consent_id, body.reason)
 
@@ -70,7 +71,7 @@ def neutrality_queue(
     node: NodeDep,
     actor: ActorDep,
     state: Annotated[str, Query(pattern="^(held|released|upheld)$")] = "held",
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    limit: Annotated[Limit, Query(le=1000)] = 100,
 ) -> dict[str, Any]:
     """Records held at the neutrality gate (or already decided)."""
     return {"items": node.policy.queue(actor, state, limit)}
@@ -89,7 +90,7 @@ def neutrality_review(
 
 @router.get("/retention/due")
 def retention_due(
-    node: NodeDep, actor: ActorDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+    node: NodeDep, actor: ActorDep, limit: Annotated[Limit, Query(le=1000)] = 100
 ) -> dict[str, Any]:
     """Records due for review within three months, overdue, or expired."""
     return {"items": node.policy.due(actor, limit)}

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Header, Path, Query, Response
 from pydantic import BaseModel, Field
 
 from liaison.api.deps import ActorDep, NodeDep, WhyDep
+from liaison.api.wire import Limit
 from liaison.errors import InvalidInput
 from liaison.storage.records import RecordFilter
 
@@ -55,7 +56,7 @@ def list_records(
     q: Annotated[str | None, Query(max_length=200, description="text in names")] = None,
     include_deleted: bool = False,
     cursor: Annotated[str | None, Query(max_length=100)] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    limit: Annotated[Limit, Query(le=500)] = 50,
 ) -> dict[str, Any]:
     """Records this user may see, oldest first; follow ``next_cursor`` for more."""
     flt = RecordFilter.parse(schema, classification, tlp, crime_area, q, include_deleted)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Request
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from liaison.api.deps import NodeDep
+from liaison.api.wire import Offset
 from liaison.errors import InvalidInput
 from liaison.model.markings import Classification
 from liaison.model.roles import Role
@@ -35,7 +36,7 @@ def admin_page(
     request: Request,
     node: NodeDep,
     user: UserDep,
-    offset: Annotated[int, Query(ge=0, le=2**31)] = 0,
+    offset: Offset = 0,
 ) -> Response:
     return _page(request, node, user, offset)
 

@@ -14,6 +14,7 @@ from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from liaison.api.deps import NodeDep
+from liaison.api.wire import Offset
 from liaison.errors import InvalidInput, InvalidSignature
 from liaison.node import Node
 from liaison.policy import agreements as rules
@@ -245,7 +246,7 @@ def agreement_list(
     request: Request,
     node: NodeDep,
     user: UserDep,
-    offset: Annotated[int, Query(ge=0, le=2**31)] = 0,
+    offset: Offset = 0,
 ) -> Response:
     found = node.agreements.all(user.actor)
     return render(

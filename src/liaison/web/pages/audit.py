@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from liaison.api.deps import NodeDep
+from liaison.api.wire import Seq
 from liaison.audit.chain import Action, Entry, Result, Verification
 from liaison.policy.permissions import Permission as P  # noqa: N817 - as in node/
 from liaison.web.render import render
@@ -53,7 +54,7 @@ def audit_page(
     action: Filter = None,
     object_: Annotated[str | None, Query(alias="object", max_length=200)] = None,
     result: Filter = None,
-    cursor: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    cursor: Seq = 0,
 ) -> Response:
     filters = Filters(actor, action, object_, result)
     if user.may(P.AUDIT_VERIFY) and not user.may(P.AUDIT_READ):

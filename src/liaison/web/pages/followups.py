@@ -16,6 +16,7 @@ from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from liaison.api.deps import NodeDep
+from liaison.api.wire import Id, Offset
 from liaison.errors import InvalidInput
 from liaison.model.records import Record
 from liaison.model.vocab import Purpose
@@ -26,7 +27,7 @@ from liaison.web.render import render
 from liaison.web.session import FormDep, UserDep, WebUser
 
 router = APIRouter()
-FollowupId = Annotated[int, Path(ge=1, le=2**62)]
+FollowupId = Annotated[Id, Path()]
 
 PAGE = 50  # requests per page
 MAX_SHOWN = 20  # records of one request shown in full
@@ -96,7 +97,7 @@ def followups(
     user: UserDep,
     direction: Annotated[Literal["in", "out"] | None, Query()] = None,
     state: Annotated[str, Query(max_length=16)] = "",
-    offset: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    offset: Offset = 0,
 ) -> Response:
     chosen = direction or default_direction(user)
     params = {"direction": chosen, "state": state}

@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from liaison.api.deps import NodeDep
+from liaison.api.wire import Offset
 from liaison.errors import Forbidden, InvalidInput, NotFound
 from liaison.model.entities import get_schema
 from liaison.model.ids import record_id_for
@@ -269,7 +270,7 @@ def versions(
     node: NodeDep,
     user: UserDep,
     record_id: RecordId,
-    offset: Annotated[int, Query(ge=0, le=2**31)] = 0,
+    offset: Offset = 0,
 ) -> Response:
     history = list(reversed(node.records.history(user.actor, record_id)))  # newest first
     return render(

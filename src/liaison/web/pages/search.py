@@ -25,6 +25,7 @@ from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response
 
 from liaison.api.deps import NodeDep
+from liaison.api.wire import Offset
 from liaison.errors import Forbidden, InvalidInput, LiaisonError
 from liaison.matching.features import FEATURES, MISSING
 from liaison.model.roles import Actor
@@ -492,7 +493,7 @@ def screening_job(
     node: NodeDep,
     user: UserDep,
     job: JobId,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Response:
     found = _job(request, node, user, job)
     results: Sequence[Outcome] = found.results
