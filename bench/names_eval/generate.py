@@ -22,7 +22,16 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `bench.names_eval` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench.names_eval import russian
+from bench.names_eval import (
+    arabic,
+    birth_dates,
+    filipino,
+    malay,
+    organization,
+    russian,
+    typing_noise,
+    vessel,
+)
 from bench.names_eval.common import Pair
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,6 +44,13 @@ Maker = Callable[[random.Random, str, int], Pair]
 GROUPS: dict[str, tuple[int, float, Maker]] = {
     "cyrillic_latin": (1100, 0.52, russian.make_pair),
     "russian_latin_latin": (800, 0.52, russian.make_pair),
+    "arabic": (1300, 0.52, arabic.make_pair),
+    "filipino": (800, 0.52, filipino.make_pair),
+    "malay": (700, 0.52, malay.make_pair),
+    "typing_noise": (700, 0.55, typing_noise.make_pair),
+    "birth_dates": (600, 0.55, birth_dates.make_pair),
+    "organization": (700, 0.5, organization.make_pair),
+    "vessel": (500, 0.5, vessel.make_pair),
 }
 
 
@@ -124,7 +140,7 @@ def check_file(path: Path) -> Counter[tuple[str, int]]:
         assert pos + neg >= 500, f"{group}: fewer than 500 pairs"
     total = sum(counts.values())
     share = sum(v for (_, label), v in counts.items() if label) / total
-    assert total >= 1000 and 0.45 <= share <= 0.55, (total, share)
+    assert total >= 6000 and 0.45 <= share <= 0.55, (total, share)
     return counts
 
 
