@@ -531,7 +531,7 @@ def negative(rng: random.Random, group: str) -> Pair:
         q = replace(p, birth=shift_years(p.birth, _gap(rng), rng))
         keep_dates = True
     elif kind == "father_son":
-        p = replace(p, gender="male")
+        p = replace(p, gender="male", given=pl.male.draw(rng))
         son = replace(
             p,
             given=pl.male.draw_other(rng, p.given),
@@ -541,7 +541,7 @@ def negative(rng: random.Random, group: str) -> Pair:
         )
         q, keep_dates = son, True  # fmt: skip
     elif kind == "grandson_named_after_grandfather":
-        p = replace(p, gender="male")
+        p = replace(p, gender="male", given=pl.male.draw(rng))
         q = replace(p, given=p.father, father=p.given, grandfather=p.father,
                     birth=shift_years(p.birth, rng.randint(20, 35), rng))  # fmt: skip
         if q.given == p.given:

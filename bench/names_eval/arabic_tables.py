@@ -149,7 +149,7 @@ POPULAR: dict[str, dict[str, list[str]]] = {
                    "french": ["Abdellah", "Abdallah"], "egyptian": ["Abdallah", "Abdullah"],
                    "malay": ["Abdullah"]},
     "xālid": {"english": ["Khalid", "Khaled"], "egyptian": ["Khaled"], "french": ["Khaled"]},
-    "Sāliħ": {"english": ["Saleh", "Salih"], "french": ["Salah", "Saleh"], "malay": ["Salleh"]},
+    "Sāliħ": {"english": ["Saleh", "Salih"], "french": ["Saleh", "Salih"], "malay": ["Salleh"]},
     "saʕīd": {"english": ["Saeed", "Said", "Saied"], "french": ["Saïd", "Said"],
               "egyptian": ["Saeed", "Said"], "malay": ["Saiid", "Said"]},
     "'ismāʕīl": {"english": ["Ismail", "Ismael", "Esmail"], "malay": ["Ismail"]},

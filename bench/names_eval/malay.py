@@ -252,9 +252,15 @@ def pools() -> Pools:
     return Pools()
 
 
+ABDUL_SECOND = ["Rahman", "Aziz", "Hamid", "Halim", "Rahim", "Razak", "Karim", "Wahab", "Majid",
+                "Latif", "Hakim", "Rashid", "Jalil", "Ghani", "Malik"]  # fmt: skip
+
+
 def _malay_given(rng: random.Random, gender: str) -> tuple[str, ...]:
     pool = pools().male if gender == "male" else pools().female
     first = pool.draw(rng)
+    if first == "Abdul":  # Abdul is followed by one of the divine names
+        return (first, rng.choice(ABDUL_SECOND))
     if first in PREFIX_ONLY or rng.random() < 0.45:
         second = pool.draw_other(rng, first)
         while second in PREFIX_ONLY:
@@ -369,6 +375,8 @@ def negative(rng: random.Random, group: str) -> Pair:
     style = rng.choices(["malay", "indonesian", "chinese", "indian"], [6, 2, 2, 1])[0]
     if kind in ("father_son", "same_given_different_father", "gender_counterpart", "near_name"):
         style = "malay"
+    if kind in ("siblings", "same_surname_same_dob") and style == "indonesian":
+        style = "chinese"  # Indonesian names often lack a shared family name
     p = new_person(rng, style)
     keep = False
     if kind == "namesake_different_dob":

@@ -395,7 +395,7 @@ def name_of(o: Org, rng: random.Random, *, style: int) -> str:
     if style and activity[:1] == ["General"] and rng.random() < 0.3:
         activity = activity[1:]
     body = " ".join([distinct, *activity])
-    if style and rng.random() < 0.08 and o.kind == "company":
+    if style and rng.random() < 0.08 and o.kind == "company" and len(body.split()) >= 3:
         body = "".join(w[0] for w in body.split() if w[0].isalpha()).upper()  # acronym
     forms = FORMS[o.form]
     form = forms[0] if style == 0 else rng.choice(forms)

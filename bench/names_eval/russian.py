@@ -101,6 +101,9 @@ DIMINUTIVE_FORMS = {d for ds in DIMINUTIVES.values() for d in ds} | {
     "Наташа", "Даша", "Вика", "Света", "Маша", "Ксюша", "Лера", "Натали", "Соня", "Ира",
     "Надя", "Анюта", "Ася", "Гуля", "Рита", "Люба", "Эля", "Валя", "Люда", "Галя", "Аля",
     "Катюша", "Иришка", "Ната", "Мила", "Лиза", "Аня", "Оля", "Женя", "Кира", "Ника",
+    "Серж", "Леша", "Санек", "Ник", "Гоша", "Тима", "Димон", "Толик", "Бек", "Нурик", "Гарик",
+    "Сережа", "Баха", "Танюшка", "Анютка", "Танюша", "Маруся", "Оленька", "Светик", "Патя",
+    "Тома", "Диля", "Лида", "Варя", "Лика", "Мари", "Вован", "Славик",
 }  # fmt: skip
 # spelling doublets of one name (the second is as valid as the first)
 DOUBLETS = {
@@ -302,7 +305,7 @@ UKR = {
     "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "ж": "zh", "з": "z",
     "и": "y", "і": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
     "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
-    "щ": "shch", "ь": "", "'": "", "ʼ": "",
+    "щ": "shch", "ь": "", "'": "", "ʼ": "", "ё": "e", "ы": "y", "э": "e", "ъ": "",
 }  # fmt: skip
 UKR_INITIAL = {"є": ("ye", "ie"), "ї": ("yi", "i"), "й": ("y", "i"), "ю": ("yu", "iu"),
                "я": ("ya", "ia")}  # fmt: skip
@@ -392,8 +395,8 @@ class Pools:
         def clean(names: list[str]) -> list[str]:
             return [n for n in names if n not in DIMINUTIVE_FORMS and n not in DOUBLETS.values()]
 
-        self.male = {cc: Weighted(clean(f[cc]["male"])[:150], s=1.1) for cc in ("ru", "kz")}
-        self.female = {cc: Weighted(clean(f[cc]["female"])[:150], s=1.1) for cc in ("ru", "kz")}
+        self.male = {cc: Weighted(clean(f[cc]["male"])[:120], s=1.1) for cc in ("ru", "kz")}
+        self.female = {cc: Weighted(clean(f[cc]["female"])[:120], s=1.1) for cc in ("ru", "kz")}
         self.surnames = {cc: Weighted(f[cc]["surnames"][:1200], s=0.9) for cc in ("ru", "kz")}
         ukr = [s for s in f["ru"]["surnames"] if re.search(r"(енко|ук|юк|чук|ко)$", s)]
         self.surnames["ua"] = Weighted(ukr, s=0.9)

@@ -221,9 +221,12 @@ def negative(rng: random.Random, group: str) -> Pair:
         q = replace(p, surname=b, birth=random_birth_date(rng))
         keep = True
     elif kind == "same_surname_different_given":
-        other = new_person(rng, p.gender)
-        if other.given == p.given:
+        pl = pools()
+        country = p.nationality if p.nationality in pl.male else pl.country.draw(rng)
+        other_given = (pl.male if p.gender == "male" else pl.female)[country].draw(rng)
+        if other_given == p.given:
             return negative(rng, group)
+        other = replace(p, given=other_given)
         q = replace(p, given=other.given, middle="", birth=random_birth_date(rng))
     else:
         p = new_person(rng, "male")
