@@ -181,12 +181,9 @@ def cap(text: str) -> str:
 def _assimilated_article(tail: str, system: str) -> str:
     first = tail[0] if tail else ""
     if first in SUN:
-        s = romanise_word(first, "din31635" if system == "din31635" else "ala_lc_ascii", _R0)
+        s = DIN.get(first, first) if system == "din31635" else strip_accents(ALA.get(first, first))
         return "a" + (s if system == "din31635" else s.lower())
     return "al"
-
-
-_R0 = random.Random(0)  # deterministic choices for the fixed standards
 
 
 def article_word(tail: str, system: str, rng: random.Random, initial: bool) -> str:

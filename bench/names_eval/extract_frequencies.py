@@ -83,7 +83,7 @@ def near_pairs(names: Iterable[str], limit: int = 3000) -> list[list[str]]:
                     if spelling_key(a) != spelling_key(b):
                         pairs.add((a, b))
     rank = {n: i for i, n in enumerate(names)}
-    ordered = sorted(pairs, key=lambda p: rank[p[0]] + rank[p[1]])
+    ordered = sorted(pairs, key=lambda p: (rank[p[0]] + rank[p[1]], p))  # no hash-order ties
     return [list(p) for p in ordered[:limit]]
 
 

@@ -14,6 +14,7 @@ import argparse
 import json
 import random
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -144,6 +145,25 @@ def check_file(path: Path) -> Counter[tuple[str, int]]:
     return counts
 
 
+def self_check(out_dir: Path = OUT_DIR) -> dict[str, Counter[tuple[str, int]]]:
+    """The committed splits are what this generator writes, every group has both labels, pair
+    ids are unique, IMO check digits are valid and train and test share no identity."""
+    train = generate(SPLITS["train"])
+    test = generate(SPLITS["test"], exclude=identities(train))
+    assert not identities(train) & identities(test), "train/test identity overlap"
+    counts = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for split, pairs in (("train", train), ("test", test)):
+            fresh = Path(tmp) / f"{split}.jsonl"
+            write(pairs, split, fresh)
+            committed = out_dir / f"{split}.jsonl"
+            assert fresh.read_bytes() == committed.read_bytes(), f"{committed} is stale"
+            counts[split] = check_file(committed)
+    ids = [json.loads(line)["pair_id"] for s in SPLITS for line in (out_dir / f"{s}.jsonl").open()]
+    assert len(ids) == len(set(ids)), "duplicate pair_id across splits"
+    return counts
+
+
 def counts_table(all_counts: dict[str, Counter[tuple[str, int]]]) -> str:
     splits = list(all_counts)
     head = "| group | " + " | ".join(f"{s} pos | {s} neg" for s in splits) + " |"
@@ -174,8 +194,18 @@ def main(argv: list[str] | None = None) -> None:
         help="keep this split disjoint from the split of that seed (default with --seed: "
         "seed 1, the train split, unless --seed is 1)",
     )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="verify the committed files: regenerate both splits in memory, compare byte for "
+        "byte, re-run the self-checks",
+    )
     args = parser.parse_args(argv)
     started = time.monotonic()
+    if args.check:
+        self_check()
+        print(f"self-check passed in {time.monotonic() - started:.1f}s")
+        return
     if args.seed is not None:
         out = args.out or OUT_DIR / f"seed{args.seed}.jsonl"
         exclude_seeds = args.exclude_seed
@@ -186,8 +216,9 @@ def main(argv: list[str] | None = None) -> None:
             exclude |= identities(generate(s))
         pairs = generate(args.seed, exclude)
         assert not identities(pairs) & exclude
-        write(pairs, out.stem, out)
-        print(counts_table({out.stem: check_file(out)}))
+        prefix = {v: k for k, v in SPLITS.items()}.get(args.seed, f"seed{args.seed}")
+        write(pairs, prefix, out)
+        print(counts_table({prefix: check_file(out)}))
         print(f"wrote {len(pairs)} pairs to {out} in {time.monotonic() - started:.1f}s")
         return
     train = generate(SPLITS["train"])

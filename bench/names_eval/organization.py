@@ -395,6 +395,10 @@ def name_of(o: Org, rng: random.Random, *, style: int) -> str:
     if style and activity[:1] == ["General"] and rng.random() < 0.3:
         activity = activity[1:]
     body = " ".join([distinct, *activity])
+    gulf = o.jurisdiction in ("ae", "bh", "qa", "kw", "lb")
+    if style and activity and gulf and rng.random() < 0.25:
+        # the Arabic word order calqued: "Al Noor Company for General Trading"
+        body = f"{distinct} {rng.choice(['Company for', 'for', 'Co. for'])} {' '.join(activity)}"
     if style and rng.random() < 0.08 and o.kind == "company" and len(body.split()) >= 3:
         body = "".join(w[0] for w in body.split() if w[0].isalpha()).upper()  # acronym
     forms = FORMS[o.form]
