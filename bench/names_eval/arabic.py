@@ -138,10 +138,10 @@ def romanise_word(word: str, system: str, rng: random.Random) -> str:
             text = strip_accents(text)
             text = text.replace("ʻ", "'" if rng.random() < 0.15 else "").replace("ʼ", "")
         return text
-    table = {**POP_BASE, **POP_STYLE[system]}
+    pop_table = {**POP_BASE, **POP_STYLE[system]}
     keep = GEMINATE_KEEP[system]
     for i, (u, doubled) in enumerate(us):
-        s = _pick(rng, table[u]) if u in table else u
+        s = _pick(rng, pop_table[u]) if u in pop_table else u
         if system == "french" and u == "a" and _final_closed(us, i) and rng.random() < 0.45:
             s = "e"  # Djamel, Kamel, Rachid's neighbours: a > e in a final closed syllable
         if system == "egyptian" and u == "a" and _final_closed(us, i) and rng.random() < 0.35:
@@ -584,15 +584,15 @@ def negative(rng: random.Random, group: str) -> Pair:
         q = replace(p, given=pool.draw_other(rng, p.given),
                     father=pl.male.draw(rng))  # fmt: skip
     sa, sb = _systems(rng, p.nationality)
-    a, b = _style(rng, sa), _style(rng, sb)
+    style_a, style_b = _style(rng, sa), _style(rng, sb)
     if kind in ("different_father", "siblings", "grandson_named_after_grandfather", "father_son"):
         # the differing lineage must be visible on both sides
-        for s in (a, b):
-            if s.layout == "given_family":
-                s.layout = "no_grandfather"
+        for style in (style_a, style_b):
+            if style.layout == "given_family":
+                style.layout = "no_grandfather"
     if kind == "namesake_different_dob" and rng.random() < 0.5:
-        a.layout = b.layout  # same rendering shape: a namesake looks identical
-    left, right = render(rng, p, a), render(rng, q, b)
+        style_a.layout = style_b.layout  # same rendering shape: a namesake looks identical
+    left, right = render(rng, p, style_a), render(rng, q, style_b)
     return person_pair(rng, group, kind, 0, left, right, (p.canonical, q.canonical),
                        keep_dates=keep_dates)  # fmt: skip
 

@@ -321,15 +321,15 @@ def render(rng: random.Random, p: MyPerson, *, variant: float = 0.5) -> Side:
         name = " ".join(x for x in [first, surname] if x)
     elif p.style == "chinese":
         a, b = p.given
-        given = rng.choice([f"{a} {b}", f"{a} {b}", f"{a}-{b}", f"{a}{b.lower()}"])
+        syllables = rng.choice([f"{a} {b}", f"{a} {b}", f"{a}-{b}", f"{a}{b.lower()}"])
         english = p.english if p.english and rng.random() < 0.6 else ""
         form = rng.random()
         if form < 0.5:
-            name = " ".join(x for x in [english, p.surname, given] if x)
+            name = " ".join(x for x in [english, p.surname, syllables] if x)
         elif form < 0.75:
-            name = f"{p.surname} {given}" + (f", {english}" if english else "")
+            name = f"{p.surname} {syllables}" + (f", {english}" if english else "")
         else:
-            name = " ".join(x for x in [english, given, p.surname] if x)
+            name = " ".join(x for x in [english, syllables, p.surname] if x)
     else:
         link = rng.choice(
             ["a/l", "A/L", "s/o", ""] if p.gender == "male" else ["a/p", "A/P", "d/o", ""]

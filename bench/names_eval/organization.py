@@ -324,7 +324,7 @@ def new_org(rng: random.Random, kind: str | None = None, jurisdiction: str | Non
     if kind == "ru_company":
         adj, _ = rng.choice(RU_ADJ)
         noun, gender = rng.choice(RU_NOUN)
-        words = (_ru_adj(adj, gender), noun)
+        words: tuple[str, ...] = (_ru_adj(adj, gender), noun)
         act = rng.choice(RU_ACTIVITY) if rng.random() < 0.4 else None
         return Org(kind, words, (act[0],) if act else (), form, jurisdiction,
                    reg_number(rng, jurisdiction, year), inc, city, gender)  # fmt: skip
@@ -472,13 +472,13 @@ def negative(rng: random.Random, group: str) -> Pair:
     elif kind == "one_word_different":
         a, b = rng.choice(NEAR_WORDS)
         o = new_org(rng, "company")
-        words = list(o.words)
+        changed = list(o.words)
         if a in ADJ:
-            words[0] = a
+            changed[0] = a
         else:
-            words[1] = a
-        o = replace(o, words=tuple(words))
-        q = replace(o, words=tuple(b if w == a else w for w in words),
+            changed[1] = a
+        o = replace(o, words=tuple(changed))
+        q = replace(o, words=tuple(b if w == a else w for w in changed),
                     reg=reg_number(rng, o.jurisdiction, year))  # fmt: skip
         both_rich = rng.random() < 0.5
     elif kind == "generic_name_other_company":
