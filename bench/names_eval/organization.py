@@ -297,10 +297,11 @@ def _jur() -> Weighted[tuple[str, list[str], float]]:
 
 
 def _ru_adj(stem: str, gender: str) -> str:
-    soft = stem in ("Син",)
-    if gender == "f":
-        return stem + ("яя" if soft else "ая")
-    return stem + ("ий" if soft else "ый")
+    """Nominative adjective: Северный/Северная, Золотой (stressed), Синий (soft), Тихий."""
+    masc, fem = {"Золот": ("ой", "ая"), "Син": ("ий", "яя"), "Тих": ("ий", "ая")}.get(
+        stem, ("ый", "ая")
+    )
+    return stem + (fem if gender == "f" else masc)
 
 
 def new_org(rng: random.Random, kind: str | None = None, jurisdiction: str | None = None) -> Org:
@@ -315,8 +316,8 @@ def new_org(rng: random.Random, kind: str | None = None, jurisdiction: str | Non
     inc = date(year, 1, 1) + timedelta(days=rng.randrange(365))
     if kind == "ru_company":
         jurisdiction = "ru"
-    if jurisdiction is None:
-        jurisdiction = _jur().draw(rng)[0]
+    while jurisdiction is None or (jurisdiction == "ru" and kind != "ru_company"):
+        jurisdiction = _jur().draw(rng)[0]  # Russian companies are the ru_company kind
     forms = dict((j, f) for j, f, _ in JURISDICTIONS)[jurisdiction]
     form = rng.choice(forms)
     city = rng.choice(CITIES[jurisdiction])
