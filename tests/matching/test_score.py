@@ -4,27 +4,60 @@ from __future__ import annotations
 
 import pytest
 
-from liaison.matching.features import address, birth_date, names, token_overlap
+from liaison.matching.features import (
+    DATE_LEVELS,
+    NAME_LEVELS,
+    address,
+    birth_date,
+    generation,
+    names,
+    token_overlap,
+)
+from liaison.matching.organisations import ORG_LEVELS
 from liaison.matching.profile import Profile, build
-from liaison.matching.score import default_model, score
+from liaison.matching.score import ENTITY, PERSON, default_model, parse_model, score
 
-#: Levels from the strongest agreement to the weakest.
+#: Levels from the strongest agreement to the weakest, per model.
 ORDERED = {
-    "name": ("exact", "strong", "close", "partial", "weak", "none"),
-    "birth_date": ("exact", "swapped", "typo", "year", "differ"),
-    "country": ("same", "differ"),
-    "gender": ("same", "differ"),
-    "identifier": ("same", "differ"),
-    "address": ("same", "close", "partial", "differ"),
+    PERSON: {
+        "name": NAME_LEVELS,
+        "birth_date": DATE_LEVELS,
+        "generation": ("same", "conflict"),
+        "country": ("same", "differ"),
+        "gender": ("same", "differ"),
+        "identifier": ("same", "differ"),
+        "address": ("same", "close", "partial", "differ"),
+    },
+    ENTITY: {
+        "name": ORG_LEVELS,
+        "identifier": ("same", "differ"),
+        "country": ("same", "differ"),
+        "date": DATE_LEVELS,
+        "address": ("same", "close", "partial", "differ"),
+    },
 }
+CASES = [(kind, feature) for kind, table in ORDERED.items() for feature in table]
 
 
-@pytest.mark.parametrize("feature", sorted(ORDERED))
-def test_packaged_weights_never_reward_a_worse_agreement(feature: str) -> None:
-    weights = default_model().weights[feature]
-    ranked = [weights[level] for level in ORDERED[feature]]
+@pytest.mark.parametrize(("kind", "feature"), CASES)
+def test_packaged_weights_never_reward_a_worse_agreement(kind: str, feature: str) -> None:
+    weights = default_model().kinds[kind].weights[feature]
+    ranked = [weights[level] for level in ORDERED[kind][feature]]
     assert ranked == sorted(ranked, reverse=True), weights
-    assert ranked[0] > 0 > ranked[-1]
+    assert ranked[0] > ranked[-1]
+
+
+def test_a_model_with_a_missing_feature_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"models\.person\.birth_date"):
+        parse_model(
+            {
+                "threshold": 0.7,
+                "models": {
+                    PERSON: {"intercept": 0, "features": {"name": {"exact": 1}}},
+                    ENTITY: {"intercept": 0, "features": {}},
+                },
+            }
+        )
 
 
 def person(name: str, born: str = "", where: str = "") -> Profile:
@@ -46,6 +79,8 @@ def test_names_without_a_common_part_are_level_none() -> None:
     found = names(person("Juan dela Cruz"), person("Olga Smirnova"))
     assert found.level == "none"
     assert names(person("Juan dela Cruz"), person("Pedro dela Cruz")).level == "weak"
+    siblings = names(person("Ivan Petrovich Sidorov"), person("Sergei Petrovich Sidorov"))
+    assert siblings.level == "conflict"
 
 
 def test_address_tokens_survive_typos_and_a_changed_house_number() -> None:
@@ -65,5 +100,66 @@ def test_birth_date_levels() -> None:
     assert level("1984-06-21", "1984-06-21") == "exact"
     assert level("1984-06-11", "1984-11-06") == "swapped"
     assert level("1984-06-21", "1984-06-27") == "typo"
+    assert level("1984-06-12", "1984-06-21") == "typo"  # the day's digits reversed
+    assert level("1984-06-21", "1985-06-21") == "typo"  # the year off by one
+    assert level("1984-06-21", "1984-07-21") == "typo"  # the month off by one
+    assert level("1984", "1984-06-21") == "partial"
+    assert level("1984-06", "1984-06-21") == "partial"
     assert level("1984-06-21", "1984-02-03") == "year"
-    assert level("1984-06-21", "1962-02-03") == "differ"
+    assert level("1984-06-21", "1986-02-03") == "near"
+    assert level("1984-06-21", "1979-02-03") == "differ"
+    assert level("1984-06-21", "1962-02-03") == "far"
+    assert level("1984", "1962") == "far"
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("Юрий Яковлев", "Iurii Iakovlev"),  # ICAO 9303
+        ("Jurij Jakowlew", "Yuriy Yakovlev"),  # German popular / BGN-PCGN
+        ("Georgi Schukow", "Georgiy Zhukov"),
+        ("Gamal Abdel Nasser", "Jamal Abd al-Nasir"),  # Egyptian g, abd compounds
+        ("Abdulrahman Alrashid", "Abd al-Rahman al-Rashid"),  # the article glued
+        ("Mohd Nor bin Ismail", "Muhammad Noor Ismail"),  # Malay short forms
+        ("Siti bt. Hassan", "Siti binti Hasan"),
+        ("Husain Mohammed", "Hussein Muhammad"),
+        ("Juan Carlos Santos", "Juancarlos Santos"),  # two parts run together
+    ],
+)
+def test_romanisations_and_conventions_meet(left: str, right: str) -> None:
+    assert names(person(left), person(right)).level in ("exact", "strong", "close")
+
+
+def test_generation_suffixes_are_kept_apart_from_the_name() -> None:
+    father, son = person("Jose Rizal Sr."), person("Jose Rizal Jr.")
+    assert names(father, son).level == "exact"
+    assert generation(father, son).level == "conflict"
+    assert generation(father, person("Jose Rizal")).level == "missing"
+
+
+def test_namesakes_born_decades_apart_are_not_a_match() -> None:
+    found = score(person("Mohammed Ali", "1950-01-01"), person("Mohammed Ali", "1991-07-12"))
+    assert not found.is_match(default_model().threshold)
+    same = score(person("Mohammed Ali", "1950-01-01"), person("Muhammad Ali", "1950-01-01"))
+    assert same.is_match(default_model().threshold)
+
+
+def company(name: str, **props: str) -> Profile:
+    return build("Company", {"name": [name], **{k: [v] for k, v in props.items()}})
+
+
+def test_companies_are_compared_on_their_distinctive_words_and_legal_form() -> None:
+    model = default_model()
+    same = score(company("ООО Северная звезда"), company("Severnaya Zvezda LLC"), model)
+    assert same.features["name"].level == "exact"
+    other = score(company("Northern Star Trading LLC"), company("Northern Sea Trading LLC"))
+    assert other.features["name"].level == "partial"
+    assert other.score < same.score
+    vessel = build("Vessel", {"name": ["M/V Ocean Star II"], "imoNumber": ["IMO9074729"]})
+    sister = build("Vessel", {"name": ["Ocean Star III"]})
+    assert score(vessel, sister).features["name"].level == "conflict"
+
+
+def test_a_person_is_never_a_company() -> None:
+    found = score(person("Maria Santos"), company("Maria Santos"))
+    assert found.score == 0 and "schema" in found.features

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from rigour.addresses import compare_address_many
 from rigour.text.distance import levenshtein
 
-from liaison.matching.names import best_match
+from liaison.matching.names import NameMatch, best_match
+from liaison.matching.organisations import org_names
 from liaison.matching.profile import Profile
 
 MISSING = "missing"
@@ -29,45 +30,90 @@ class Level:
     detail: str
 
 
-def name_level(similarity: float) -> str:
-    """The name level for a similarity in [0, 1]."""
-    for bound, level in (
-        (0.99, "exact"),
-        (0.95, "strong"),
-        (0.9, "close"),
-        (0.8, "partial"),
-        (0.3, "weak"),  # some part agrees, others do not
-    ):
-        if similarity >= bound:
-            return level
-    return "none"
+#: Name levels, from the strongest agreement to the weakest.
+NAME_LEVELS = ("exact", "strong", "close", "partial", "single", "conflict", "weak", "none")
+
+
+def name_level(match: NameMatch) -> str:
+    """The level of an alignment of two names.
+
+    ``exact``/``strong``/``close``/``partial``: every part of the shorter name has a
+    partner (extra parts on the longer side, a patronymic or middle name, cost little),
+    by how alike the partners are; ``single``: the same, but the shorter name is one
+    part; ``conflict``: two or more parts agree and a part of the shorter name has none
+    (a different given name); ``weak``: one part agrees; ``none``: no part agrees.
+    """
+    shorter = min(match.query_parts, match.candidate_parts)
+    if not match.aligned:
+        return "none"
+    if not match.covered:
+        return "conflict" if len(match.aligned) >= 2 else "weak"
+    if shorter == 1:
+        return "single"
+    mean = match.mean
+    if mean >= 0.99:
+        return "exact" if match.query_parts == match.candidate_parts else "strong"
+    return "strong" if mean >= 0.95 else "close" if mean >= 0.88 else "partial"
 
 
 def names(q: Profile, c: Profile) -> Level:
     if not q.names or not c.names:
         return Level(MISSING, "no name on one side")
+    if not q.person or not c.person:
+        found = org_names(q.names, c.names)
+        return Level(found.level, found.detail)
     match = best_match(q.names, c.names)
-    level = name_level(match.similarity)
-    if level in ("exact", "strong") and min(match.query_parts, match.candidate_parts) == 1:
-        level = "close"  # one shared part is not a full name
-    return Level(level, f"{match.similarity:.2f}: {match.describe()}")
+    return Level(name_level(match), f"{match.similarity:.2f}: {match.describe()}")
+
+
+def generation(q: Profile, c: Profile) -> Level:
+    """Generation suffixes (Jr., Sr., III): a conflict says father and son."""
+    left = {f.generation for f in q.names if f.generation}
+    right = {f.generation for f in c.names if f.generation}
+    return _sets("generation", frozenset(left), frozenset(right), differ="conflict")
+
+
+#: Birth-date levels, from the strongest agreement to the weakest.
+DATE_LEVELS = ("exact", "swapped", "typo", "partial", "year", "near", "differ", "far")
 
 
 def _date_pair(a: str, b: str) -> str:
+    """How two ISO dates (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) agree."""
     if a == b:
-        return "exact"
+        return "exact" if len(a) == 10 else "partial"
     if len(a) < 10 or len(b) < 10:
-        return "year" if a[:4] == b[:4] else "differ"
-    if a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]:
-        return "swapped"
-    if levenshtein(a, b) == 1:
-        return "typo"
+        short = min(len(a), len(b))
+        if a[:short] == b[:short]:
+            return "partial"  # a year or a month against a full date that has it
+        return _years(a[:4], b[:4], same_rest=False)
     if a[:4] == b[:4]:
+        if a[5:7] == b[8:10] and a[8:10] == b[5:7]:
+            return "swapped"
+        if levenshtein(a[5:], b[5:]) == 1 or _reversed_day(a, b) or _adjacent(a, b):
+            return "typo"
         return "year"
-    return "differ"
+    return _years(a[:4], b[:4], same_rest=a[5:] == b[5:])
 
 
-_DATE_RANK = ("exact", "swapped", "typo", "year", "differ")
+def _reversed_day(a: str, b: str) -> bool:
+    """The digits of the day written the other way round (12 / 21)."""
+    return a[5:7] == b[5:7] and a[8:10] == b[8:10][::-1]
+
+
+def _adjacent(a: str, b: str) -> bool:
+    """The same day a month apart (a slip in the month)."""
+    return a[8:10] == b[8:10] and abs(int(a[5:7]) - int(b[5:7])) == 1
+
+
+def _years(a: str, b: str, same_rest: bool) -> str:
+    if not (a.isdigit() and b.isdigit()):
+        return "differ"
+    gap = abs(int(a) - int(b))
+    if same_rest and (gap == 1 or levenshtein(a, b) == 1):
+        return "typo"  # the year off by one, or one digit of it
+    if gap <= 2:
+        return "near"
+    return "differ" if gap < 10 else "far"
 
 
 def birth_date(q: Profile, c: Profile) -> Level:
@@ -75,18 +121,18 @@ def birth_date(q: Profile, c: Profile) -> Level:
         return Level(MISSING, "no birth date on one side")
     best = min(
         ((_date_pair(a, b), a, b) for a in q.birth_dates for b in c.birth_dates),
-        key=lambda found: _DATE_RANK.index(found[0]),
+        key=lambda found: DATE_LEVELS.index(found[0]),
     )
     return Level(best[0], f"{best[1]} / {best[2]}")
 
 
-def _sets(name: str, left: frozenset[str], right: frozenset[str]) -> Level:
+def _sets(name: str, left: frozenset[str], right: frozenset[str], differ: str = "differ") -> Level:
     if not left or not right:
         return Level(MISSING, f"no {name} on one side")
     common = left & right
     if common:
         return Level("same", ", ".join(sorted(common)))
-    return Level("differ", f"{', '.join(sorted(left))} / {', '.join(sorted(right))}")
+    return Level(differ, f"{', '.join(sorted(left))} / {', '.join(sorted(right))}")
 
 
 def country(q: Profile, c: Profile) -> Level:
@@ -152,13 +198,28 @@ def address(q: Profile, c: Profile) -> Level:
 FEATURES: dict[str, Callable[[Profile, Profile], Level]] = {
     "name": names,
     "birth_date": birth_date,
+    "generation": generation,
     "country": country,
     "gender": gender,
     "identifier": identifier,
     "address": address,
 }
 
+#: What an organisation, company, vessel or other non-person is compared on: its name
+#: (legal forms normalised, distinctive words apart from generic ones), identifiers
+#: (registration number, IMO...), country (jurisdiction, flag), founding or build date
+#: and address.
+ENTITY_FEATURES: dict[str, Callable[[Profile, Profile], Level]] = {
+    "name": names,
+    "identifier": identifier,
+    "country": country,
+    "date": lambda q, c: birth_date(q, c),
+    "address": address,
+}
+
 
 def compare(q: Profile, c: Profile) -> dict[str, Level]:
-    """Every feature's level for a pair of profiles."""
-    return {name: feature(q, c) for name, feature in FEATURES.items()}
+    """Every feature's level for a pair of profiles (the person features when both are
+    persons, the entity features otherwise)."""
+    table = FEATURES if q.person and c.person else ENTITY_FEATURES
+    return {name: feature(q, c) for name, feature in table.items()}

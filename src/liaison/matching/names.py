@@ -23,7 +23,7 @@ from functools import lru_cache
 from rigour.names import NameTypeTag, analyze_names
 from rigour.text.distance import jaro_winkler
 
-from liaison.matching.text import is_arabic, latin, skeleton
+from liaison.matching.text import fold, is_arabic, latin, letter_classes, skeleton
 from liaison.matching.vocab import vocabulary
 
 MAX_NAMES = 20
@@ -41,6 +41,9 @@ class Part:
     skeleton: str  # consonant skeleton (phonetic key)
     symbols: frozenset[str]  # name clusters and nicknames the part belongs to
     abjad: bool  # written in a script without short vowels (Arabic)
+    folded: str = ""  # romanisation choices folded (text.fold)
+    classes: str = ""  # consonant classes (text.letter_classes)
+    bare: str = ""  # without a glued Arabic article (Alrashid → rashid), else ""
 
     @property
     def initial(self) -> bool:
@@ -49,10 +52,12 @@ class Part:
 
 @dataclass(frozen=True, slots=True)
 class NameForm:
-    """A name ready to compare: its parts and the text it came from."""
+    """A name ready to compare: its parts, its generation suffix (``jr``, ``sr``,
+    ``iii``...) if it had one, and the text it came from."""
 
     original: str
     parts: tuple[Part, ...]
+    generation: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +68,16 @@ class NameMatch:
     aligned: tuple[tuple[str, str, float], ...]
     query_parts: int
     candidate_parts: int
+
+    @property
+    def covered(self) -> bool:
+        """Every part of the shorter name has a partner (only extra parts are left)."""
+        return len(self.aligned) == min(self.query_parts, self.candidate_parts) > 0
+
+    @property
+    def mean(self) -> float:
+        """Mean similarity of the aligned parts."""
+        return sum(s for _, _, s in self.aligned) / len(self.aligned) if self.aligned else 0.0
 
     def describe(self) -> str:
         pairs = ", ".join(f"{q}~{c}" if q != c else q for q, c, _ in self.aligned)
@@ -94,33 +109,41 @@ def _split_hyphens(tokens: list[str]) -> list[str]:
     return out
 
 
-def _words(name: str) -> list[tuple[str, bool]]:
-    """Normalised Latin words, each with whether it was written in Arabic script.
+def _words(name: str, person: bool = True) -> tuple[list[tuple[str, bool]], str]:
+    """Normalised Latin words, each with whether it was written in Arabic script,
+    and the generation suffix (``jr``, ``sr``, ``iii``) of a person's name.
 
     Abbreviations are expanded; honorifics, connectors and articles dropped.
     """
     vocab = vocabulary()
     tokens = _split_hyphens(_raw_tokens(name))
     words: list[tuple[str, bool]] = []
+    generation = ""
     for index, token in enumerate(tokens):
         word, abbreviated, attached = _clean_token(token)
         abjad = is_arabic(word)
         word = latin(word)
         last = index == len(tokens) - 1
-        if not word or word in vocab.honorifics:
+        if person and index and word in vocab.generations:
+            generation = vocab.generations[word]
             continue
-        if abbreviated and word in vocab.abbreviations:
+        if not word or (person and word in vocab.honorifics):
+            continue
+        if word in vocab.expansions:
+            word = vocab.expansions[word]
+        elif abbreviated and word in vocab.abbreviations:
             word = vocab.abbreviations[word]
-        elif not last and _dropped(word, first=index == 0, attached=attached):
+        elif not last and _dropped(word, first=index == 0, attached=attached, short=abbreviated):
             continue
         words.append((word, abjad))
-    return _join_particles(words)
+    return _join_particles(words), generation
 
 
-def _dropped(word: str, *, first: bool, attached: bool) -> bool:
-    """Connectors (bin, ibn) after the first part and articles (al-, el-) go."""
+def _dropped(word: str, *, first: bool, attached: bool, short: bool) -> bool:
+    """Connectors (bin, ibn; b., bt. when abbreviated) after the first part and
+    articles (al-, el-) go."""
     vocab = vocabulary()
-    if word in vocab.connectors and not first:
+    if not first and (word in vocab.connectors or (short and word in vocab.short_connectors)):
         return True
     return word in vocab.articles or (attached and word in vocab.attached_articles)
 
@@ -179,6 +202,16 @@ def _rigour_symbols(word: str, tag: NameTypeTag) -> frozenset[str]:
     return frozenset(symbols)
 
 
+def _bare(text: str) -> str:
+    """The part without an Arabic article written onto it (``alrashid`` → ``rashid``,
+    ``elsayed`` → ``sayed``); only when a consonant and three more letters follow."""
+    for article in vocabulary().articles:
+        rest = text[len(article) :]
+        if text.startswith(article) and len(rest) >= 4 and rest[0] not in "aeiouy":
+            return rest
+    return ""
+
+
 @lru_cache(maxsize=200_000)
 def make_part(text: str, abjad: bool, person: bool) -> Part:
     """A comparable part from one normalised Latin word."""
@@ -188,18 +221,27 @@ def make_part(text: str, abjad: bool, person: bool) -> Part:
         symbols |= _nickname_symbols(text)
     elif person:
         symbols |= frozenset(f"NICK:{s}" for s in {skeleton(text)} & _full_skeletons())
-    return Part(text=text, skeleton=skeleton(text), symbols=symbols, abjad=abjad)
+    return Part(
+        text=text,
+        skeleton=skeleton(text),
+        symbols=symbols,
+        abjad=abjad,
+        folded=fold(text),
+        classes=letter_classes(text),
+        bare=_bare(text) if person else "",
+    )
 
 
 def analyse(names: Iterable[str], *, person: bool = True) -> tuple[NameForm, ...]:
     """Comparable forms of an entity's names (at most :data:`MAX_NAMES`, no duplicates)."""
-    forms: dict[tuple[Part, ...], NameForm] = {}
+    forms: dict[tuple[tuple[Part, ...], str], NameForm] = {}
     for name in names:
         if len(forms) >= MAX_NAMES:
             break
-        parts = tuple(make_part(word, abjad, person) for word, abjad in _words(name) if word)
-        if parts and parts not in forms:
-            forms[parts] = NameForm(original=name[:MAX_NAME_CHARS], parts=parts)
+        words, generation = _words(name, person)
+        parts = tuple(make_part(word, abjad, person) for word, abjad in words if word)
+        if parts and (parts, generation) not in forms:
+            forms[(parts, generation)] = NameForm(name[:MAX_NAME_CHARS], parts, generation)
     return tuple(forms.values())
 
 
@@ -209,19 +251,46 @@ def part_similarity(q: Part, c: Part) -> float:
     if q.text == c.text:
         return 1.0
     if q.initial or c.initial:
-        return 0.9 if q.text[0] == c.text[0] else 0.0
-    score = jaro_winkler(q.text, c.text)
-    if _suffix(q.text, c.text) or _suffix(c.text, q.text):
-        score = max(score, 0.9)  # a surname with and without its particle (Cruz, dela Cruz)
-    if len(q.skeleton) > 1 and q.skeleton == c.skeleton:
-        score = max(score, 0.9)
+        return 0.9 if q.text[0] == c.text[0] or q.folded[:1] == c.folded[:1] else 0.0
+    score = _spelling(q, c)
+    if q.bare or c.bare:  # an article written onto one side (Alrashid, Rashid)
+        score = max(score, _spelling(_unglued(q), _unglued(c)))
     if q.symbols & c.symbols:
         score = max(score, 0.95)
-    if (q.abjad or c.abjad) and len(q.skeleton) > 1 and q.skeleton == c.skeleton:
-        score = max(score, 0.95)
-    elif q.abjad or c.abjad:
+    return score
+
+
+def _spelling(q: Part, c: Part) -> float:
+    """Similarity of the letters: as written, with romanisation choices folded, by
+    consonant skeleton and by consonant classes."""
+    if q.folded == c.folded and q.folded:
+        return 0.97
+    score = max(jaro_winkler(q.text, c.text), jaro_winkler(q.folded, c.folded))
+    if _suffix(q.text, c.text) or _suffix(c.text, q.text):
+        score = max(score, 0.9)  # a surname with and without its particle (Cruz, dela Cruz)
+    same_skeleton = len(q.skeleton) > 1 and q.skeleton == c.skeleton
+    if same_skeleton:
+        score = max(score, 0.95 if q.abjad or c.abjad else 0.9)
+    elif len(q.classes) > 2 and q.classes == c.classes:
+        score = max(score, 0.85)  # Schukow / Zhukov, Chostakovitch / Shostakovich
+    elif len(q.skeleton) > 2 and _egyptian(q.skeleton) == _egyptian(c.skeleton):
+        score = max(score, 0.85)  # Egyptian g for j: Gamal / Jamal, Ragab / Rajab
+    if q.abjad or c.abjad:
         score = max(score, 0.9 * jaro_winkler(q.skeleton, c.skeleton))
     return score
+
+
+def _egyptian(skeleton: str) -> str:
+    return skeleton.replace("g", "j")
+
+
+def _unglued(part: Part) -> Part:
+    if not part.bare:
+        return part
+    return Part(
+        part.bare, skeleton(part.bare), part.symbols, part.abjad, fold(part.bare),
+        letter_classes(part.bare),
+    )  # fmt: skip
 
 
 def _suffix(longer: str, shorter: str) -> bool:
@@ -234,14 +303,42 @@ def compare(query: NameForm, candidate: NameForm) -> NameMatch:
     The similarity weighs how well the shorter name is covered (85%)
     against how much of the longer one is explained (15%),
     so a missing patronymic or middle name costs little and a single
-    shared part of a long name is not a match.
+    shared part of a long name is not a match. Where the alignment leaves
+    parts over on both sides, two neighbouring parts written together on
+    the other side are tried too (``Juan Carlos`` / ``Juancarlos``).
     """
+    best = _align(query.parts, candidate.parts)
+    if best.similarity < 0.9 and len(best.aligned) < min(best.query_parts, best.candidate_parts):
+        for joined, parts in _merged(query.parts):
+            best = _better(best, _align(parts, candidate.parts), joined, 0)
+        for joined, parts in _merged(candidate.parts):
+            best = _better(best, _align(query.parts, parts), joined, 1)
+    return best
+
+
+def _better(best: NameMatch, found: NameMatch, joined: str, side: int) -> NameMatch:
+    """``found`` if it beats ``best`` with the joined part itself well matched."""
+    if found.similarity <= best.similarity:
+        return best
+    strong = any(pair[side] == joined and pair[2] >= 0.93 for pair in found.aligned)
+    return found if strong else best
+
+
+def _merged(parts: tuple[Part, ...]) -> list[tuple[str, tuple[Part, ...]]]:
+    """The parts with each pair of neighbours written as one (at most seven ways)."""
+    out = []
+    for i in range(len(parts) - 1):
+        left, right = parts[i], parts[i + 1]
+        if left.initial or right.initial:
+            continue
+        joined = make_part(left.text + right.text, left.abjad, True)
+        out.append((joined.text, (*parts[:i], joined, *parts[i + 2 :])))
+    return out
+
+
+def _align(qparts: tuple[Part, ...], cparts: tuple[Part, ...]) -> NameMatch:
     pairs = sorted(
-        (
-            (part_similarity(q, c), i, j)
-            for i, q in enumerate(query.parts)
-            for j, c in enumerate(candidate.parts)
-        ),
+        ((part_similarity(q, c), i, j) for i, q in enumerate(qparts) for j, c in enumerate(cparts)),
         reverse=True,
     )
     used_q: set[int] = set()
@@ -252,9 +349,9 @@ def compare(query: NameForm, candidate: NameForm) -> NameMatch:
             continue
         used_q.add(i)
         used_c.add(j)
-        aligned.append((query.parts[i].text, candidate.parts[j].text, score))
+        aligned.append((qparts[i].text, cparts[j].text, score))
     total = sum(score for _, _, score in aligned)
-    nq, nc = len(query.parts), len(candidate.parts)
+    nq, nc = len(qparts), len(cparts)
     similarity = 0.85 * total / min(nq, nc) + 0.15 * total / max(nq, nc)
     return NameMatch(round(similarity, 4), tuple(aligned), nq, nc)
 

@@ -24,6 +24,29 @@ MAX_CODES = 3  # blocking codes per name part
 NAME_PROPS = ("name", "alias", "previousName", "weakAlias", "abbreviation")
 COUNTRY_PROPS = ("nationality", "citizenship", "country", "jurisdiction", "flag")
 PERSON_SCHEMATA = frozenset({"Person"})
+# a person's birth date; an organisation's founding date; a vessel's or aircraft's build date
+DATE_PROPS = ("birthDate", "incorporationDate", "buildDate")
+
+
+# Schemata compared as one kind of thing; LegalEntity (FtM's parent of persons and
+# organisations) and Thing meet every kind.
+_KINDS = {
+    "Person": "person",
+    "Organization": "organisation",
+    "Company": "organisation",
+    "PublicBody": "organisation",
+    "Vessel": "vessel",
+    "Airplane": "aircraft",
+    "Vehicle": "vehicle",
+}
+_ANY_KIND = frozenset({"LegalEntity", "Thing"})
+
+
+def compatible(left: str, right: str) -> bool:
+    """Whether entities of two schemata can be the same thing."""
+    if left in _ANY_KIND or right in _ANY_KIND:
+        return True
+    return _KINDS.get(left, left) == _KINDS.get(right, right)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +90,7 @@ def build(schema: str, properties: Mapping[str, Sequence[str]]) -> Profile:
     return Profile(
         schema=schema,
         names=analyse(raw_names[: MAX_NAMES * 5], person=person),
-        birth_dates=tuple(_values(properties, ("birthDate",))[:MAX_VALUES]),
+        birth_dates=tuple(_values(properties, DATE_PROPS)[:MAX_VALUES]),
         countries=countries,
         genders=frozenset(g.lower() for g in _values(properties, ("gender",))[:2]),
         identifiers=frozenset(

@@ -1,17 +1,23 @@
 """A calibrated match score with an explanation per feature.
 
-Fellegi–Sunter, as in Splink and the record-linkage literature: each
-feature level carries a Bayes factor m/u (how much more often the level
-occurs between records of the same person than between different
-people), estimated from labelled pairs (``bench/calibrate.py`` writes
-``data/model.yaml``). The score is the posterior probability
+Each feature of a pair (name, birth date, generation suffix, country, gender,
+identifiers, address; for organisations, companies and vessels their own
+features) gives a discrete level, and each level carries a weight: its
+contribution to the log-odds that the two records describe the same person or
+thing. The score is
 
-    P(match) = sigmoid(logit(prior) + Σ log(m/u))
+    P(match) = sigmoid(intercept + Σ weight(level))
 
-so it is probability-like: a candidate that agrees on name and birth date
-but not on nationality scores visibly lower than one that agrees on all
-three. Where strong candidates all round to 1.0, their log-odds (kept with
-the score) still order them.
+a logistic regression over the levels, fitted by ``bench/calibrate.py`` on the
+**training** split of labelled pairs (never the test split it is reported on),
+with the weights of ordered levels kept in order (a worse agreement never weighs
+more than a better one). The pairs it is fitted on are the kind a query scores:
+candidates that share a name code or a date. So the score means what yente's
+means: **0.7 and above, likely the same**; it is the default threshold, and
+results under the cut-off are not returned at all. Persons and other entities
+have models of their own; a person is never compared with a company or a vessel
+with a person. Where strong candidates all round to 1.0, their log-odds (kept
+with the score) still order them.
 """
 
 from __future__ import annotations
@@ -24,19 +30,33 @@ from typing import Any
 
 import yaml
 
-from liaison.matching.features import FEATURES, MISSING, Level, compare
-from liaison.matching.profile import Profile
+from liaison.matching.features import ENTITY_FEATURES, FEATURES, MISSING, Level, compare
+from liaison.matching.profile import Profile, compatible
 
 DEFAULT_THRESHOLD = 0.7
+PERSON, ENTITY = "person", "entity"
+KIND_FEATURES = {PERSON: FEATURES, ENTITY: ENTITY_FEATURES}
+
+
+@dataclass(frozen=True, slots=True)
+class KindModel:
+    """The intercept and per-level weights for one kind of entity."""
+
+    intercept: float
+    weights: dict[str, dict[str, float]]  # feature -> level -> log-odds
 
 
 @dataclass(frozen=True, slots=True)
 class Model:
-    """Prior and per-level log Bayes factors."""
+    """The fitted models for persons and for other entities, and the threshold."""
 
-    prior: float
-    weights: dict[str, dict[str, float]]  # feature -> level -> log(m/u)
+    kinds: dict[str, KindModel]
     threshold: float
+
+    @property
+    def weights(self) -> dict[str, dict[str, float]]:
+        """The person model's weights (the common case; kept for explanations)."""
+        return self.kinds[PERSON].weights
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +64,7 @@ class Evidence:
     """One feature's part in a score."""
 
     level: str
-    weight: float  # natural log Bayes factor; > 0 speaks for a match
+    weight: float  # log-odds; > 0 speaks for a match
     detail: str
 
 
@@ -54,7 +74,7 @@ class Score:
 
     score: float
     features: dict[str, Evidence]
-    log_odds: float  # logit(prior) + the weights; orders candidates the score rounds to 1
+    log_odds: float  # intercept + the weights; orders candidates the score rounds to 1
 
     def is_match(self, threshold: float) -> bool:
         return self.score >= threshold
@@ -62,25 +82,32 @@ class Score:
 
 def parse_model(raw: Any) -> Model:
     """Validate a model document; raise ``ValueError`` naming the bad key."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("models"), dict):
+        raise ValueError("model.yaml: expected 'threshold' and 'models'")
+    threshold = float(raw["threshold"])
+    if not 0 < threshold < 1:
+        raise ValueError(f"model.yaml: threshold must be in (0, 1), got {threshold}")
+    kinds = {kind: _kind(raw["models"].get(kind), kind) for kind in KIND_FEATURES}
+    return Model(kinds=kinds, threshold=threshold)
+
+
+def _kind(raw: Any, kind: str) -> KindModel:
     if not isinstance(raw, dict) or not isinstance(raw.get("features"), dict):
-        raise ValueError("model.yaml: expected 'prior', 'threshold' and 'features'")
-    prior = float(raw["prior"])
-    if not 0 < prior < 1:
-        raise ValueError(f"model.yaml: prior must be in (0, 1), got {prior}")
+        raise ValueError(f"model.yaml: models.{kind} needs 'intercept' and 'features'")
     weights: dict[str, dict[str, float]] = {}
-    for feature in FEATURES:
+    for feature in KIND_FEATURES[kind]:
         levels = raw["features"].get(feature)
         if not isinstance(levels, dict):
-            raise ValueError(f"model.yaml: feature {feature!r} has no levels")
-        weights[feature] = {str(level): _weight(row) for level, row in levels.items()}
-    return Model(prior=prior, weights=weights, threshold=float(raw["threshold"]))
+            raise ValueError(f"model.yaml: models.{kind}.{feature} has no levels")
+        weights[feature] = {str(level): _weight(w, kind, feature) for level, w in levels.items()}
+    return KindModel(intercept=_weight(raw["intercept"], kind, "intercept"), weights=weights)
 
 
-def _weight(row: Any) -> float:
-    m, u = float(row["m"]), float(row["u"])
-    if not (0 < m <= 1 and 0 < u <= 1):
-        raise ValueError(f"model.yaml: m and u must be in (0, 1], got {m}, {u}")
-    return math.log(m / u)
+def _weight(value: Any, kind: str, name: str) -> float:
+    weight = float(value)
+    if not math.isfinite(weight) or abs(weight) > 50:
+        raise ValueError(f"model.yaml: models.{kind}.{name}: weight {value!r} out of range")
+    return weight
 
 
 @cache
@@ -90,32 +117,42 @@ def default_model() -> Model:
     return parse_model(yaml.safe_load(text))
 
 
-def evidence(model: Model, levels: dict[str, Level]) -> dict[str, Evidence]:
+def kind_of(query: Profile, candidate: Profile) -> str | None:
+    """Which model scores a pair: persons, other entities, or none (a person and a
+    company are not the same thing)."""
+    if not compatible(query.schema, candidate.schema):
+        return None
+    return PERSON if query.person and candidate.person else ENTITY
+
+
+def evidence(kind: KindModel, levels: dict[str, Level]) -> dict[str, Evidence]:
     """Each feature's level with its weight (0 for a level the model does not know)."""
     out = {}
     for name, found in levels.items():
-        weight = model.weights[name].get(found.level, 0.0)
+        weight = kind.weights.get(name, {}).get(found.level, 0.0)
         out[name] = Evidence(found.level, round(weight, 4), found.detail)
     return out
 
 
-def log_odds(model: Model, features: dict[str, Evidence]) -> float:
-    """logit(prior) plus the weights of the features present."""
-    logit = math.log(model.prior / (1 - model.prior))
-    return logit + sum(e.weight for e in features.values() if e.level != MISSING)
+def log_odds(kind: KindModel, features: dict[str, Evidence]) -> float:
+    """The intercept plus the weights of the features present."""
+    return kind.intercept + sum(e.weight for e in features.values() if e.level != MISSING)
 
 
 def sigmoid(odds: float) -> float:
     return 1 / (1 + math.exp(-max(-50.0, min(50.0, odds))))
 
 
-def posterior(model: Model, features: dict[str, Evidence]) -> float:
-    return sigmoid(log_odds(model, features))
+MISMATCH = Score(0.0, {"schema": Evidence("differ", 0.0, "different kinds of entity")}, -50.0)
 
 
 def score(query: Profile, candidate: Profile, model: Model | None = None) -> Score:
     """Score a candidate against a query."""
     model = model or default_model()
-    features = evidence(model, compare(query, candidate))
-    odds = log_odds(model, features)
+    kind = kind_of(query, candidate)
+    if kind is None:
+        return MISMATCH
+    fitted = model.kinds[kind]
+    features = evidence(fitted, compare(query, candidate))
+    odds = log_odds(fitted, features)
     return Score(round(sigmoid(odds), 4), features, round(odds, 4))

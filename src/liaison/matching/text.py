@@ -33,15 +33,50 @@ _ARABIC_ARTICLE = "ال"
 _ARABIC_RANGE = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
 _DIACRITICS = re.compile(r"[\u064b-\u065f\u0670\u0640]")  # harakat, dagger alif, tatweel
 
+# Spellings that romanisation systems choose differently for one sound, rewritten to
+# one form, in order (longest first). Russian: ICAO 9303, BGN/PCGN, GOST 7.79, ISO 9 and
+# the German (sch, tsch, schtsch, w) and French (ch, tch, j, ou) popular forms; Arabic:
+# English, French (dj, ou), ALA-LC and DIN 31635 without diacritics.
+_FOLDS = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"schtsch|shtch|chtch|shch|sch|ch(?=tch)", "sh"),
+        (r"tsch|tch|tsh|cz", "ch"),
+        (r"dzh|dsch|dj", "j"),
+        (r"zh", "j"),
+        (r"kh", "h"),
+        (r"ph", "f"),
+        (r"ck|q", "k"),
+        (r"x", "ks"),
+        (r"w", "v"),
+        (r"ff$", "v"),  # Romanoff, Smirnoff
+        (r"oo|ou", "u"),
+        (r"ee", "i"),
+        (r"(?:iy|ij|ii|yi|yj|yy|iyy)$", "i"),  # -ий: -iy, -ii, -ij, -yi, -y
+        (r"(?<=[aeiou])(?:y|i)(?=[aeiou])", "j"),  # the glide й/ي is j: Maya, Maja, Maia
+        (r"^(?:ye|ie|je)", "e"),  # Е: Yevgeniy, Evgenii, Ievguenii, Jewgeni
+        (r"^(?:ya|ia)", "ja"),
+        (r"^(?:yu|iu)", "ju"),
+        (r"^yo", "jo"),
+        (r"(?<=[bcdfghklmnprstvz])(?:ia|ya)", "ja"),  # Anastasiia, Anastasija, Anastasiya
+        (r"(?<=[bcdfghklmnprstvz])(?:iu|yu)", "ju"),
+        (r"ai|ay|ei|ey", "ay"),  # Hussain, Hussein, Husayn
+        (r"gu(?=[ei])", "g"),  # Guennadi
+        (r"(.)\1+", r"\1"),
+    )
+)
+
 # Transliteration choices folded by the skeleton, longest first.
 _DIGRAPHS = (
-    ("shch", "s"), ("sch", "s"), ("tch", "c"), ("dzh", "j"), ("ch", "c"), ("sh", "s"),
-    ("zh", "j"), ("kh", "h"), ("ph", "f"), ("th", "t"), ("dh", "d"), ("gh", "g"),
-    ("ts", "c"), ("tz", "c"), ("ck", "k"), ("ou", "u"), ("x", "ks"), ("q", "k"),
-    ("w", "v"), ("z", "s"), ("c", "k"),
+    ("shch", "s"), ("sh", "s"), ("ts", "s"), ("tz", "s"), ("ch", "k"), ("th", "t"),
+    ("dh", "d"), ("gh", "g"), ("z", "s"), ("c", "k"),
 )  # fmt: skip
 _VOWELS = frozenset("aeiouy")
 _NOT_LETTER = re.compile(r"[^a-z]")
+# Coarse letter classes: sounds that one system writes with a letter another uses for
+# a neighbouring sound (German s/z/sch for з/ц/ж, Egyptian g for j, k/q/g, d/t, b/p).
+_CLASS_DIGRAPHS = (("sh", "s"), ("ch", "s"), ("ts", "s"), ("th", "t"), ("dh", "d"), ("gh", "g"))
+_CLASSES = str.maketrans("szcjgqkdtbpvf", "SSSSKKKDDBBVV")
 
 
 def is_arabic(text: str) -> bool:
@@ -73,22 +108,52 @@ def latin(token: str) -> str:
 
 
 @lru_cache(maxsize=65536)
+def fold(token: str) -> str:
+    """A Latin token with the spellings that romanisation systems choose differently
+    for one sound rewritten to one form (``Jakowlew``, ``Iakovlev``, ``Yakovlev`` →
+    ``yakovlev``; ``Joukov``, ``Zhukov`` → ``jukov``; ``Hussein``, ``Husain`` →
+    ``husayn``/``husan``), doubled letters single."""
+    text = _NOT_LETTER.sub("", token)
+    for pattern, replacement in _FOLDS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+@lru_cache(maxsize=65536)
 def skeleton(token: str) -> str:
     """The consonant skeleton of a Latin token: a phonetic key across scripts.
 
-    The first letter stays (a vowel becomes ``a``), later vowels and
-    ``y`` go, transliteration digraphs fold (``kh``/``h``, ``x``/``ks``,
+    Built on :func:`fold`: the first letter stays (a vowel becomes ``a``), later
+    vowels and ``y`` go, transliteration digraphs fold (``kh``/``h``, ``x``/``ks``,
     ``zh``/``j``...), doubled letters collapse.
     """
-    text = _NOT_LETTER.sub("", token)
+    text = fold(token)
     if not text:
         return ""
     for old, new in _DIGRAPHS:
         text = text.replace(old, new)
+    return _consonants(text)
+
+
+def _consonants(text: str) -> str:
     head = "a" if text[0] in _VOWELS else text[0]
-    body = [ch for ch in text[1:] if ch not in _VOWELS]
     out = [head]
-    for ch in body:
-        if ch != out[-1]:
+    for ch in text[1:]:
+        if ch not in _VOWELS and ch != out[-1]:
             out.append(ch)
     return "".join(out)
+
+
+@lru_cache(maxsize=65536)
+def letter_classes(token: str) -> str:
+    """A coarser key than :func:`skeleton`: consonants by class (sibilants and
+    affricates one class with ``j``, ``g``/``k``/``q`` one, ``d``/``t``, ``b``/``p``,
+    ``v``/``f``), so that German ``Schukow`` meets ``Zhukov``, French ``Chostakovitch``
+    meets ``Shostakovich`` and ``Saizew`` meets ``Zaytsev``. A key, not a similarity."""
+    text = fold(token)
+    if not text:
+        return ""
+    for old, new in _CLASS_DIGRAPHS:
+        text = text.replace(old, new)
+    text = text.translate(_CLASSES).lower()
+    return _consonants(text)

@@ -14,7 +14,16 @@ from typing import Any
 
 import yaml
 
-_LISTS = ("honorifics", "connectors", "articles", "attached_articles", "particles", "abd_forms")
+_LISTS = (
+    "honorifics",
+    "connectors",
+    "short_connectors",
+    "articles",
+    "attached_articles",
+    "particles",
+    "abd_forms",
+    "org_generic",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +36,11 @@ class Vocabulary:
     attached_articles: frozenset[str]
     particles: frozenset[str]
     abd_forms: frozenset[str]
-    abbreviations: dict[str, str]
+    org_generic: frozenset[str]  # words many organisations share (trading, group, the)
+    short_connectors: frozenset[str]  # bin/binti abbreviated (b., bt.): dropped with the stop
+    abbreviations: dict[str, str]  # expanded when written with a full stop (Ma. → maria)
+    expansions: dict[str, str]  # expanded always (Mohd → muhammad)
+    generations: dict[str, str]  # generation suffixes (Jr., Sr., III) → canonical form
     nicknames: dict[str, tuple[str, ...]]  # diminutive -> full names it stands for
 
 
@@ -52,14 +65,20 @@ def parse(raw: Any) -> Vocabulary:
     if not isinstance(raw, dict):
         raise ValueError("names.yaml: expected a mapping")
     lists = {key: _words(raw.get(key), key) for key in _LISTS}
-    abbreviations = raw.get("abbreviations")
-    if not isinstance(abbreviations, dict):
-        raise ValueError("names.yaml: abbreviations must be a mapping")
     return Vocabulary(
         **lists,
-        abbreviations={str(k).lower(): str(v).lower() for k, v in abbreviations.items()},
+        abbreviations=_mapping(raw, "abbreviations"),
+        expansions=_mapping(raw, "expansions"),
+        generations=_mapping(raw, "generations"),
         nicknames=_nicknames(raw.get("nicknames")),
     )
+
+
+def _mapping(raw: dict[str, Any], key: str) -> dict[str, str]:
+    found = raw.get(key)
+    if not isinstance(found, dict) or not all(k and v for k, v in found.items()):
+        raise ValueError(f"names.yaml: {key} must map words to words")
+    return {str(k).lower(): str(v).lower() for k, v in found.items()}
 
 
 @cache
