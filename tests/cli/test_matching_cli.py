@@ -53,6 +53,24 @@ def test_screen_a_csv_list_with_a_report(env: dict[str, str], tmp_path: Path) ->
     assert orjson.loads(out[out.index("[") :].split("\n4 rows")[0])[0]["query"] == "a"
 
 
+def test_screen_report_cells_are_never_formulas(env: dict[str, str], tmp_path: Path) -> None:
+    setup_node(env, tmp_path)
+    names = tmp_path / "names.csv"
+    names.write_text(
+        "id,name,birthDate\n"
+        '"=HYPERLINK(""http://x.invalid"",""y"")",Maria Cristina De La Cruz,1980-03-04\n'
+        "+cmd,@SUM(A1),\n"
+        "-2+3,Nobody Atall,1980-31-31\n",
+        encoding="utf-8",
+    )
+    report = tmp_path / "report.csv"
+    liaison(env, "ana", "screen", str(names), "--out", str(report), "--format", "csv")
+    rows = list(csv.reader(io.StringIO(report.read_text(encoding="utf-8"))))
+    cells = [value for row in rows for value in row]
+    assert {"'=HYPERLINK(\"http://x.invalid\",\"y\")", "'+cmd", "'-2+3"} <= set(cells)
+    assert not [value for value in cells if value[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+
 def test_alerts_and_watchlists(env: dict[str, str], tmp_path: Path) -> None:
     setup_node(env, tmp_path)
     assert liaison(env, "ana", "watchlist", "create", "ph-watch")[0] == 0

@@ -4,7 +4,6 @@ with a report, cross-match alerts, watchlists."""
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from liaison.cli.common import console, err, handle_errors, open_node, print_json, sign_in
+from liaison.csvout import records_to_csv
 from liaison.errors import InvalidInput
 from liaison.node import Why
 from liaison.node.matching import MAX_QUERIES, query_profile
@@ -161,11 +161,7 @@ def screen(
 def _render(report: list[dict[str, Any]], fmt: str) -> str:
     if fmt == "json":
         return orjson.dumps(report, option=orjson.OPT_INDENT_2).decode() + "\n"
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, REPORT_FIELDS, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(report)
-    return buffer.getvalue()
+    return records_to_csv(REPORT_FIELDS, report)
 
 
 @alerts.command("list")

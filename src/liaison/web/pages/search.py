@@ -26,6 +26,7 @@ from starlette.responses import RedirectResponse, Response
 
 from liaison.api.deps import NodeDep
 from liaison.api.wire import Offset
+from liaison.csvout import to_csv
 from liaison.errors import Forbidden, InvalidInput, LiaisonError
 from liaison.matching.features import FEATURES, MISSING
 from liaison.model.roles import Actor
@@ -332,14 +333,8 @@ REPORT = ("row", "query", "status", "candidate_id", "candidate", "watchlist", "s
 
 
 def report(outcomes: Iterable[Outcome]) -> str:
-    """The results as CSV text; cells that a spreadsheet would run as a formula
-    are prefixed with an apostrophe."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(REPORT)
-    for outcome in outcomes:
-        writer.writerow([_cell(v) for v in _report_row(outcome)])
-    return buffer.getvalue()
+    """The results as CSV text, through the one CSV writer (formula cells neutralised)."""
+    return to_csv(REPORT, (_report_row(outcome) for outcome in outcomes))
 
 
 def _report_row(o: Outcome) -> list[Any]:
@@ -351,12 +346,6 @@ def _report_row(o: Outcome) -> list[Any]:
     best = o.best
     why = "; ".join(e.text() for e in best.evidence)
     return [o.row, o.query, o.status, best.id, best.caption, best.watchlist or "", best.score, why]
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 # --- screening: the work ----------------------------------------------------------------
