@@ -21,7 +21,7 @@ def test_a_received_copy_is_cross_matched_and_screened(federation: Federation) -
     federation.settle()
     assert moscow.node.matching.process_all() == 1  # the received copy was queued
     (alert,) = moscow.node.matching.alerts(moscow.team.analyst)
-    assert {alert["record_id"], alert["target"]} == {local.record_id, shared.record_id}
+    assert {alert.record_id, alert.target} == {local.record_id, shared.record_id}
     query = {
         "schema": "Person",
         "properties": {"name": ["Ivan Petrov"], "birthDate": ["1970-02-03"]},
@@ -52,7 +52,7 @@ def test_the_originator_is_told_of_a_partners_hit_without_its_data(
     federation.settle()
     moscow.node.matching.process_all()
     (alert,) = moscow.node.matching.alerts(moscow.team.analyst)
-    assert alert["originator_told"] == manila.node_id
+    assert alert.originator_told == manila.node_id
     raw = moscow.node.federation.next_notices(manila.node_id)
     assert raw is not None
     assert b"Santos" not in raw[0] and b"\xd0\xa1\xd0\xb0" not in raw[0]  # no name, any script
@@ -60,9 +60,9 @@ def test_the_originator_is_told_of_a_partners_hit_without_its_data(
     federation.settle()
     assert moscow.node.federation.next_notices(manila.node_id) is None  # delivered
     (told,) = manila.node.matching.alerts(manila.team.analyst)
-    assert told["record_id"] == ours.record_id
-    assert told["target"] == f"partner:{moscow.node_id}" and told["target_kind"] == "partner"
-    assert told["score"] == 0.0
+    assert told.record_id == ours.record_id
+    assert told.target == f"partner:{moscow.node_id}" and told.target_kind == "partner"
+    assert told.score == 0.0
     assert "Мария" not in str(told) and theirs.record_id not in str(told)
     (received,) = manila.node.audit.entries(manila.team.auditor, action="notice.receive")
     assert received.detail["hits"] == [ours.record_id]
@@ -81,7 +81,7 @@ def test_no_notice_when_policy_keeps_the_record_from_the_partner(
     federation.settle()
     moscow.node.matching.process_all()
     (alert,) = moscow.node.matching.alerts(moscow.team.analyst)
-    assert alert["originator_told"] is None
+    assert alert.originator_told is None
     assert moscow.node.federation.next_notices(manila.node_id) is None
     federation.settle()
     assert manila.node.matching.alerts(manila.team.analyst) == []

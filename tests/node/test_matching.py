@@ -141,9 +141,9 @@ def test_new_record_matching_an_existing_one_raises_an_alert(node: Node, team: T
     assert count(node, match_queue) == 0
     found = node.matching.alerts(team.analyst)
     assert len(found) == 1
-    pair = {found[0]["record_id"], found[0]["target"]}
+    pair = {found[0].record_id, found[0].target}
     assert pair == {first.record_id, second.record_id}
-    assert found[0]["explanation"]["features"]["birth_date"]["level"] == "swapped"
+    assert found[0].explanation["features"]["birth_date"]["level"] == "swapped"
     assert node.matching.alerts(team.junior) == found  # unclassified records
 
 
@@ -154,8 +154,8 @@ def test_rejected_pair_is_not_raised_again(node: Node, team: Team) -> None:
     node.records.create(team.analyst, person("Juan De La Cruz", birthDate=["1980-01-01"]), {})
     node.matching.process_all()
     (alert,) = node.matching.alerts(team.analyst)
-    decided = node.matching.decide(team.analyst, alert["id"], "reject", "father and son")
-    assert decided["status"] == "rejected"
+    decided = node.matching.decide(team.analyst, alert.id, "reject", "father and son")
+    assert decided.status == "rejected"
     node.records.update(
         team.analyst,
         first.record_id,
@@ -164,11 +164,11 @@ def test_rejected_pair_is_not_raised_again(node: Node, team: Team) -> None:
         expected_version=1,
     )
     node.matching.process_all()
-    assert [a["status"] for a in node.matching.alerts(team.analyst)] == ["rejected"]
+    assert [a.status for a in node.matching.alerts(team.analyst)] == ["rejected"]
     with pytest.raises(Conflict):
-        node.matching.decide(team.analyst, alert["id"], "confirm")
+        node.matching.decide(team.analyst, alert.id, "confirm")
     with pytest.raises(InvalidInput):
-        node.matching.decide(team.analyst, alert["id"], "maybe")
+        node.matching.decide(team.analyst, alert.id, "maybe")
     with pytest.raises(NotFound):
         node.matching.decide(team.analyst, 999_999, "confirm")
 
@@ -178,8 +178,8 @@ def test_escalated_alert_can_then_be_confirmed(node: Node, team: Team) -> None:
     node.records.create(team.analyst, person("Juan De La Cruz", birthDate=["1980-01-01"]), {})
     node.matching.process_all()
     (alert,) = node.matching.alerts(team.analyst, status="open")
-    assert node.matching.decide(team.analyst, alert["id"], "escalate")["status"] == "escalated"
-    assert node.matching.decide(team.supervisor, alert["id"], "confirm")["status"] == "confirmed"
+    assert node.matching.decide(team.analyst, alert.id, "escalate").status == "escalated"
+    assert node.matching.decide(team.supervisor, alert.id, "confirm").status == "confirmed"
     assert node.matching.alerts(team.analyst, status="open") == []
 
 
@@ -196,9 +196,9 @@ def test_watchlist_entry_raises_an_alert_for_a_new_record(node: Node, team: Team
     )
     node.matching.process_all()
     (alert,) = node.matching.alerts(team.analyst)
-    assert alert["record_id"] == record.record_id
-    assert alert["target_kind"] == "watchlist"
-    assert alert["watchlist"] == "maritime-ph"
+    assert alert.record_id == record.record_id
+    assert alert.target_kind == "watchlist"
+    assert alert.watchlist == "maritime-ph"
     assert node.matching.watchlists(team.analyst)[0]["entries"] == 1
     with pytest.raises(InvalidInput) as caught:
         node.matching.add_entries(team.supervisor, "maritime-ph", [{"id": "x", "schema": "Nope"}])

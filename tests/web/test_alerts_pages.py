@@ -54,7 +54,26 @@ def test_an_alert_is_listed_and_confirmed(browser_as: SignIn, node: Node, team: 
     assert "same man" in confirmed.text and "by web:analyst" in confirmed.text
     assert f'action="/alerts/{first}/decision"' not in confirmed.text  # decided for good
     (stored,) = node.matching.alerts(team.analyst, "confirmed")
-    assert stored["id"] == first and stored["note"] == "same man"
+    assert stored.id == first and stored.note == "same man"
+
+
+def test_open_alerts_on_the_dashboard(browser_as: SignIn, node: Node, team: Team) -> None:
+    """Issue 16: an open alert between two records made the dashboard fail for
+    every role that may read alerts (the template asked for a watchlist entry's
+    caption that a record's alert did not carry)."""
+    pair = raise_alert(node, team, "Иван Петров", "Ivan Petrov")
+    node.matching.add_watchlist(team.supervisor, "ph-watch", "fictitious")
+    entry = {"id": "w-1", **person("Maria Santos", birthDate=["1970-01-02"])}
+    node.matching.add_entries(team.supervisor, "ph-watch", [entry])
+    node.records.create(team.analyst, person("Maria Santos", birthDate=["1970-01-02"]), {})
+    node.matching.process_all()
+    kinds = {a.target_kind for a in node.matching.alerts(team.analyst, "open")}
+    assert kinds == {"record", "watchlist"}
+    for user in ("analyst", "officer", "supervisor"):  # the roles that read alerts
+        page = browser_as(user).get("/")
+        assert page.status_code == 200, page.text
+        assert any(f'<a href="/records/{side}">' in page.text for side in pair), user
+        assert "<td>Maria Santos</td>" in page.text  # the watchlist entry's caption
 
 
 def test_deciding_needs_alert_decide(browser_as: SignIn, node: Node, team: Team) -> None:
@@ -67,7 +86,7 @@ def test_deciding_needs_alert_decide(browser_as: SignIn, node: Node, team: Team)
         f"/alerts/{first}/decision", data={"csrf": csrf_of(page.text), "decision": "reject"}
     )
     assert refused.status_code == 403
-    assert first in [a["id"] for a in node.matching.alerts(team.analyst, "open")]
+    assert first in [a.id for a in node.matching.alerts(team.analyst, "open")]
     assert browser_as("admin").get("/alerts").status_code == 403
 
 
@@ -82,7 +101,7 @@ def test_bad_status_and_decision(browser_as: SignIn, node: Node, team: Team) -> 
         f"/alerts/{first}/decision", data={"csrf": csrf_of(page.text), "decision": "approve"}
     )
     assert wrong.status_code == 422 and 'id="err-decision"' in wrong.text
-    assert first in [a["id"] for a in node.matching.alerts(team.analyst, "open")]
+    assert first in [a.id for a in node.matching.alerts(team.analyst, "open")]
 
 
 def test_alert_names_are_escaped(browser_as: SignIn, node: Node, team: Team) -> None:
@@ -111,5 +130,5 @@ def test_alerts_page_by_cursor(
         if not found:
             break
         url = "/alerts" + found.group(1).replace("&amp;", "&")
-    expected = [a["id"] for a in node.matching.alerts(team.analyst, "open")]
+    expected = [a.id for a in node.matching.alerts(team.analyst, "open")]
     assert len(expected) >= 2 and seen == expected

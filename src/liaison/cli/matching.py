@@ -178,12 +178,11 @@ def list_alerts(
         return
     table = Table("id", "status", "score", "record", "matched", "why")
     for a in found:
-        features = a["explanation"]["features"]
-        why = " ".join(f"{k}={v['level']}" for k, v in features.items() if v["level"] != "missing")
-        target = (a.get("watchlist") and f"{a['watchlist']}: {a.get('target_caption')}") or a[
-            "target"
-        ]
-        table.add_row(str(a["id"]), a["status"], f"{a['score']:.3f}", a["record_id"], target, why)
+        why = " ".join(
+            f"{k}={v['level']}" for k, v in a.features.items() if v["level"] != "missing"
+        )
+        target = f"{a.watchlist}: {a.target_caption}" if a.watchlist else a.target
+        table.add_row(str(a.id), a.status, f"{a.score:.3f}", a.record_id, target, why)
     console.print(table)
 
 
@@ -197,7 +196,7 @@ def decide(
     """Confirm, reject (the pair is not raised again) or escalate an alert."""
     node = open_node()
     found = node.matching.decide(sign_in(node), alert_id, decision, note)
-    console.print(f"alert {found['id']} {found['status']}")
+    console.print(f"alert {found.id} {found.status}")
 
 
 @alerts.command("run")

@@ -54,6 +54,41 @@ class Hit:
         return "watchlist" if self.subject.startswith(store.WATCH) else "record"
 
 
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """A cross-match alert: a record against another record, a watchlist entry
+    or a partner (``target_kind`` record, watchlist or partner). Every field is
+    always there, ``None`` where it does not apply: the web pages, the CLI and
+    the API read the same object. Times are ISO 8601 text, as the API sends them."""
+
+    id: int
+    record_id: str
+    version: int
+    target: str  # a record id, a watchlist entry id, or partner:<node id>
+    target_kind: str
+    score: float
+    explanation: dict[str, Any]  # the score and each feature's evidence (see ``explain``)
+    status: str  # open, confirmed, rejected or escalated
+    created: str
+    decided: str | None
+    decided_by: str | None
+    note: str | None
+    originator_told: str | None  # the partner told of the hit, if any
+    watchlist: str | None  # the watchlist of the entry matched
+    target_caption: str | None  # the entry's caption, or the partner's name
+
+    @property
+    def decidable(self) -> bool:
+        """Open or escalated: it may still be confirmed, rejected or escalated."""
+        return self.status not in ("confirmed", "rejected")
+
+    @property
+    def features(self) -> dict[str, dict[str, Any]]:
+        """Each feature's evidence (none for a partner's hit: its score stays there)."""
+        found: dict[str, dict[str, Any]] = self.explanation.get("features", {})
+        return found
+
+
 def query_profile(name: str, query: Any) -> Profile:
     """Validate one query (schema + properties) and build its profile."""
     if not isinstance(query, Mapping):
@@ -220,7 +255,7 @@ class MatchService:
 
     def alerts(
         self, actor: Actor, status: str | None = None, after: int = 0, limit: int = 50
-    ) -> list[dict[str, Any]]:
+    ) -> list[Alert]:
         """Alerts on records the user may see (both sides), oldest first."""
         with self.ctx.guard(actor):
             self.ctx.permit(actor, P.ALERT_READ, Action.ALERT_LIST, "alerts")
@@ -232,9 +267,7 @@ class MatchService:
                 self.ctx.record(conn, actor, Action.ALERT_LIST, "alerts", count=len(shown))
         return shown
 
-    def _visible_alerts(
-        self, conn: Connection, actor: Actor, rows: Sequence[Any]
-    ) -> list[dict[str, Any]]:
+    def _visible_alerts(self, conn: Connection, actor: Actor, rows: Sequence[Any]) -> list[Alert]:
         ids = [r.record_id for r in rows] + [r.target for r in rows if r.target_kind == "record"]
         allowed = record_store.visible_ids(
             conn, ids, actor.clearance, actor.username, self.ctx.node_id
@@ -251,7 +284,7 @@ class MatchService:
 
     def decide(
         self, actor: Actor, alert_id: int, decision: str, note: str = "", why: Why = NO_REASON
-    ) -> dict[str, Any]:
+    ) -> Alert:
         """Confirm, reject (not raised again for this pair) or escalate an alert."""
         with self.ctx.guard(actor, why):
             self.ctx.permit(actor, P.ALERT_DECIDE, Action.ALERT_DECIDE, f"alert:{alert_id}")
@@ -420,26 +453,32 @@ def result_view(hit: Hit, described: dict[str, Any], threshold: float) -> dict[s
     }
 
 
-def alert_view(row: Any, entry: Any) -> dict[str, Any]:
-    view = {
-        "id": row.id,
-        "record_id": row.record_id,
-        "version": row.version,
-        "target": row.target,
-        "target_kind": row.target_kind,
-        "score": row.score,
-        "explanation": orjson.loads(row.explanation),
-        "status": row.status,
-        "created": row.created.isoformat(),
-        "decided": row.decided.isoformat() if row.decided else None,
-        "decided_by": row.decided_by,
-        "note": row.note,
-        "originator_told": row.originator_told,
-    }
+def alert_view(row: Any, entry: Any) -> Alert:
+    """An alert row as the service hands it out; ``entry`` is the watchlist
+    entry it matched, if any."""
+    explanation = orjson.loads(row.explanation)
+    caption = None
     if entry is not None:
-        view["watchlist"] = entry.watchlist
-        view["target_caption"] = entry.caption
-    return view
+        caption = entry.caption
+    elif row.target_kind == "partner":
+        caption = explanation.get("partner")
+    return Alert(
+        id=row.id,
+        record_id=row.record_id,
+        version=row.version,
+        target=row.target,
+        target_kind=row.target_kind,
+        score=row.score,
+        explanation=explanation,
+        status=row.status,
+        created=row.created.isoformat(),
+        decided=row.decided.isoformat() if row.decided else None,
+        decided_by=row.decided_by,
+        note=row.note,
+        originator_told=row.originator_told,
+        watchlist=entry.watchlist if entry is not None else None,
+        target_caption=caption,
+    )
 
 
 def _entity(index: int, data: Any) -> Any:

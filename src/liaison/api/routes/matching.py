@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from liaison.api.deps import ActorDep, NodeDep, WhyDep
 from liaison.api.wire import Cursor, Id, Limit
 from liaison.matching.features import FEATURES
-from liaison.node.matching import MAX_LIMIT
+from liaison.node.matching import MAX_LIMIT, Alert
 
 router = APIRouter(tags=["matching"])
 
@@ -94,7 +94,7 @@ def list_alerts(
     status: Annotated[str | None, Query(max_length=16)] = None,
     after: Cursor = 0,
     limit: Annotated[Limit, Query(le=500)] = 50,
-) -> list[dict[str, Any]]:
+) -> list[Alert]:
     """Cross-match alerts on records you may see (both sides), oldest first."""
     return node.matching.alerts(actor, status, after, limit)
 
@@ -107,7 +107,7 @@ class DecisionIn(BaseModel):
 @router.post("/alerts/{alert_id}/decision")
 def decide_alert(
     alert_id: Id, body: DecisionIn, node: NodeDep, actor: ActorDep, why: WhyDep
-) -> dict[str, Any]:
+) -> Alert:
     """Confirm, reject (the pair is not raised again) or escalate an alert."""
     return node.matching.decide(actor, alert_id, body.decision, body.note, why)
 

@@ -4,7 +4,8 @@ reject so that the pair is not raised again, or escalate, with a note)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -16,8 +17,9 @@ from liaison.api.wire import Cursor, Id
 from liaison.errors import InvalidInput, LiaisonError
 from liaison.model.roles import Actor
 from liaison.node import Node
+from liaison.node.matching import Alert
 from liaison.web.labels import N_
-from liaison.web.pages.search import evidence
+from liaison.web.pages.search import Evidence, evidence
 from liaison.web.render import render
 from liaison.web.session import FormDep, UserDep, WebUser
 
@@ -59,11 +61,11 @@ def _page(
         rows = node.matching.alerts(user.actor, status or None, cursor, PAGE + 1)
     except InvalidInput as exc:
         rows, errors, code = [], {**errors, "status": exc.reason}, 422
-    shown = [view(a) for a in rows[:PAGE]]
+    shown = rows[:PAGE]
     context: dict[str, Any] = {
-        "alerts": shown,
+        "alerts": [view(a) for a in shown],
         "captions": captions(node, user.actor, record_ids(shown)),
-        "next_cursor": shown[-1]["id"] if len(rows) > PAGE else None,
+        "next_cursor": shown[-1].id if len(rows) > PAGE else None,
         "shown_status": status,
         "statuses": STATUSES,
         "decisions": DECISIONS,
@@ -72,17 +74,22 @@ def _page(
     return render(request, "alerts.html", user, code, **context)
 
 
-def view(alert: Mapping[str, Any]) -> dict[str, Any]:
-    """An alert as the page shows it: the service's view plus readable evidence."""
-    features = alert.get("explanation", {}).get("features", {})
-    decidable = alert["status"] not in ("confirmed", "rejected")
-    return {**alert, "evidence": evidence(features), "decidable": decidable}
+@dataclass(frozen=True)
+class Shown:
+    """An alert as the page shows it: the service's alert and its readable evidence."""
+
+    alert: Alert
+    evidence: tuple[Evidence, ...]
 
 
-def record_ids(alerts: Iterable[Mapping[str, Any]]) -> list[str]:
+def view(alert: Alert) -> Shown:
+    return Shown(alert, evidence(alert.features))
+
+
+def record_ids(alerts: Iterable[Alert]) -> list[str]:
     """The records on either side of the alerts, each once, in order."""
-    ids = [a["record_id"] for a in alerts]
-    ids += [a["target"] for a in alerts if a["target_kind"] == "record"]
+    ids = [a.record_id for a in alerts]
+    ids += [a.target for a in alerts if a.target_kind == "record"]
     return list(dict.fromkeys(ids))
 
 
