@@ -12,6 +12,8 @@ CLI prints the same fields without a stack trace.
     │   ├── InvalidEntity       a FollowTheMoney entity is malformed
     │   ├── InvalidEnvelope     an envelope field is malformed
     │   ├── ImportRejected      lines of an import were rejected
+    │   ├── ForeignRecord       input names another node as the record's
+    │   │                       originator (or an id derived from one)
     │   └── InvalidSignature    a signature does not verify with the pinned key
     ├── PayloadTooLarge         a body over the configured limit      (413)
     ├── NotFound                no such record, user, token...        (404)
@@ -73,6 +75,14 @@ class InvalidEnvelope(InvalidInput):
 
 class InvalidSignature(InvalidInput):
     title = "Invalid signature"
+
+
+class ForeignRecord(InvalidInput):
+    """The input is another node's record: its originator, or a record id that
+    derives from another originator. Writing it here would re-stamp it as this
+    node's own, outside its originator's control; it is refused instead."""
+
+    title = "Another node's record"
 
 
 @dataclass(frozen=True)

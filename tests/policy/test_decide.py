@@ -787,6 +787,120 @@ def test_onward(r: Row) -> None:
     check(r)
 
 
+# --- export: a file leaving the node, to nobody named -------------------------------
+
+EXPORTED_BY_MANILA = {(RID, MANILA.node_id, Use.EXPORT)}
+
+
+def exported(name: str, outcome: Outcome, rule: Rule | None = None, **kw: object) -> object:
+    return row(name, outcome, rule, to=ANALYST, use=Use.EXPORT, **kw)
+
+
+@pytest.mark.parametrize(
+    "r",
+    [
+        exported("own-amber", FULL, facts=facts(tlp=TLP.AMBER)),
+        exported("own-h2", FULL, facts=facts(handling=frozenset({H2}))),
+        exported("own-red-by-its-author", FULL, facts=RED),
+        exported(
+            "received-forbidden", DENY, Rule.ONWARD, facts=received(), agreements=(FORBIDDEN,)
+        ),
+        exported(
+            "received-forbidden-even-with-consent",
+            DENY,
+            Rule.ONWARD,
+            facts=received(),
+            agreements=(FORBIDDEN,),
+            consents=EXPORTED_BY_MANILA,
+        ),
+        exported(
+            "received-with-consent-missing",
+            DENY,
+            Rule.ONWARD,
+            facts=received(),
+            agreements=(WITH_CONSENT,),
+        ),
+        exported(
+            "received-with-consent-given",
+            FULL,
+            facts=received(tlp=TLP.AMBER, handling=frozenset({H2})),
+            agreements=(WITH_CONSENT,),
+            consents=EXPORTED_BY_MANILA,
+        ),
+        exported(
+            "received-consent-to-share-onward-is-no-consent-to-export",
+            DENY,
+            Rule.ONWARD,
+            facts=received(),
+            agreements=(WITH_CONSENT,),
+            consents={(RID, MANILA.node_id, Use.ONWARD_SHARE)},
+        ),
+        exported(
+            "received-within-parties-an-export-names-nobody",
+            DENY,
+            Rule.ONWARD,
+            facts=received("region-2026"),
+            agreements=(REGION,),
+        ),
+        exported(
+            "received-within-parties-with-consent",
+            FULL,
+            facts=received("region-2026"),
+            agreements=(REGION,),
+            consents=EXPORTED_BY_MANILA,
+        ),
+        exported(
+            "received-amber",
+            DENY,
+            Rule.TLP,
+            facts=received("region-2026", tlp=TLP.AMBER),
+            agreements=(REGION,),
+        ),
+        exported(
+            "received-green-leaves-its-community",
+            DENY,
+            Rule.TLP,
+            facts=received("region-2026", tlp=TLP.GREEN),
+            agreements=(REGION,),
+        ),
+        exported(
+            "received-red",
+            DENY,
+            Rule.TLP,
+            facts=received("region-2026", tlp=TLP.RED),
+            agreements=(REGION,),
+        ),
+        exported(
+            "received-h2",
+            DENY,
+            Rule.HANDLING,
+            facts=received("region-2026", handling=frozenset({H2})),
+            agreements=(REGION,),
+        ),
+        exported(
+            "received-source-not-in-force",
+            DENY,
+            Rule.ONWARD,
+            facts=received(),
+            agreements=(agreement(state=AgreementState.SUSPENDED),),
+        ),
+        exported("received-source-unknown", DENY, Rule.ONWARD, facts=received(None)),
+    ],
+)
+def test_export(r: Row) -> None:
+    check(r)
+
+
+def test_a_received_amber_copy_under_forbidden_onward_may_not_be_exported() -> None:
+    """Issue 16: the exact case. Every reason is given, as ``explain`` shows them."""
+    copy = received(tlp=TLP.AMBER)
+    decision = check(Row(DENY, Rule.ONWARD, copy, ANALYST, Use.EXPORT, agreements=(FORBIDDEN,)))
+    assert [x.text for x in decision.denials] == [
+        "agreement ph-ru-2026 v1 forbids onward sharing",
+        "TLP:AMBER stays within the organisation that received it",
+    ]
+
+
 def test_withdrawing_consent_stops_the_flow() -> None:
     """Consents are read from the context: one withdrawn is simply no longer there."""
     amber = received("region-2026", tlp=TLP.AMBER, handling=frozenset({H2}))

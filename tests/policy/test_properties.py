@@ -392,8 +392,8 @@ def local_rules(c: Case, user: LocalUser) -> set[Rule]:
         provider_says = (f.record_id, c.holder, c.use) in c.consents
         if c.use is Use.COURT_USE and H1 in f.handling and not provider_says:
             out.add(Rule.HANDLING)
-        if c.use is Use.EXPORT and H2 in f.handling and not provider_says:
-            out.add(Rule.HANDLING)
+        if c.use is Use.EXPORT:  # a file leaving the node: onward sharing to nobody named
+            out |= onward_rules(c, None, provider_says)
     return out
 
 
@@ -456,8 +456,9 @@ def grant(d: AgreementDocument, c: Case, to: str) -> Outcome:
     return HIT_ONLY if c.use in REFERENCE_USES else DENY
 
 
-def onward_rules(c: Case, to: str) -> set[Rule]:
-    """A received record travels again: the agreement it came under decides."""
+def onward_rules(c: Case, to: str | None, consent: bool | None = None) -> set[Rule]:
+    """A received record travels again: the agreement it came under decides.
+    ``to`` is None for an export (nobody named), whose consent the caller gives."""
     f = c.facts
     source = next(
         (
@@ -470,10 +471,13 @@ def onward_rules(c: Case, to: str) -> set[Rule]:
     if source is None:
         return {Rule.ONWARD}
     out = set[Rule]()
-    consent = (f.record_id, to, Use.ONWARD_SHARE) in c.consents
+    if consent is None:
+        consent = (f.record_id, to, Use.ONWARD_SHARE) in c.consents
     if source.onward is OnwardRule.FORBIDDEN:
         out.add(Rule.ONWARD)
-    if source.onward is OnwardRule.WITHIN_PARTIES and to not in source.party_ids:
+    if source.onward is OnwardRule.WITHIN_PARTIES and (
+        (to is None and not consent) or (to is not None and to not in source.party_ids)
+    ):
         out.add(Rule.ONWARD)
     if source.onward is OnwardRule.WITH_CONSENT and not consent:
         out.add(Rule.ONWARD)

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from liaison.cli.common import console, err, handle_errors, open_node, read_json_arg, sign_in
 from liaison.node import Why
 from liaison.node.sources import CsvMapping, Item, csv_items, jsonl_items
+from liaison.node.transfer import ExportReport
 from liaison.storage.records import RecordFilter
 
 
@@ -77,16 +78,21 @@ def export(
     crime_area: str | None = None,
     purpose: str | None = None,
 ) -> None:
-    """Export the records you may see as FtM JSON lines with their envelopes."""
+    """Export the records you may take out of this node as FtM JSON lines with
+    their envelopes; what the policy keeps here is listed, with the reasons."""
     node = open_node()
+    report = ExportReport()
     lines = node.transfer.export(
-        sign_in(node), RecordFilter.parse(schema, crime_area=crime_area), Why(purpose)
+        sign_in(node), RecordFilter.parse(schema, crime_area=crime_area), Why(purpose), report
     )
     handle = out.open("wb") if out else sys.stdout.buffer
-    count = 0
     for line in lines:
         handle.write(line)
-        count += 1
     if out:
         handle.close()
-        console.print(f"exported {count} records to {out}")
+    where = f" to {out}" if out else ""
+    err.print(f"exported {report.exported} records{where}, {len(report.withheld)} withheld")
+    for left in report.withheld[:20]:
+        err.print(f"  withheld {left.record_id}@{left.version}: {'; '.join(left.reasons)}")
+    if len(report.withheld) > 20:
+        err.print(f"  ... and {len(report.withheld) - 20} more (the audit entry lists them all)")

@@ -8,7 +8,7 @@ from typing import Any
 from followthemoney import EntityProxy
 
 from liaison.audit.log import Clock, utcnow
-from liaison.errors import InvalidInput
+from liaison.errors import ForeignRecord, InvalidInput
 from liaison.model.entities import entity_names, parse_entity
 from liaison.model.envelope import Envelope
 from liaison.model.ids import new_entity_id, record_id_for
@@ -50,6 +50,13 @@ class RecordBuilder:
         (``markings`` and ``evaluation`` count as one field each): leaving the
         envelope out of an update never strips a record's markings.
         """
+        claimed = envelope.get("originator")
+        if claimed is not None and claimed != self.node_id:
+            reason = (
+                f"the record belongs to {claimed}; a node writes only its own records "
+                "(a received copy is never re-stamped as this node's)"
+            )
+            raise ForeignRecord("envelope.originator", claimed, reason)
         if previous is not None:
             kept = previous.envelope.to_dict()
             kept.pop("originator")

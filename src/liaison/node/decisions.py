@@ -103,8 +103,11 @@ _NEUTRALITY = {"held": Neutrality.HELD, "upheld": Neutrality.HELD, "released": N
 def local_decisions(
     ctx: NodeContext, conn: Connection, actor: Actor, records: Sequence[Record], use: Use
 ) -> list[Decision]:
-    """One decision per record for a local user (export, court use...)."""
-    context = local_context(ctx, conn, [r.record_id for r in records])
+    """One decision per record for a local user (export, court use...). A read
+    needs only the consents; any other use may take a received copy out, which
+    its originator's agreement decides (its onward rule), so it reads those too."""
+    ids = [r.record_id for r in records]
+    context = local_context(ctx, conn, ids) if use is Use.VIEW else policy_context(ctx, conn, ids)
     user = local_user(actor)
     return [
         decide(f, user, use, Purpose.CROSS_CHECK, context) for f in facts_for(ctx, conn, records)

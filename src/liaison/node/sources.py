@@ -33,6 +33,8 @@ FTM_METADATA = frozenset(
         "liaison",
     }
 )
+#: The key of the summary line that closes an export over the API.
+EXPORT_SUMMARY = "liaison_export"
 LINE_KEYS = frozenset({"id", "schema", "properties", "envelope"}) | FTM_METADATA
 MAX_LINE_BYTES = 1024 * 1024
 
@@ -41,10 +43,12 @@ def jsonl_items(lines: Iterable[str | bytes]) -> Iterator[Item]:
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        yield number, _json_line(number, line)
+        item = _json_line(number, line)
+        if item is not None:
+            yield number, item
 
 
-def _json_line(number: int, line: str | bytes) -> dict[str, Any] | LineError:
+def _json_line(number: int, line: str | bytes) -> dict[str, Any] | LineError | None:
     if len(line) > MAX_LINE_BYTES:
         return LineError(
             number, "line", f"{len(line)} bytes", f"longer than {MAX_LINE_BYTES} bytes"
@@ -56,10 +60,13 @@ def _json_line(number: int, line: str | bytes) -> dict[str, Any] | LineError:
         return LineError(number, "line", shown, f"not valid JSON ({exc.msg} at char {exc.pos})")
     if not isinstance(data, dict):
         return LineError(number, "line", str(data)[:80], "must be a JSON object (one entity)")
+    if data.keys() == {EXPORT_SUMMARY}:
+        return None  # the closing line of an export over the API
     unknown = sorted(set(data) - LINE_KEYS)
     if unknown:
         return LineError(number, unknown[0], unknown[0], "unknown key in an entity line")
-    return {k: v for k, v in data.items() if k not in FTM_METADATA}
+    # ``liaison`` stays: the importer refuses a line that is another node's record
+    return {k: v for k, v in data.items() if k not in FTM_METADATA or k == "liaison"}
 
 
 @dataclass(frozen=True)

@@ -25,12 +25,13 @@ import orjson
 from sqlalchemy import Connection
 
 from liaison.audit.chain import Action, Result
-from liaison.errors import ImportRejected, InvalidInput, LineError
+from liaison.errors import ForeignRecord, ImportRejected, InvalidInput, LineError
 from liaison.model.envelope import Envelope
+from liaison.model.ids import record_id_for
 from liaison.model.records import Record
 from liaison.model.roles import Actor
 from liaison.node.builder import RecordBuilder, as_object
-from liaison.node.context import NO_REASON, NodeContext, Why
+from liaison.node.context import NO_REASON, NodeContext, Why, load_names
 from liaison.node.decisions import hold_if_flagged, local_decisions
 from liaison.node.outbox import propagate
 from liaison.node.records import RecordService
@@ -68,6 +69,35 @@ class ImportReport:
         }
 
 
+@dataclass(frozen=True)
+class Withheld:
+    """A record an export left out, and every reason the policy gave."""
+
+    record_id: str
+    version: int
+    reasons: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"record_id": self.record_id, "version": self.version, "reasons": list(self.reasons)}
+
+
+@dataclass
+class ExportReport:
+    """What an export wrote and what it left out; complete once the stream ends."""
+
+    exported: int = 0
+    withheld: list[Withheld] = field(default_factory=list)
+    complete: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "exported": self.exported,
+            "withheld_count": len(self.withheld),
+            "withheld": [w.as_dict() for w in self.withheld[:1000]],
+            "complete": self.complete,
+        }
+
+
 class ImportBuilder:
     """Validates import lines for one actor and one set of envelope defaults. No I/O."""
 
@@ -78,8 +108,9 @@ class ImportBuilder:
         self._envelopes: dict[bytes, Envelope] = {}
 
     def build(self, item: dict[str, Any], previous: Record | None = None) -> tuple[Record, str]:
+        check_owner(self.builder.node_id, item)
         raw = {**self.defaults, **as_object("envelope", item.get("envelope"))}
-        entity = {k: v for k, v in item.items() if k != "envelope"}
+        entity = {k: v for k, v in item.items() if k not in ("envelope", "liaison")}
         envelope: Envelope | dict[str, Any] = raw
         if previous is None:
             envelope = self._envelope(raw)
@@ -111,6 +142,36 @@ class ImportBuilder:
                 self._envelopes.clear()
             parsed = self._envelopes[key] = self.builder.parse_envelope(raw)
         return parsed
+
+
+def check_owner(node_id: str, item: dict[str, Any]) -> None:
+    """Refuse a line that is another node's record: its ``liaison`` block (what
+    an export writes) names another originator, or a record id that does not
+    derive from this node and the line's entity id. Importing it would make a
+    received copy this node's own, outside its originator's register and
+    deletions. The envelope's ``originator`` is checked by the record builder."""
+    meta = item.get("liaison")
+    if meta is None:
+        return
+    if not isinstance(meta, dict):
+        raise InvalidInput("liaison", meta, "must be an object (record_id, version, originator)")
+    originator = meta.get("originator")
+    if originator is not None and originator != node_id:
+        reason = (
+            f"the record belongs to {originator}; only its originator may import it "
+            "(a received copy is never re-stamped as this node's own)"
+        )
+        raise ForeignRecord("liaison.originator", originator, reason)
+    record_id = meta.get("record_id")
+    entity_id = item.get("id")
+    if record_id is not None and (
+        not isinstance(entity_id, str) or record_id != record_id_for(node_id, entity_id)
+    ):
+        reason = (
+            "does not derive from this node and the line's entity id: "
+            "the record was made by another node (or the line was altered)"
+        )
+        raise ForeignRecord("liaison.record_id", record_id, reason)
 
 
 _worker: ImportBuilder | None = None
@@ -150,6 +211,7 @@ class TransferService:
         builder = ImportBuilder(self.records.builder, actor, defaults or {})
         report = ImportReport()
         batches = self._batches(items(), report, progress)
+        load_names()  # before the first batch takes the write lock
         if not strict:
             for batch, built in self._built(builder, batches):
                 with self.ctx.tx() as conn:
@@ -304,8 +366,18 @@ class TransferService:
             return False
         return local_decisions(self.ctx, conn, actor, [previous], Use.VIEW)[0].allowed
 
-    def export(self, actor: Actor, flt: RecordFilter, why: Why = NO_REASON) -> Iterator[bytes]:
-        """FtM JSON lines with each record's envelope; the audit entry is written first."""
+    def export(
+        self,
+        actor: Actor,
+        flt: RecordFilter,
+        why: Why = NO_REASON,
+        report: ExportReport | None = None,
+    ) -> Iterator[bytes]:
+        """FtM JSON lines with each record's envelope; the audit entry is written
+        first. Every record is decided for ``Use.EXPORT`` (a received copy only
+        as far as its originator's onward terms allow); what may not leave is
+        left out and listed, with its reasons, in ``report`` and in the closing
+        audit entry."""
         with self.ctx.guard(actor, why):
             self.ctx.permit(actor, Permission.RECORD_EXPORT, Action.RECORD_EXPORT, "records")
         with self.ctx.tx() as conn:
@@ -317,11 +389,14 @@ class TransferService:
                 why,
                 filter=flt.describe(),
             )
-        return self._stream(actor, flt, why)
+        return self._stream(actor, flt, why, report or ExportReport())
 
-    def _stream(self, actor: Actor, flt: RecordFilter, why: Why) -> Iterator[bytes]:
+    def _stream(
+        self, actor: Actor, flt: RecordFilter, why: Why, report: ExportReport
+    ) -> Iterator[bytes]:
         """Stream the records; a closing audit entry names every record that left."""
-        after, sent, withheld = 0, [], []
+        after, sent = 0, []
+        withheld = report.withheld
         while True:
             with self.ctx.read() as conn:
                 heads = store.search(
@@ -331,10 +406,12 @@ class TransferService:
                 records = [r for r in loaded if r is not None and not r.deleted]
                 decisions = local_decisions(self.ctx, conn, actor, records, Use.EXPORT)
             for record, decision in zip(records, decisions, strict=True):
-                if not decision.allowed:  # e.g. held for neutrality review, expired, H2
-                    withheld.append(f"{record.record_id}@{record.version}")
+                if not decision.allowed:  # held, expired, a received copy that may not go on
+                    reasons = tuple(r.text for r in decision.denials)
+                    withheld.append(Withheld(record.record_id, record.version, reasons))
                     continue
                 sent.append(f"{record.record_id}@{record.version}")
+                report.exported += 1
                 yield _export_line(record)
             if len(heads) < 1000:
                 break
@@ -348,8 +425,9 @@ class TransferService:
                 why,
                 exported=sent,
                 count=len(sent),
-                withheld=withheld,
+                withheld=[f"{w.record_id}@{w.version}: {'; '.join(w.reasons)}" for w in withheld],
             )
+        report.complete = True
 
 
 def _problem(record: Record, head: Any, seen: set[str]) -> str | None:

@@ -16,6 +16,11 @@ the consents, and passes the date. Rules (each has a :class:`Rule` code):
   dissemination without it; H3: the text travels as a condition;
 - a received record shared again is onward sharing: the agreement it came
   under must allow it (forbidden / with consent / within its parties);
+- an export is a file leaving the node for no named recipient: a local user
+  may export the node's own records (role, clearance, TLP:RED, retention and
+  neutrality as for any use), and a received copy only as far as the same
+  onward rules allow with no recipient named (in effect: with the
+  originator's consent for ``export``, never under ``forbidden``);
 - expired records and records past review are not shared;
 - records held by the neutrality gate are not shared until released;
 - weakly graded information cannot trigger a coercive alert;
@@ -449,9 +454,8 @@ def _local(
     if use is COURT and _H1 in facts.handling and (facts.record_id, mine, COURT) not in consents:
         text = "H1: no use in court without the consent of {}"
         reasons.append(Reason(Rule.HANDLING, True, text, (facts.originator,)))
-    if use is EXPORT and _H2 in facts.handling and (facts.record_id, mine, EXPORT) not in consents:
-        text = "H2: no dissemination outside this node without the consent of {}"
-        reasons.append(Reason(Rule.HANDLING, True, text, (facts.originator,)))
+    if use is EXPORT:  # a received copy leaving in a file travels on, to nobody named
+        _onward(facts, None, ctx, reasons, (facts.record_id, mine, EXPORT) in consents)
 
 
 def _partner(
@@ -532,7 +536,7 @@ def _under(
         if facts.tlp is _RED and (facts.record_id, to, use) not in ctx.consents:
             found.append(Reason(Rule.TLP, True, "TLP:RED: {} is not a named recipient", (to,)))
     else:  # a received record going to a partner travels again, whatever the use
-        _onward(facts, to, ctx, found)
+        _onward(facts, to, ctx, found, (facts.record_id, to, ONWARD) in ctx.consents)
     if len(found) > start:  # everything above appends only denials
         return _DENY
     found.append(terms.covers)
@@ -605,8 +609,12 @@ def _exclusions(terms: Terms, facts: RecordFacts, found: list[Reason]) -> None:
         found.append(Reason(Rule.EXCLUSION, True, "{} excludes {}", (terms.label, key)))
 
 
-def _onward(facts: RecordFacts, to: str, ctx: PolicyContext, found: list[Reason]) -> None:
-    consent = (facts.record_id, to, ONWARD) in ctx.consents
+def _onward(
+    facts: RecordFacts, to: str | None, ctx: PolicyContext, found: list[Reason], consent: bool
+) -> None:
+    """Whether a received record may travel on to ``to``, or, with ``to`` None,
+    leave the node in an export file that names no recipient (so every rule
+    that needs a named recipient denies it unless the originator consented)."""
     origin = facts.originator
     source = ctx.agreements.by_id.get(facts.received_under or "")
     if source is None:
@@ -616,8 +624,10 @@ def _onward(facts: RecordFacts, to: str, ctx: PolicyContext, found: list[Reason]
     rule = source.onward
     if rule is OnwardRule.FORBIDDEN:
         found.append(Reason(Rule.ONWARD, True, "{} forbids onward sharing", (source.label,)))
-    elif rule is OnwardRule.WITHIN_PARTIES and to not in source.parties:
+    elif rule is OnwardRule.WITHIN_PARTIES and (to not in source.parties if to else not consent):
         text = "{} allows onward sharing only among its parties"
+        if to is None:
+            text += ", and an export names no recipient"
         found.append(Reason(Rule.ONWARD, True, text, (source.label,)))
     elif rule is OnwardRule.WITH_CONSENT and not consent:
         text = "{}: onward sharing needs the consent of {}"
@@ -629,7 +639,8 @@ def _onward(facts: RecordFacts, to: str, ctx: PolicyContext, found: list[Reason]
         return
     tlp = facts.tlp
     if tlp is _RED:
-        found.append(Reason(Rule.TLP, True, "TLP:RED: {} is not a named recipient", (to,)))
+        text = "TLP:RED: {} is not a named recipient" if to else "TLP:RED: an export names nobody"
+        found.append(Reason(Rule.TLP, True, text, (to,) if to else ()))
     elif tlp in _AMBERS:
         text = "TLP:{} stays within the organisation that received it"
         found.append(Reason(Rule.TLP, True, text, (tlp,)))
