@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from liaison.node import Node
+from liaison.storage.records import RecordFilter
 from tests.conftest import Team, auth, person
 
 
@@ -167,3 +168,26 @@ def test_bad_csv_mapping(client: TestClient, node: Node, team: Team) -> None:
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "mapping.properties.name"
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"format": "jsonl", "envelope": "null"}, "envelope"),
+        ({"format": "jsonl", "envelope": "[]"}, "envelope"),
+        ({"format": "csv", "mapping": "null", "envelope": "null"}, "envelope"),
+        ({"format": "csv", "mapping": "null"}, "mapping"),
+        ({"format": "csv", "mapping": '"name"'}, "mapping"),
+    ],
+)
+def test_import_form_fields_must_be_json_objects(
+    client: TestClient, node: Node, team: Team, data: dict[str, str], field: str
+) -> None:
+    line = b'{"schema": "Person", "properties": {"name": ["A"]}}\n'
+    file = ("p.csv", "name\nA\n", "text/csv") if data["format"] == "csv" else ("p.jsonl", line)
+    response = client.post(
+        "/api/v1/imports", headers=auth(node, team.analyst), files={"file": file}, data=data
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == field
+    assert node.records.search(team.analyst, RecordFilter(), None, 10).items == []
