@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -13,7 +13,8 @@ from fastapi.responses import StreamingResponse
 
 from liaison.api.deps import ActorDep, NodeDep, WhyDep
 from liaison.errors import InvalidInput
-from liaison.node.sources import CsvMapping, Item, csv_items, jsonl_items
+from liaison.node.sources import EXPORT_SUMMARY, CsvMapping, Item, csv_items, jsonl_items
+from liaison.node.transfer import ExportReport
 from liaison.storage.records import RecordFilter
 
 router = APIRouter(tags=["import and export"])
@@ -70,7 +71,15 @@ def import_file(
     return report.to_dict()
 
 
-@router.get("/export")
+_NDJSON: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "FtM JSON lines, then one summary line (exported, withheld and why)",
+        "content": {"application/x-ndjson": {}},
+    }
+}
+
+
+@router.get("/export", response_class=StreamingResponse, responses=_NDJSON)
 def export(
     node: NodeDep,
     actor: ActorDep,
@@ -79,7 +88,15 @@ def export(
     crime_area: str | None = None,
     q: str | None = None,
 ) -> StreamingResponse:
-    """The records this user may see, as FtM JSON lines with their envelopes."""
+    """The records this user may take out of the node, as FtM JSON lines with
+    their envelopes, closed by one summary line ``{"liaison_export": {...}}``:
+    how many were exported and which were withheld, with the policy's reasons."""
     flt = RecordFilter.parse(schema, None, None, crime_area, q, False)
-    lines = node.transfer.export(actor, flt, why)
-    return StreamingResponse(lines, media_type="application/x-ndjson")
+    report = ExportReport()
+    lines = node.transfer.export(actor, flt, why, report)
+    return StreamingResponse(_closed(lines, report), media_type="application/x-ndjson")
+
+
+def _closed(lines: Iterator[bytes], report: ExportReport) -> Iterator[bytes]:
+    yield from lines
+    yield orjson.dumps({EXPORT_SUMMARY: report.to_dict()}) + b"\n"
