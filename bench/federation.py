@@ -87,7 +87,8 @@ def load(node_process: Any, lines: list[bytes]) -> float:
 
 
 class Watch:
-    """Cheap reads of both databases while the nodes run (engines kept open)."""
+    """Cheap reads of both databases while the nodes run (engines kept open);
+    read-only transactions, so the watch never takes a node's write lock."""
 
     def __init__(self, manila: Any, moscow: Any) -> None:
         from liaison.storage.db import make_engine
@@ -97,13 +98,17 @@ class Watch:
         with manila.open() as node:
             self.me = node.ctx.node_id
 
+    @staticmethod
+    def read(engine: Any) -> Any:
+        return engine.connect().execution_options(liaison_read=True)
+
     def views(self) -> tuple[dict[str, int], dict[str, int]]:
         from liaison.storage.tables import copies, records
 
         query = select(records.c.record_id, records.c.version)
-        with self.sender.connect() as conn:
+        with self.read(self.sender) as conn:
             sent = dict(conn.execute(query.where(records.c.originator == self.me)).all())
-        with self.receiver.connect() as conn:
+        with self.read(self.receiver) as conn:
             got = dict(conn.execute(select(copies.c.record_id, copies.c.version)).all())
         return sent, got
 
@@ -114,13 +119,13 @@ class Watch:
     def applied(self) -> int:
         from liaison.storage.tables import copies
 
-        with self.receiver.connect() as conn:
+        with self.read(self.receiver) as conn:
             return int(conn.execute(select(func.count()).select_from(copies)).scalar_one())
 
     def lags(self, record_ids: set[str]) -> list[float]:
         from liaison.storage.tables import copies
 
-        with self.receiver.connect() as conn:
+        with self.read(self.receiver) as conn:
             rows = conn.execute(select(copies.c.record_id, copies.c.at, copies.c.received))
             return [(r.received - r.at).total_seconds() for r in rows if r.record_id in record_ids]
 

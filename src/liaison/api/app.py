@@ -32,23 +32,32 @@ from liaison.node.matching import MatchWorker
 from liaison.settings import Settings
 from liaison.web import install as install_web
 
+Worker = CourierThread | MatchWorker
 
-def create_app(settings: Settings, node_: Node | None = None, courier: bool = False) -> FastAPI:
-    """The app; with ``courier``, background threads deliver the outbox, pull
-    from peers and cross-match new records while the app runs (``liaison
-    serve`` asks for it)."""
+
+def background_workers(settings: Settings, node_: Node) -> list[Worker]:
+    """The threads that run beside the API, each under its own switch: the
+    courier (``federation_worker``) and the match worker (``match_worker``)."""
+    workers: list[Worker] = []
+    if settings.federation_worker:
+        workers.append(CourierThread(node_.federation, settings))
+    if settings.match_worker:
+        workers.append(MatchWorker(node_.matching, settings.match_poll_seconds))
+    return workers
+
+
+def create_app(settings: Settings, node_: Node | None = None, workers: bool = False) -> FastAPI:
+    """The app; with ``workers``, the background threads the settings switch on
+    (delivering the outbox and pulling from peers, cross-matching new records)
+    run while the app runs (``liaison serve`` asks for them)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        workers: list[CourierThread | MatchWorker] = []
-        if courier:
-            workers.append(CourierThread(get_node_of(app).federation, settings))
-        if courier and settings.match_worker:
-            workers.append(MatchWorker(get_node_of(app).matching, settings.match_poll_seconds))
-        for worker in workers:
+        running = background_workers(settings, get_node_of(app)) if workers else []
+        for worker in running:
             worker.start()
         yield
-        for worker in workers:
+        for worker in running:
             worker.close()
 
     app = FastAPI(

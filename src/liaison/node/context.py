@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from liaison.audit.chain import Action, Result
 from liaison.audit.log import AuditLog, Clock, Event
 from liaison.errors import Conflict, Forbidden, NotFound
+from liaison.matching.profile import build
 from liaison.model.identity import NodeKey
 from liaison.model.roles import Actor
 from liaison.policy.permissions import Decision, Permission, check_role
@@ -28,6 +30,22 @@ class Why:
 
 
 NO_REASON = Why()
+_names_lock = threading.Lock()
+_names_loaded = False
+
+
+def load_names() -> None:
+    """Load the name analyser in this process now, if it is not loaded yet.
+
+    Its first use in a process takes about 10 s of CPU (rigour builds its name
+    tagger), and writes index names inside their transaction: a write path
+    calls this before it begins, so that SQLite's write lock is not held,
+    and every other writer kept waiting, while the analyser loads."""
+    global _names_loaded
+    with _names_lock:
+        if not _names_loaded:
+            build("Person", {"name": ["Fictitious Person"]})
+            _names_loaded = True
 
 
 class NodeContext:

@@ -42,7 +42,7 @@ from liaison.model.records import Record
 from liaison.model.roles import Actor, Role
 from liaison.node import notices
 from liaison.node.agreements import AgreementService
-from liaison.node.context import NO_REASON, NodeContext, Why
+from liaison.node.context import NO_REASON, NodeContext, Why, load_names
 from liaison.node.decisions import agreement_index, facts_for, policy_context
 from liaison.node.hits import HitService
 from liaison.node.hub import HUB_REQUESTS, HubService
@@ -181,6 +181,7 @@ class FederationService:
         """Check and apply one message from a peer; return the signed answer."""
         try:
             message = self.open(raw)
+            load_names()  # once per process, before the write lock is taken
             with self.ctx.tx() as conn:
                 peer = self._remember(conn, message)
                 if message.type is not MessageType.AGREEMENT:
@@ -203,6 +204,7 @@ class FederationService:
             message = self.open(raw)
             if message.type is not MessageType.CHANGES or message.sender != expected:
                 raise MessageRefused("type", message.type.value, "a pull is answered by changes")
+            load_names()
             with self.ctx.tx() as conn:
                 peer = self._remember(conn, message)
                 before = int(peer.received_seq)

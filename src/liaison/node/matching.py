@@ -397,7 +397,13 @@ class MatchService:
 
 
 class MatchWorker:
-    """Cross-matches the queue in a thread next to the API server."""
+    """Cross-matches the queue in a thread next to the API server. Between two
+    batches it lets go of the database for ``PAUSE_SECONDS``: a batch holds
+    SQLite's write lock, and a worker that began the next one at once would
+    keep every other writer (users, the courier, a receiver) waiting until the
+    queue is empty."""
+
+    PAUSE_SECONDS = 0.02
 
     def __init__(self, service: MatchService, poll_seconds: float) -> None:
         self.service, self.poll = service, poll_seconds
@@ -411,8 +417,7 @@ class MatchWorker:
             except Exception:
                 logger.exception("cross-matching failed; retrying")
                 done = 0
-            if not done:
-                self.stop.wait(self.poll)
+            self.stop.wait(self.PAUSE_SECONDS if done else self.poll)
 
     def start(self) -> None:
         self.thread.start()

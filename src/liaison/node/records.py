@@ -15,7 +15,7 @@ from liaison.model.markings import Classification
 from liaison.model.records import Record
 from liaison.model.roles import Actor
 from liaison.node.builder import RecordBuilder
-from liaison.node.context import NO_REASON, NodeContext, Why, deny_unless
+from liaison.node.context import NO_REASON, NodeContext, Why, deny_unless, load_names
 from liaison.node.decisions import hold_if_flagged, may_view
 from liaison.node.outbox import propagate
 from liaison.policy.permissions import Permission, check_clearance
@@ -41,6 +41,7 @@ class RecordService:
             self.ctx.permit(actor, P.RECORD_WRITE, Action.RECORD_CREATE, "record")
             record, names = self.builder.build(actor, entity, envelope)
             _may_mark(actor, record, Action.RECORD_CREATE)
+            load_names()  # before the write lock is taken, not while it is held
             with self.ctx.tx() as conn:
                 if store.head(conn, record.record_id) is not None:
                     raise Conflict(f"record {record.record_id} exists; update it instead")
@@ -97,6 +98,7 @@ class RecordService:
     ) -> Record:
         with self.ctx.guard(actor, why):
             self.ctx.permit(actor, P.RECORD_WRITE, Action.RECORD_UPDATE, record_id)
+            load_names()
             with self.ctx.tx() as conn:
                 current = self._writable(conn, actor, record_id, expected_version)
                 record, names = self.builder.build(actor, entity, envelope, previous=current)

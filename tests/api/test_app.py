@@ -1,0 +1,47 @@
+"""The app factory: which background workers run beside the API."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from fastapi.testclient import TestClient
+
+from liaison.api.app import background_workers, create_app
+from liaison.node import Node
+from liaison.node.courier import CourierThread
+from liaison.node.matching import MatchWorker
+from liaison.settings import Settings
+
+SWITCHES = [
+    (True, True, {"liaison-courier", "liaison-matcher"}),
+    (False, True, {"liaison-matcher"}),
+    (True, False, {"liaison-courier"}),
+    (False, False, set()),
+]
+
+
+def _running() -> set[str]:
+    return {t.name for t in threading.enumerate() if t.name.startswith("liaison-")}
+
+
+@pytest.mark.parametrize(("federation", "matching", "expected"), SWITCHES)
+def test_each_switch_starts_only_its_own_worker(
+    settings: Settings, node: Node, federation: bool, matching: bool, expected: set[str]
+) -> None:
+    """LIAISON_FEDERATION_WORKER=false once stopped the match worker too."""
+    chosen = settings.model_copy(update={"federation_worker": federation, "match_worker": matching})
+    kinds = {type(worker) for worker in background_workers(chosen, node)}
+    assert kinds == {
+        kind for kind, on in ((CourierThread, federation), (MatchWorker, matching)) if on
+    }
+    before = _running()
+    with TestClient(create_app(chosen, node, workers=True)):
+        assert _running() - before == expected
+    assert _running() - before == set()
+
+
+def test_no_workers_unless_asked(settings: Settings, node: Node) -> None:
+    before = _running()
+    with TestClient(create_app(settings, node)):
+        assert _running() - before == set()
