@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: install test lint typecheck pytest demo messages bench-ingest bench-policy bench-federation bench-matching bench-matching-speed bench-psi bench-fuzzy-psi bench-hub clean
+.PHONY: install test lint typecheck pytest demo screenshots messages bench-ingest bench-policy bench-federation bench-matching bench-matching-speed bench-psi bench-fuzzy-psi bench-hub clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -27,6 +27,11 @@ test: lint typecheck pytest
 
 demo: $(STAMP)
 	$(PY) -m liaison.demo
+
+# the browser tests, saving their screenshots into docs/screenshots (the tests
+# alone save them to a temporary folder and leave the working tree clean)
+screenshots: $(STAMP)
+	LIAISON_SCREENSHOTS=docs/screenshots $(VENV)/bin/pytest tests/web/browser -q
 
 # the web interface's message catalogues: extract the ids, merge them into fil and ru
 LOCALES := src/liaison/web/locales

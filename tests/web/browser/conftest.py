@@ -7,9 +7,11 @@ with their own databases, keys and certificates, pinned to each other and
 bound by the demo's bilateral agreement (the same set-up as ``make demo``).
 The browser and the cluster are started once per module (and stopped
 after it: Playwright's event loop must not outlive the module); each test opens its own browser
-context (fresh cookies) per user. Screenshots of every page go to
-``docs/screenshots/`` (named in the README). When Chromium is missing the
-tests are skipped, except under CI (``CI`` set), where they fail.
+context (fresh cookies) per user. Screenshots of every page go to a
+temporary folder, so that a test run leaves the working tree as it found
+it; ``make screenshots`` sets ``LIAISON_SCREENSHOTS=docs/screenshots`` to
+refresh the committed ones. When Chromium is missing the tests are skipped,
+except under CI (``CI`` set), where they fail.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +40,7 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+SHOTS_ENV = "LIAISON_SCREENSHOTS"  # where to save them; unset: a temporary folder
 VIEWPORT = {"width": 1280, "height": 800}
 
 
@@ -46,6 +48,18 @@ def _chromium_problem() -> str | None:
     if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
         return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
     return None
+
+
+def shots_folder(environ: Mapping[str, str], temporary: Path) -> Path:
+    """Where screenshots go: the folder ``LIAISON_SCREENSHOTS`` names (``make
+    screenshots`` names ``docs/screenshots``), else the temporary one."""
+    chosen = environ.get(SHOTS_ENV, "").strip()
+    return Path(chosen) if chosen else temporary
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return shots_folder(os.environ, tmp_path_factory.mktemp("screenshots"))
 
 
 @pytest.fixture(scope="module")
@@ -96,20 +110,23 @@ class Session:
 
     page: Page
     base: str
+    shots: Path
     console: list[str] = field(default_factory=list)
 
     def go(self, path: str) -> None:
         self.page.goto(self.base + path)
 
     def shot(self, name: str) -> Path:
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        target = SHOTS / f"{name}.png"
+        self.shots.mkdir(parents=True, exist_ok=True)
+        target = self.shots / f"{name}.png"
         self.page.screenshot(path=str(target), full_page=False)
         return target
 
 
 @pytest.fixture
-def open_as(chromium: Browser, cluster: Cluster) -> Iterator[Callable[[str, str], Session]]:
+def open_as(
+    chromium: Browser, cluster: Cluster, shots: Path
+) -> Iterator[Callable[[str, str], Session]]:
     """``open_as("manila", "analyst")``: a fresh browser context, signed in."""
     contexts: list[BrowserContext] = []
 
@@ -117,7 +134,7 @@ def open_as(chromium: Browser, cluster: Cluster) -> Iterator[Callable[[str, str]
         context = chromium.new_context(ignore_https_errors=True, viewport=VIEWPORT, locale="en-GB")
         contexts.append(context)
         page = context.new_page()
-        session = Session(page, cluster.url(node))
+        session = Session(page, cluster.url(node), shots)
         page.on("console", lambda msg: session.console.append(f"{msg.type}: {msg.text}"))
         session.go("/login")
         page.get_by_label("User name").fill(user)

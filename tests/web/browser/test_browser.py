@@ -19,14 +19,16 @@ def _no_csp_violations(*sessions: Session) -> None:
     assert reports == []
 
 
-def test_sign_in_by_keyboard_and_the_dashboard(chromium: object, cluster: Cluster) -> None:
+def test_sign_in_by_keyboard_and_the_dashboard(
+    chromium: object, cluster: Cluster, shots: Path
+) -> None:
     context = chromium.new_context(
         ignore_https_errors=True, viewport={"width": 1280, "height": 800}
     )  # type: ignore[attr-defined]
     page = context.new_page()
     page.goto(cluster.url("manila") + "/")
     expect(page).to_have_url(cluster.url("manila") + "/login?next=/")
-    session = Session(page, cluster.url("manila"))
+    session = Session(page, cluster.url("manila"), shots)
     session.shot("01-sign-in")
     page.keyboard.type("officer")  # the user name field has the focus
     page.keyboard.press("Tab")
