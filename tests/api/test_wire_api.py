@@ -4,7 +4,9 @@ unexpected error is answered without dropping the connection, no route hides ano
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import orjson
 import pytest
 from fastapi.testclient import TestClient
 
@@ -104,3 +106,11 @@ def test_send_an_agreement(client: TestClient, node: Node, team: Team) -> None:
     sent = client.post("/api/v1/agreements/ph-ru-2026/send", headers=officer)
     assert sent.status_code == 200, sent.text
     assert sent.json() == []  # the partner is not a pinned peer: nobody to send it to
+
+
+def test_the_documented_message_has_message_as_a_string() -> None:
+    """docs/federation.md showed ``message`` as an object; the inbox refuses that."""
+    docs = (Path(__file__).parents[2] / "docs" / "federation.md").read_text(encoding="utf-8")
+    block = docs.split("Every node-to-node message is", 1)[1].split("```json\n", 1)[1]
+    example = orjson.loads(block.split("```", 1)[0])
+    assert isinstance(example["message"], str) and isinstance(example["signature"], str)
