@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -23,7 +24,7 @@ from liaison.cli import (
     users,
 )
 from liaison.cli.common import console, handle_errors, open_node, settings
-from liaison.federation.tls import ensure_certificate
+from liaison.federation.tls import ensure_certificate, fingerprint
 from liaison.node import SYSTEM, Node, init_node
 from liaison.node.accounts import check_username
 
@@ -93,6 +94,7 @@ def serve(host: str | None = None, port: int | None = None) -> None:
         key = str(config.tls_key_path)
     app_ = create_app(config, node, workers=True)
     _tune_gc()
+    print(listening(node.ctx.name, host or config.host, port or config.port, cert), flush=True)
     uvicorn.run(
         app_,
         host=host or config.host,
@@ -100,6 +102,19 @@ def serve(host: str | None = None, port: int | None = None) -> None:
         ssl_certfile=cert,
         ssl_keyfile=key,
         log_level="warning",
+    )
+
+
+def listening(name: str, host: str, port: int, cert: str | None) -> str:
+    """What ``serve`` says before it serves: where, and with which certificate
+    (its SHA-256 fingerprint, to compare before accepting it in a browser)."""
+    where = f"[{host}]" if ":" in host else host
+    if cert is None:
+        return f"{name}: serving on http://{where}:{port}/ (web; API under /api/v1/), no TLS"
+    pem = Path(cert).read_text()
+    return (
+        f"{name}: serving on https://{where}:{port}/ (web; API under /api/v1/)\n"
+        f"  certificate {cert}\n  SHA-256 {fingerprint(pem)}"
     )
 
 

@@ -29,11 +29,13 @@ from typing import Any
 
 import orjson
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
 from liaison.demo.agreement import BILATERAL, MULTILATERAL, bilateral, multilateral
 from liaison.demo.cluster import USERS, NodeProcess, actor, agree, mesh, parties
+from liaison.federation.tls import fingerprint
 from liaison.node import Node, Why
 from liaison.node.courier import hit_query_now, send_agreement_now
 from liaison.node.sources import jsonl_items
@@ -357,12 +359,16 @@ def _print_where(nodes: list[NodeProcess]) -> None:
     )
     for n in nodes:
         cert = n.settings().tls_cert_path
-        console.print(f"\n[bold]{n.name}[/]  web {n.url}/   API {n.url}/api/v1/", markup=False)
-        console.print(f"  certificate {cert} (self-signed: accept it in the browser)", markup=False)
+        where = escape(f"web {n.url}/   API {n.url}/api/v1/")
+        console.print(f"\n[bold]{escape(n.name)}[/]  {where}")  # markup on: the name in bold
+        said = f"  certificate {cert} (self-signed: accept it in the browser)"
+        console.print(said, markup=False, soft_wrap=True)  # unwrapped: a path to copy
+        console.print(f"  SHA-256 {fingerprint(cert.read_text())}", soft_wrap=True)
         for user, (role, _) in USERS.items():
             label = role.replace("_", " ")
             console.print(f"  sign in as {user:<10} {n.passwords[user]:<18} {label}", markup=False)
-        console.print(f"  sign in as {'admin':<10} {n.passwords['admin']:<18} administrator")
+        admin = f"  sign in as {'admin':<10} {n.passwords['admin']:<18} administrator"
+        console.print(admin, markup=False)
     manila = nodes[0]
     cert = manila.settings().tls_cert_path
     env = f"LIAISON_DATA_DIR={manila.data_dir} LIAISON_USER=officer"

@@ -77,3 +77,10 @@ def pinned_context(pem: str) -> ssl.SSLContext:
     context.verify_mode = ssl.CERT_REQUIRED
     context.load_verify_locations(cadata=pem)
     return context
+
+
+def fingerprint(pem: str) -> str:
+    """A certificate's SHA-256 fingerprint as browsers show it (``AB:CD:…``), to
+    compare before accepting a node's self-signed certificate."""
+    cert = x509.load_pem_x509_certificate(pem.encode())
+    return cert.fingerprint(hashes.SHA256()).hex(":").upper()
