@@ -10,6 +10,7 @@ pairs (``bench/name_pairs.py``; all people fictitious).
 from __future__ import annotations
 
 import csv
+import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from liaison.matching.profile import Profile, build, keys
 from liaison.node.matching import CANDIDATES, STOP_KEY
 
 PAIRS = Path(__file__).resolve().parent.parent / "tests" / "data" / "matching" / "name_pairs.csv"
+NAMES_EVAL = Path(__file__).resolve().parent / "data" / "names_eval"
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,38 @@ class Pair:
     right: Profile
     match: bool
     category: str
+    kind: str = ""
+    raw: dict[str, Any] | None = None  # the labelled pair as read (independent set)
+
+
+def names_eval(split: str) -> list[Pair]:
+    """The independent labelled set (``bench/names_eval``, written without reading the
+    matcher): ``train`` (seed 1, for fitting) or ``test`` (seed 2, for reporting)."""
+    out = []
+    with (NAMES_EVAL / f"{split}.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            left, right = row["left"], row["right"]
+            out.append(
+                Pair(
+                    build(left["schema"], left["properties"]),
+                    build(right["schema"], right["properties"]),
+                    bool(row["label"]),
+                    row["group"],
+                    row["kind"],
+                    row,
+                )
+            )
+    return out
+
+
+def completeness(pairs: Sequence[Pair]) -> float:
+    """Pairs completeness at the node's caps: the share of true pairs whose right side
+    the candidate index (every right side of the set indexed) returns for the left."""
+    blocker = Blocker({str(i): p.right for i, p in enumerate(pairs)})
+    true = [i for i, p in enumerate(pairs) if p.match]
+    found = sum(1 for i in true if str(i) in set(blocker.candidates(pairs[i].left)))
+    return found / len(true) if true else 1.0
 
 
 def _text(value: Any) -> str:

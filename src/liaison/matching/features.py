@@ -43,7 +43,7 @@ def name_level(match: NameMatch) -> str:
     part; ``conflict``: two or more parts agree and a part of the shorter name has none
     (a different given name); ``weak``: one part agrees; ``none``: no part agrees.
     """
-    shorter = min(match.query_parts, match.candidate_parts)
+    shorter = min(match.query_parts, match.candidate_parts) + match.joined
     if not match.aligned:
         return "none"
     if not match.covered:

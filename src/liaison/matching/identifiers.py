@@ -124,8 +124,16 @@ def _from_td3(kind: IdKind, line: str) -> Identifier | None:
     return _ok(kind, number)
 
 
+# Labels written before a number ("No. 295017", "OGRN 1027700132195", "Reg. No: 1234"):
+# not part of it.
+_NUMBER_LABEL = re.compile(
+    r"^(?:NO|NR|N°|№|NUMBER|REG(?:ISTRATION)?(?:[\s.]*NO)?|OGRNIP|OGRN|INN|KPP|CRN?|UEN|ROC|SSM"
+    r"|COMPANY[\s.]*NO|PASSPORT(?:[\s.]*NO)?)[\s.:#№-]+(?=\S*\d)"
+)
+
+
 def _normalise_document(kind: IdKind, raw: str, country: str | None) -> Identifier | None:
-    text = raw.upper()
+    text = _NUMBER_LABEL.sub("", raw.strip().upper())
     compact = re.sub(r"\s+", "", text)
     if _TD3_LINE2.fullmatch(compact):
         return _from_td3(kind, compact)

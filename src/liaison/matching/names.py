@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rigour.names import NameTypeTag, analyze_names
@@ -68,6 +68,7 @@ class NameMatch:
     aligned: tuple[tuple[str, str, float], ...]
     query_parts: int
     candidate_parts: int
+    joined: bool = False  # two neighbouring parts of one side were read as one
 
     @property
     def covered(self) -> bool:
@@ -308,7 +309,7 @@ def compare(query: NameForm, candidate: NameForm) -> NameMatch:
     the other side are tried too (``Juan Carlos`` / ``Juancarlos``).
     """
     best = _align(query.parts, candidate.parts)
-    if best.similarity < 0.9 and len(best.aligned) < min(best.query_parts, best.candidate_parts):
+    if best.similarity < 0.9 and (len(query.parts) != len(candidate.parts) or not best.covered):
         for joined, parts in _merged(query.parts):
             best = _better(best, _align(parts, candidate.parts), joined, 0)
         for joined, parts in _merged(candidate.parts):
@@ -320,19 +321,23 @@ def _better(best: NameMatch, found: NameMatch, joined: str, side: int) -> NameMa
     """``found`` if it beats ``best`` with the joined part itself well matched."""
     if found.similarity <= best.similarity:
         return best
-    strong = any(pair[side] == joined and pair[2] >= 0.93 for pair in found.aligned)
-    return found if strong else best
+    strong = any(
+        pair[side] == joined and pair[2] >= 0.93 and len(pair[1 - side]) >= 0.8 * len(joined)
+        for pair in found.aligned
+    )
+    return replace(found, joined=True) if strong else best
 
 
 def _merged(parts: tuple[Part, ...]) -> list[tuple[str, tuple[Part, ...]]]:
-    """The parts with each pair of neighbours written as one (at most seven ways)."""
+    """The parts with each pair of neighbours written as one, in either order."""
     out = []
     for i in range(len(parts) - 1):
         left, right = parts[i], parts[i + 1]
         if left.initial or right.initial:
             continue
-        joined = make_part(left.text + right.text, left.abjad, True)
-        out.append((joined.text, (*parts[:i], joined, *parts[i + 2 :])))
+        for text in (left.text + right.text, right.text + left.text):  # Smeets Petra
+            joined = make_part(text, left.abjad, True)
+            out.append((joined.text, (*parts[:i], joined, *parts[i + 2 :])))
     return out
 
 

@@ -25,9 +25,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rigour.names import extract_org_types, remove_org_types
+from rigour.text.distance import jaro_winkler
 
-from liaison.matching.names import NameForm, make_part, part_similarity
-from liaison.matching.text import latin
+from liaison.matching.names import NameForm
+from liaison.matching.text import fold, latin, skeleton
 from liaison.matching.vocab import vocabulary
 
 #: Name levels for organisations, from the strongest agreement to the weakest.
@@ -94,12 +95,45 @@ def read(original: str) -> OrgName:
     )
 
 
+@lru_cache(maxsize=200_000)
 def _similar(a: str, b: str) -> float:
+    """How alike two words of organisation names are. Stricter than for persons: one
+    letter apart is usually another word (Reef / Reed, Wave / Wake, Coral / Corral),
+    so only romanisation variants, abbreviations and typos in long words agree."""
     if a == b:
         return 1.0
     if a.isdigit() or b.isdigit():
         return 0.0
-    return part_similarity(make_part(a, False, False), make_part(b, False, False))
+    if fold(a, doubles=True) == fold(b, doubles=True):
+        return 0.97  # Bystryj / Bystryi, Iakor / Yakor, Nour / Noor
+    short, long_ = sorted((a, b), key=len)
+    if len(short) >= 3 and _abbreviates(short, long_):
+        return 0.9  # Mvt. / Movement, Intl / International, Charity / Charitable
+    if len(short) >= 5 and skeleton(a) == skeleton(b) and a[0] == b[0]:
+        return 0.9  # transliteration choices (Tixij / Tikhiy)
+    score = jaro_winkler(a, b)
+    return score if len(short) >= 8 and score >= 0.95 else 0.0
+
+
+def _abbreviates(short: str, long_: str) -> bool:
+    """``short`` is ``long_``'s beginning, or its letters in order with the first kept."""
+    if long_.startswith(short[: max(4, len(short) - 2)]) and len(short) >= 4:
+        return True
+    if short[0] != long_[0]:
+        return False
+    rest = iter(long_[1:])
+    return all(ch in rest for ch in short[1:]) and len(short) <= len(long_) // 2 + 2
+
+
+def _acronym(q: OrgName, c: OrgName) -> bool:
+    """One name is the other's initials (``DRRS`` = Desert Reef Relief Society)."""
+    for short, long_ in ((q, c), (c, q)):
+        if len(short.words) != 1 or len(long_.words) < 2:
+            continue
+        initials = {"".join(w[0] for w in words) for words in (long_.words, long_.distinctive)}
+        if short.words[0] in initials:
+            return True
+    return False
 
 
 def _aligned(left: Sequence[str], right: Sequence[str]) -> list[float]:
@@ -120,10 +154,24 @@ def _aligned(left: Sequence[str], right: Sequence[str]) -> list[float]:
     return out
 
 
+def _activities(name: OrgName) -> set[str]:
+    vocab = vocabulary()
+    return {w for w in name.words if w in vocab.org_generic and w not in vocab.org_stopwords}
+
+
+def _other_business(q: OrgName, c: OrgName) -> bool:
+    """Both names say what the company does, and no activity is the same (Rapid Reef
+    Holdings / Rapid Reef Marine Services: a parent and its subsidiary)."""
+    left, right = _activities(q), _activities(c)
+    return bool(left and right) and not _aligned(sorted(left), sorted(right))
+
+
 def compare_org(q: OrgName, c: OrgName) -> OrgMatch:
     """How two organisation names agree."""
     if q.numbers and c.numbers and q.numbers != c.numbers:
         return OrgMatch("conflict", "different numbers")
+    if _acronym(q, c):
+        return OrgMatch("close", "one name is the other's initials")
     qd, cd = q.distinctive, c.distinctive
     if not qd or not cd:  # only generic words: compare all words
         qd, cd = q.words, c.words
@@ -142,6 +190,8 @@ def compare_org(q: OrgName, c: OrgName) -> OrgMatch:
         return OrgMatch("generic", detail)
     if len(found) < shorter:
         return OrgMatch("partial" if len(found) >= 1 and shorter > 1 else "none", detail)
+    if _other_business(q, c):
+        return OrgMatch("partial", detail + "; different lines of business")
     complete = len(_aligned(q.words, c.words)) == max(len(q.words), len(c.words))
     if mean >= 0.99 and len(found) == longer and complete:
         return OrgMatch("exact", detail)

@@ -108,13 +108,13 @@ def latin(token: str) -> str:
 
 
 @lru_cache(maxsize=65536)
-def fold(token: str) -> str:
+def fold(token: str, doubles: bool = False) -> str:
     """A Latin token with the spellings that romanisation systems choose differently
     for one sound rewritten to one form (``Jakowlew``, ``Iakovlev``, ``Yakovlev`` →
     ``yakovlev``; ``Joukov``, ``Zhukov`` → ``jukov``; ``Hussein``, ``Husain`` →
-    ``husayn``/``husan``), doubled letters single."""
+    ``husayn``), doubled letters single (kept with ``doubles``)."""
     text = _NOT_LETTER.sub("", token)
-    for pattern, replacement in _FOLDS:
+    for pattern, replacement in _FOLDS if not doubles else _FOLDS[:-1]:
         text = pattern.sub(replacement, text)
     return text
 

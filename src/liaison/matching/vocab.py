@@ -23,6 +23,7 @@ _LISTS = (
     "particles",
     "abd_forms",
     "org_generic",
+    "org_stopwords",
 )
 
 
@@ -37,6 +38,7 @@ class Vocabulary:
     particles: frozenset[str]
     abd_forms: frozenset[str]
     org_generic: frozenset[str]  # words many organisations share (trading, group, the)
+    org_stopwords: frozenset[str]  # generic words that say nothing of the business
     short_connectors: frozenset[str]  # bin/binti abbreviated (b., bt.): dropped with the stop
     abbreviations: dict[str, str]  # expanded when written with a full stop (Ma. → maria)
     expansions: dict[str, str]  # expanded always (Mohd → muhammad)
