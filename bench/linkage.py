@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import csv
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from liaison.matching.profile import Profile, build, keys
+from liaison.matching.profile import Profile, build, keys, rank
 from liaison.node.matching import CANDIDATES, STOP_KEY
 
 PAIRS = Path(__file__).resolve().parent.parent / "tests" / "data" / "matching" / "name_pairs.csv"
@@ -126,12 +126,9 @@ class Blocker:
                 self.postings[key].append(subject)
 
     def candidates(self, profile: Profile, exclude: str = "") -> list[str]:
-        shared: Counter[str] = Counter()
-        for key in keys(profile):
-            found = self.postings.get(key, [])
-            if len(found) <= STOP_KEY:
-                shared.update(s for s in set(found) if s != exclude)
-        return [subject for subject, _ in shared.most_common(CANDIDATES)]
+        wanted = {key: self.postings.get(key, []) for key in keys(profile)}
+        found = rank(wanted, CANDIDATES + 1, STOP_KEY)
+        return [s for s in found if s != exclude][:CANDIDATES]
 
 
 @dataclass(frozen=True)

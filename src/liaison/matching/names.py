@@ -322,8 +322,8 @@ def _better(best: NameMatch, found: NameMatch, joined: str, side: int) -> NameMa
     if found.similarity <= best.similarity:
         return best
     strong = any(
-        pair[side] == joined and pair[2] >= 0.93 and len(pair[1 - side]) >= 0.8 * len(joined)
-        for pair in found.aligned
+        (q, c)[side] == joined and score >= 0.93 and len((c, q)[side]) >= 0.8 * len(joined)
+        for q, c, score in found.aligned
     )
     return replace(found, joined=True) if strong else best
 

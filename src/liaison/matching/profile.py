@@ -8,6 +8,7 @@ inverse. :func:`keys` gives the blocking keys the candidate index stores.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ import orjson
 
 from liaison.matching.identifiers import identifiers_of
 from liaison.matching.names import MAX_NAMES, NameForm, Part, analyse, make_part
+from liaison.matching.organisations import read
+from liaison.matching.text import skeleton
 
 MAX_VALUES = 10  # birth dates, countries, addresses kept per entity
 MAX_CODES = 3  # blocking codes per name part
@@ -157,21 +160,80 @@ def _numbers(addresses: Sequence[str]) -> set[str]:
     return set(list(dict.fromkeys(found))[:3])
 
 
+def _spellings(part: Part) -> list[str]:
+    """Codes of one part that survive spelling: the skeleton, the skeleton without a
+    glued article, the consonant classes, the nicknamed full names, the first letters."""
+    codes = part_codes(part)
+    if part.bare:
+        codes.append(skeleton(part.bare))
+    if len(part.classes) > 2:
+        codes.append("~" + part.classes)
+    if len(part.folded) >= 4:
+        codes.append("^" + part.folded[:4])  # survives a typo later in the word
+    return [c for c in dict.fromkeys(codes) if len(c) > 1]
+
+
+def _org_words(profile: Profile) -> list[list[str]]:
+    """An organisation's distinctive words as codes (all its words if none is)."""
+    out = []
+    for form in profile.names:
+        name = read(form.original)
+        words = [w for w in name.distinctive or name.words if not w.isdigit()]
+        codes = [skeleton(w) or w for w in words]
+        codes += [skeleton(w[2:]) for w in words if w[:2] in ("al", "el") and len(w) > 5]
+        if len(words) > 1:  # the words run together (Atlanticpioneer)
+            codes.append(skeleton("".join(words)))
+        initials = {"".join(w[0] for w in ws) for ws in (name.words, name.distinctive) if ws}
+        codes += [f"@{i}" for i in initials if len(i) > 1]
+        if len(name.words) == 1:
+            codes.append(f"@{name.words[0]}")  # an acronym meets the initials
+        out.append(codes)
+    return out
+
+
 def keys(profile: Profile) -> set[str]:
-    """Blocking keys: pairs of name codes; name code + birth date; birth date
-    alone; name code + a number of the address; identifiers."""
+    """Blocking keys: every name part alone (by each of its spelling codes), pairs of
+    parts' skeletons; a skeleton with the birth date or year; the birth date alone; a
+    skeleton with a number of the address; identifiers. Organisations: their distinctive
+    words and their initials. A query ranks candidates by the keys they share, rare keys
+    weighing more (:func:`rank`)."""
     out = {f"i:{ident}" for ident in profile.identifiers}
     dates = {k for k in map(date_key, profile.birth_dates[:3]) if k}
+    years = {d[:4] for d in profile.birth_dates[:3] if d[:4].isdigit()}
     out.update(f"b:{date}" for date in dates)
     numbers = _numbers(profile.addresses)
-    for form in profile.names:
-        codes = [part_codes(part) for part in form.parts if not part.initial]
-        codes = [c for c in codes if c]
-        if len(codes) == 1:
-            out.update(f"n:{code}" for code in codes[0])
-        for left, right in combinations(codes, 2):
-            out.update(f"n:{'|'.join(sorted((a, b)))}" for a in left for b in right)
-        for code in {c for part_codes in codes for c in part_codes}:
+    if profile.person:
+        singles = [[c for part in form.parts for c in _spellings(part)] for form in profile.names]
+        primaries = [
+            [part.skeleton for part in form.parts if not part.initial and len(part.skeleton) > 1]
+            for form in profile.names
+        ]
+    else:
+        singles = _org_words(profile)
+        primaries = [[c for c in codes if c[0] != "@"] for codes in singles]
+    for codes in singles:
+        out.update(f"s:{code}" for code in codes)
+    for codes in primaries:
+        for left, right in combinations(dict.fromkeys(codes), 2):
+            out.add(f"n:{'|'.join(sorted((left, right)))}")
+        for code in codes:
             out.update(f"d:{code}|{date}" for date in dates)
+            out.update(f"y:{code}|{year}" for year in years)
             out.update(f"a:{code}|{number}" for number in numbers)
     return out
+
+
+def rank(postings: Mapping[str, Sequence[str]], limit: int, stop: int) -> list[str]:
+    """Subjects ranked by the keys they share with a query, each key weighing by how
+    rare it is (a key shared by one subject weighs 1, by ``stop`` subjects about a
+    tenth); keys shared by more than ``stop`` subjects select nothing. At most
+    ``limit`` subjects."""
+    shared: dict[str, float] = {}
+    for found in postings.values():
+        if not found or len(found) > stop:
+            continue
+        weight = 1.0 / (1.0 + math.log(len(found)))
+        for subject in set(found):
+            shared[subject] = shared.get(subject, 0.0) + weight
+    ordered = sorted(shared.items(), key=lambda item: (-item[1], item[0]))
+    return [subject for subject, _ in ordered[:limit]]

@@ -10,13 +10,12 @@ subjects), and ranks subjects by how many keys they share: at most
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Row, delete, func, or_, select, update
 
-from liaison.matching.profile import Profile, build, dumps, keys
+from liaison.matching.profile import Profile, build, dumps, keys, rank
 from liaison.model.records import Record
 from liaison.storage.bulk import chunks, insert_rows
 from liaison.storage.tables import (
@@ -59,14 +58,12 @@ def unindex(conn: Connection, subjects: Sequence[str]) -> None:
 
 
 def candidates(conn: Connection, wanted: Iterable[str], limit: int, stop: int) -> list[str]:
-    """Subjects sharing the most keys with the query, at most ``limit``."""
-    shared: Counter[str] = Counter()
+    """Subjects sharing the most (and the rarest) keys with the query, at most ``limit``."""
+    postings: dict[str, list[str]] = {}
     for key in sorted(wanted):
         query = select(match_keys.c.subject).where(match_keys.c.key == key).limit(stop + 1)
-        found = list(conn.execute(query).scalars())
-        if len(found) <= stop:
-            shared.update(set(found))
-    return [subject for subject, _ in shared.most_common(limit)]
+        postings[key] = list(conn.execute(query).scalars())
+    return rank(postings, limit, stop)
 
 
 def profiles(conn: Connection, subjects: Sequence[str]) -> dict[str, str]:
