@@ -35,6 +35,38 @@ def test_match_answers_a_yente_client(client: TestClient, node: Node, team: Team
         assert body["limit"] == 5 and body["matcher"]["name"]
 
 
+def test_results_under_the_cutoff_are_not_returned(
+    client: TestClient, node: Node, team: Team
+) -> None:
+    # a namesake by surname only, born decades apart: a candidate, but no match
+    node.records.create(team.analyst, person("Pedro dela Cruz", birthDate=["1941-11-20"]), {})
+    headers = auth(node, team.analyst)
+
+    def results(query: str) -> list[dict[str, object]]:
+        answer = client.post(query, json={"queries": {"q": QUERY}}, headers=headers)
+        assert answer.status_code == 200, answer.text
+        return list(answer.json()["responses"]["q"]["results"])
+
+    assert results("/api/v1/match") == []  # yente's default cut-off, 0.5
+    weak = results("/api/v1/match?cutoff=0")
+    assert len(weak) == 1 and weak[0]["match"] is False and weak[0]["score"] < 0.5
+    assert (
+        client.post(
+            "/api/v1/match?cutoff=1.5", json={"queries": {"q": QUERY}}, headers=headers
+        ).status_code
+        == 422
+    )
+
+
+def test_the_match_response_is_declared_in_the_openapi_document(client: TestClient) -> None:
+    document = client.get("/api/v1/openapi.json").json()
+    answer = document["paths"]["/api/v1/match"]["post"]["responses"]["200"]
+    schema = answer["content"]["application/json"]["schema"]
+    assert schema == {"$ref": "#/components/schemas/MatchOut"}
+    result = document["components"]["schemas"]["MatchResult"]["properties"]
+    assert {"id", "schema", "score", "match", "explanations"} <= set(result)
+
+
 def test_bad_match_requests_are_problems(client: TestClient, node: Node, team: Team) -> None:
     headers = auth(node, team.analyst)
     bad = client.post(

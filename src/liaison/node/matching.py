@@ -39,6 +39,7 @@ MAX_QUERIES = 100
 MAX_LIMIT = 50
 CANDIDATES = 300  # scored per query at most
 STOP_KEY = 2000  # a key shared by more subjects than this selects nothing
+DEFAULT_CUTOFF = 0.5  # yente's: results scoring under it are not returned
 DECISIONS = {"confirm": "confirmed", "reject": "rejected", "escalate": "escalated"}
 
 
@@ -121,16 +122,22 @@ class MatchService:
         threshold: float | None = None,
         limit: int = 5,
         why: Why = NO_REASON,
+        cutoff: float | None = None,
     ) -> dict[str, list[dict[str, Any]]]:
         """Score each query against the records the user may see and the watchlists;
-        each result has the shape of a yente match result."""
+        each result has the shape of a yente match result. As in yente, ``threshold``
+        says which results are matches and results scoring under ``cutoff`` (default
+        0.5, never above the threshold) are not returned at all."""
         with self.ctx.guard(actor, why):
             self.ctx.permit(actor, P.MATCH, Action.MATCH, "match")
             cut = self.threshold(threshold)
+            floor = min(cut, self.cutoff(cutoff))
             profiles = self._queries(queries, limit)
             with self.ctx.tx() as conn:
                 found = {
-                    name: self._hits(conn, actor, profile, limit)
+                    name: [
+                        h for h in self._hits(conn, actor, profile, limit) if h.score.score >= floor
+                    ]
                     for name, profile in profiles.items()
                 }
                 described = self.describe(conn, [h for hits in found.values() for h in hits])
@@ -142,12 +149,21 @@ class MatchService:
                     why,
                     queries=len(profiles),
                     threshold=cut,
+                    cutoff=floor,
                     results={n: [h.subject for h in hits] for n, hits in found.items()},
                 )
         return {
             name: [result_view(h, described.get(h.subject, {}), cut) for h in hits]
             for name, hits in found.items()
         }
+
+    @staticmethod
+    def cutoff(given: float | None) -> float:
+        if given is None:
+            return DEFAULT_CUTOFF
+        if not 0 <= given <= 1:
+            raise InvalidInput("cutoff", given, "must be between 0 and 1")
+        return given
 
     def threshold(self, given: float | None) -> float:
         if given is None:

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from liaison.api.deps import ActorDep, NodeDep, WhyDep
 from liaison.api.wire import Cursor, Id, Limit
-from liaison.matching.features import FEATURES
+from liaison.matching.features import ENTITY_FEATURES, FEATURES
 from liaison.node.matching import MAX_LIMIT, Alert
 
 router = APIRouter(tags=["matching"])
@@ -23,6 +23,60 @@ class MatchIn(BaseModel):
     queries: dict[str, Any] = Field(max_length=100)
 
 
+class Explanation(BaseModel):
+    """One feature's part in a score: its level, its weight (log-odds) and why."""
+
+    level: str
+    weight: float
+    detail: str
+
+
+class MatchResult(BaseModel):
+    """A scored candidate in the shape of a yente match result."""
+
+    model_config = ConfigDict(populate_by_name=True)
+    id: str
+    caption: str
+    schema_: str = Field(alias="schema")
+    properties: dict[str, list[str]]
+    datasets: list[str]
+    referents: list[str]
+    target: bool
+    score: float
+    match: bool
+    log_odds: float
+    features: dict[str, float]
+    explanations: dict[str, Explanation]
+
+
+class Total(BaseModel):
+    value: int
+    relation: Literal["eq"] = "eq"
+
+
+class QueryResponse(BaseModel):
+    status: int = 200
+    results: list[MatchResult]
+    total: Total
+    query: dict[str, Any]
+
+
+class Matcher(BaseModel):
+    name: str
+    description: str
+    features: dict[str, dict[str, str]]
+    threshold: float
+    cutoff: float
+
+
+class MatchOut(BaseModel):
+    """yente's ``/match`` response: one response per named query."""
+
+    responses: dict[str, QueryResponse]
+    matcher: Matcher
+    limit: int
+
+
 def _match(
     body: MatchIn,
     node: NodeDep,
@@ -30,35 +84,39 @@ def _match(
     why: WhyDep,
     threshold: float | None,
     limit: int,
-) -> dict[str, Any]:
-    found = node.matching.match(actor, body.queries, threshold, limit, why)
+    cutoff: float | None,
+) -> MatchOut:
+    found = node.matching.match(actor, body.queries, threshold, limit, why, cutoff)
     cut = node.matching.threshold(threshold)
-    return {
-        "responses": {
-            name: {
-                "status": 200,
-                "results": results,
-                "total": {"value": len(results), "relation": "eq"},
-                "query": body.queries[name],
-            }
+    return MatchOut(
+        responses={
+            name: QueryResponse(
+                results=[MatchResult.model_validate(r) for r in results],
+                total=Total(value=len(results)),
+                query=body.queries[name],
+            )
             for name, results in found.items()
         },
-        "matcher": {
-            "name": "liaison-fellegi-sunter",
-            "description": "Calibrated Fellegi-Sunter score over names across scripts, "
-            "birth date, country, gender, identifiers and address.",
-            "features": {name: {"description": name.replace("_", " ")} for name in FEATURES},
-            "threshold": cut,
-        },
-        "limit": limit,
-    }
+        matcher=Matcher(
+            name="liaison-logistic",
+            description="Calibrated probability (logistic regression over feature levels, "
+            "fitted on labelled pairs) over names across scripts, birth date, generation, "
+            "country, gender, identifiers and address; organisations, companies and vessels "
+            "by their own features.",
+            features={n: {"description": n.replace("_", " ")} for n in FEATURES | ENTITY_FEATURES},
+            threshold=cut,
+            cutoff=min(cut, node.matching.cutoff(cutoff)),
+        ),
+        limit=limit,
+    )
 
 
 Threshold = Annotated[float | None, Query(ge=0, le=1)]
+Cutoff = Annotated[float | None, Query(ge=0, le=1)]
 MatchLimit = Annotated[Limit, Query(le=MAX_LIMIT)]
 
 
-@router.post("/match")
+@router.post("/match", response_model_by_alias=True)
 def match(
     body: MatchIn,
     node: NodeDep,
@@ -66,13 +124,16 @@ def match(
     why: WhyDep,
     threshold: Threshold = None,
     limit: MatchLimit = 5,
-) -> dict[str, Any]:
+    cutoff: Cutoff = None,
+) -> MatchOut:
     """Screen a batch of entities against this node's records and watchlists.
-    Request and response follow yente's ``/match`` so existing clients work."""
-    return _match(body, node, actor, why, threshold, limit)
+    Request and response follow yente's ``/match`` so existing clients work:
+    ``threshold`` (default 0.7) marks matches, results under ``cutoff`` (default 0.5)
+    are not returned."""
+    return _match(body, node, actor, why, threshold, limit, cutoff)
 
 
-@router.post("/match/{dataset}")
+@router.post("/match/{dataset}", response_model_by_alias=True)
 def match_dataset(
     dataset: Annotated[str, Path(max_length=100)],
     body: MatchIn,
@@ -81,10 +142,11 @@ def match_dataset(
     why: WhyDep,
     threshold: Threshold = None,
     limit: MatchLimit = 5,
-) -> dict[str, Any]:
+    cutoff: Cutoff = None,
+) -> MatchOut:
     """yente's path form (``/match/default``): the dataset name is accepted and
     ignored; a node screens what it holds."""
-    return _match(body, node, actor, why, threshold, limit)
+    return _match(body, node, actor, why, threshold, limit, cutoff)
 
 
 @router.get("/alerts")
