@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from liaison.errors import InvalidInput
 from liaison.node import Node
+from liaison.node.transfer import Exits, Withheld
 from liaison.web.pages.search import (
     SHOWN,
     Candidate,
@@ -22,6 +23,7 @@ from liaison.web.pages.search import (
     evidence,
     form_field,
     read_upload,
+    record_ids,
     report,
 )
 from tests.conftest import Team, person
@@ -237,8 +239,30 @@ def test_evidence_and_form_fields() -> None:
 def test_report_guards_against_spreadsheet_formulas() -> None:
     best = Candidate("r1", '=HYPERLINK("x")', 0.9, True, None, (Evidence("name", "exact", ""),))
     text = report(
-        [Outcome(2, "@SUM(A1)", best), Outcome(3, "", problem=Problem("name", "", "is empty"))]
+        [Outcome(2, "@SUM(A1)", best), Outcome(3, "", problem=Problem("name", "", "is empty"))],
+        Exits(frozenset({"r1"}), ()),
     )
     rows = list(csv.DictReader(io.StringIO(text)))
     assert rows[0]["query"] == "'@SUM(A1)" and rows[0]["candidate"].startswith("'=")
     assert rows[1]["status"] == "rejected"
+
+
+def test_report_leaves_out_records_that_may_not_leave() -> None:
+    def best(ident: str, watchlist: str | None = None) -> Candidate:
+        return Candidate(ident, f"caption of {ident}", 0.9, True, watchlist, ())
+
+    outcomes = [
+        Outcome(2, "kept", best("r1")),
+        Outcome(3, "withheld", best("r2")),
+        Outcome(4, "listed", best("watch:1", "ph-watch")),  # the node's own list
+        Outcome(5, "nothing"),
+    ]
+    assert record_ids(outcomes) == ["r1", "r2"]
+    exits = Exits(frozenset({"r1"}), (Withheld("r2", 3, ("onward sharing forbidden",)),))
+    rows = list(csv.DictReader(io.StringIO(report(outcomes, exits))))
+    assert [r["row"] for r in rows] == ["2", "4", "5", ""]
+    assert "r2" not in report(outcomes, exits)
+    assert rows[-1]["status"] == "withheld"
+    assert rows[-1]["why"] == (
+        "1 row left out: its record may not leave this node (onward sharing forbidden)"
+    )

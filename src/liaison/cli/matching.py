@@ -18,6 +18,7 @@ from liaison.csvout import records_to_csv
 from liaison.errors import InvalidInput
 from liaison.node import Why
 from liaison.node.matching import MAX_QUERIES, query_profile
+from liaison.node.transfer import Exits
 
 alerts = typer.Typer(
     help="Cross-match alerts: list, confirm, reject, escalate.", no_args_is_help=True
@@ -25,6 +26,7 @@ alerts = typer.Typer(
 watchlist = typer.Typer(
     help="Watchlists that new records are matched against.", no_args_is_help=True
 )
+RECORDS = "records"  # the source of a result that is a record, not a watchlist entry
 REPORT_FIELDS = ("line", "query", "status", "rank", "id", "caption", "score", "match", "why")
 
 
@@ -103,6 +105,7 @@ def _screen_batch(
                         "status": "match" if result["match"] else "candidate",
                         "rank": rank,
                         "id": result["id"],
+                        "source": result["datasets"][0],  # records or watchlist:<name>
                         "caption": result["caption"],
                         "score": result["score"],
                         "match": result["match"],
@@ -146,7 +149,9 @@ def screen(
             batch = rows[start : start + MAX_QUERIES]
             report.extend(_screen_batch(node, actor, batch, limit, threshold, Why(purpose)))
             bar.advance(task, len(batch))
-    text = _render(report, fmt)
+    record_ids = [r["id"] for r in report if r.get("source") == RECORDS]
+    exits = node.transfer.exits(actor, record_ids, "screening report", Why(purpose))
+    text = _render(_may_leave(report, exits.allowed), fmt)
     if out is None:
         console.out(text, end="")
     else:
@@ -154,8 +159,44 @@ def screen(
     rejected = sum(1 for r in report if r["status"] == "rejected")
     matched = len({r["line"] for r in report if r["status"] == "match"})
     err.print(f"{len(rows)} rows: {matched} with a match, {rejected} rejected")
+    _tell_withheld(report, exits)
     if rejected:
         raise typer.Exit(1)
+
+
+def _may_leave(report: list[dict[str, Any]], allowed: frozenset[str]) -> list[dict[str, Any]]:
+    """The rows the report file may carry: a result whose record may not leave
+    the node is left out, and the results ranked after it move up."""
+    kept: list[dict[str, Any]] = []
+    ranks: dict[int, int] = {}
+    for row in report:
+        if row.get("source") == RECORDS and row["id"] not in allowed:
+            continue
+        if "rank" in row:
+            ranks[row["line"]] = ranks.get(row["line"], 0) + 1
+            row = {**row, "rank": ranks[row["line"]]}
+        kept.append(row)
+    return kept
+
+
+def _tell_withheld(report: list[dict[str, Any]], exits: Exits) -> None:
+    """On stderr, never in the file: each record left out, its lines and why."""
+    if not exits.withheld:
+        return
+    lines: dict[str, list[str]] = {}
+    for row in report:
+        if row.get("source") == RECORDS and row["id"] not in exits.allowed:
+            lines.setdefault(row["id"], []).append(str(row["line"]))
+    count = sum(len(found) for found in lines.values())
+    results = "1 result" if count == 1 else f"{count} results"
+    err.print(f"{results} withheld from the report: the policy keeps the record(s) in this node")
+    for left in exits.withheld[:20]:
+        found = lines.get(left.record_id, [])
+        where = f"line{'s' if len(found) > 1 else ''} {', '.join(found)}"
+        reasons = "; ".join(left.reasons)
+        err.print(f"  withheld {left.record_id}@{left.version} ({where}): {reasons}")
+    if len(exits.withheld) > 20:
+        err.print(f"  ... and {len(exits.withheld) - 20} more (the audit entry lists them all)")
 
 
 def _render(report: list[dict[str, Any]], fmt: str) -> str:

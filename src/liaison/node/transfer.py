@@ -36,7 +36,7 @@ from liaison.node.decisions import hold_if_flagged, local_decisions
 from liaison.node.outbox import propagate
 from liaison.node.records import RecordService
 from liaison.node.sources import Item
-from liaison.policy.decide import Use
+from liaison.policy.decide import Decision, Use
 from liaison.policy.permissions import Permission, check_clearance
 from liaison.storage import records as store
 from liaison.storage.records import RecordFilter
@@ -96,6 +96,22 @@ class ExportReport:
             "withheld": [w.as_dict() for w in self.withheld[:1000]],
             "complete": self.complete,
         }
+
+
+@dataclass(frozen=True)
+class Exits:
+    """Which records a report may carry out of the node, and the rest with their
+    reasons (see ``TransferService.exits``)."""
+
+    allowed: frozenset[str]
+    withheld: tuple[Withheld, ...]
+
+    def reasons(self) -> list[str]:
+        """Every distinct reason, in the order first given."""
+        return list(dict.fromkeys(r for w in self.withheld for r in w.reasons))
+
+
+NOT_HELD = "not held in full at this node"
 
 
 class ImportBuilder:
@@ -366,6 +382,35 @@ class TransferService:
             return False
         return local_decisions(self.ctx, conn, actor, [previous], Use.VIEW)[0].allowed
 
+    def exits(
+        self, actor: Actor, record_ids: Iterable[str], report: str, why: Why = NO_REASON
+    ) -> Exits:
+        """Which of these records ``report`` (a screening report, say) may carry
+        out of the node: each is decided for ``Use.EXPORT`` as an export decides
+        (a received copy only as far as its originator's onward terms allow); a
+        record no longer held in full here is withheld too. The audit entry names
+        the report, the records it carries and those it leaves out, with why."""
+        ids = sorted(set(record_ids))
+        with self.ctx.tx() as conn:
+            records = [r for r in store.current_with_copies(conn, ids) if not r.deleted]
+            decisions = local_decisions(self.ctx, conn, actor, records, Use.EXPORT)
+            decided = list(zip(records, decisions, strict=True))
+            allowed = frozenset(r.record_id for r, d in decided if d.allowed)
+            withheld = [_withheld(r, d) for r, d in decided if not d.allowed]
+            held = {r.record_id for r in records}
+            withheld += [Withheld(i, 0, (NOT_HELD,)) for i in ids if i not in held]
+            self.ctx.record(
+                conn,
+                actor,
+                Action.RECORD_EXPORT,
+                report,
+                why,
+                exported=sorted(allowed),
+                count=len(allowed),
+                withheld=[f"{w.record_id}@{w.version}: {'; '.join(w.reasons)}" for w in withheld],
+            )
+        return Exits(allowed, tuple(withheld))
+
     def export(
         self,
         actor: Actor,
@@ -407,8 +452,7 @@ class TransferService:
                 decisions = local_decisions(self.ctx, conn, actor, records, Use.EXPORT)
             for record, decision in zip(records, decisions, strict=True):
                 if not decision.allowed:  # held, expired, a received copy that may not go on
-                    reasons = tuple(r.text for r in decision.denials)
-                    withheld.append(Withheld(record.record_id, record.version, reasons))
+                    withheld.append(_withheld(record, decision))
                     continue
                 sent.append(f"{record.record_id}@{record.version}")
                 report.exported += 1
@@ -436,6 +480,10 @@ def _problem(record: Record, head: Any, seen: set[str]) -> str | None:
     if head is not None and head.deleted:
         return f"record was deleted at version {head.version}"
     return None
+
+
+def _withheld(record: Record, decision: Decision) -> Withheld:
+    return Withheld(record.record_id, record.version, tuple(r.text for r in decision.denials))
 
 
 def _line(result: Built | LineError) -> int:

@@ -8,6 +8,9 @@ that the progress bar advances; the page polls its progress with htmx (or a
 refresh link without scripts), then shows the results page by page and
 offers them as CSV. Rows that cannot be screened are reported with their row
 number, field, value and reason. A job is visible to the user who started it.
+The page is a view; the CSV leaves the node, so it carries only the records
+the policy lets this user take out (``node.transfer.exits``, use ``export``)
+and ends with a ``withheld`` row saying how many it left out and why.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from liaison.matching.features import FEATURES, MISSING
 from liaison.model.roles import Actor
 from liaison.node import Node, Why
 from liaison.node.matching import query_profile
+from liaison.node.transfer import Exits
 from liaison.policy.permissions import Permission as P  # noqa: N817 - as in node/
 from liaison.web.jobs import Job, Jobs
 from liaison.web.labels import N_
@@ -332,9 +336,31 @@ def _csv_field(field: str) -> str:
 REPORT = ("row", "query", "status", "candidate_id", "candidate", "watchlist", "score", "why")
 
 
-def report(outcomes: Iterable[Outcome]) -> str:
-    """The results as CSV text, through the one CSV writer (formula cells neutralised)."""
-    return to_csv(REPORT, (_report_row(outcome) for outcome in outcomes))
+def report(outcomes: Sequence[Outcome], exits: Exits) -> str:
+    """The results as CSV text, through the one CSV writer (formula cells
+    neutralised). A row whose candidate is a record that may not leave the node
+    (``exits``) is left out; a last row, status ``withheld``, says how many and why."""
+    kept = [o for o in outcomes if may_leave(o, exits.allowed)]
+    rows = [_report_row(outcome) for outcome in kept]
+    left_out = sum(1 for o in outcomes if not may_leave(o, exits.allowed))
+    if left_out:
+        rows.append(["", "", "withheld", "", "", "", "", _withheld_note(left_out, exits)])
+    return to_csv(REPORT, rows)
+
+
+def record_ids(outcomes: Iterable[Outcome]) -> list[str]:
+    """The records the outcomes name (watchlist entries are the node's own lists)."""
+    return [o.best.id for o in outcomes if o.best is not None and o.best.watchlist is None]
+
+
+def may_leave(outcome: Outcome, allowed: frozenset[str]) -> bool:
+    best = outcome.best
+    return best is None or best.watchlist is not None or best.id in allowed
+
+
+def _withheld_note(count: int, exits: Exits) -> str:
+    rows, whose = ("1 row", "its record") if count == 1 else (f"{count} rows", "their records")
+    return f"{rows} left out: {whose} may not leave this node ({'; '.join(exits.reasons())})"
 
 
 def _report_row(o: Outcome) -> list[Any]:
@@ -458,13 +484,15 @@ def _job(request: Request, node: Node, user: WebUser, job: str) -> Job:
 JobId = Annotated[str, Path(max_length=64)]
 
 
-@router.get("/screening/{job}.csv")
+@router.get("/screening/{job}.csv", response_class=Response)
 def screening_csv(request: Request, node: NodeDep, user: UserDep, job: JobId) -> Response:
     found = _job(request, node, user, job)
     if not found.finished:
         raise InvalidInput("job", job, "is still running; download its results when it is done")
+    results: Sequence[Outcome] = found.results
+    exits = node.transfer.exits(user.actor, record_ids(results), f"screening report {found.id}")
     headers = {"Content-Disposition": f'attachment; filename="screening-{found.id}.csv"'}
-    return Response(report(found.results), media_type="text/csv; charset=utf-8", headers=headers)
+    return Response(report(results, exits), media_type="text/csv; charset=utf-8", headers=headers)
 
 
 @router.get("/screening/{job}/progress")
