@@ -26,14 +26,15 @@ ORDERED = {
         "country": ("same", "differ"),
         "gender": ("same", "differ"),
         "identifier": ("same", "differ"),
-        "address": ("same", "close", "partial", "differ"),
+        "address": ("same", "close", "partial", "area", "differ"),
+        "residence": ("overrides_date",),
     },
     ENTITY: {
         "name": ORG_LEVELS,
         "identifier": ("same", "differ"),
         "country": ("same", "differ"),
         "date": DATE_LEVELS,
-        "address": ("same", "close", "partial", "differ"),
+        "address": ("same", "close", "partial", "area", "differ"),
     },
 }
 CASES = [(kind, feature) for kind, table in ORDERED.items() for feature in table]

@@ -189,10 +189,20 @@ def address(q: Profile, c: Profile) -> Level:
     left, right = list(q.addresses[:3]), list(c.addresses[:3])
     overlap = max(token_overlap(a, b) for a in left for b in right)
     score = max(compare_address_many(left, right), overlap)
-    for bound, level in ((0.9, "same"), (0.6, "close"), (0.3, "partial")):
+    for bound, level in ((0.9, "same"), (0.6, "close"), (0.45, "partial"), (0.3, "area")):
         if score >= bound:
             return Level(level, f"{score:.2f}")
     return Level("differ", f"{score:.2f}")
+
+
+def residence(q: Profile, c: Profile) -> Level:
+    """The same address where the birth dates contradict: a wrong date in one record
+    (registers corrupt dates far more often than two namesakes share a home). Only
+    said when both hold; otherwise the address and the date speak for themselves."""
+    home, born = address(q, c), birth_date(q, c)
+    if home.level in ("same", "close") and born.level in ("near", "differ", "far"):
+        return Level("overrides_date", f"address {home.detail}; dates {born.detail}")
+    return Level(MISSING, "not an address against a contradicting date")
 
 
 FEATURES: dict[str, Callable[[Profile, Profile], Level]] = {
@@ -203,6 +213,7 @@ FEATURES: dict[str, Callable[[Profile, Profile], Level]] = {
     "gender": gender,
     "identifier": identifier,
     "address": address,
+    "residence": residence,
 }
 
 #: What an organisation, company, vessel or other non-person is compared on: its name
