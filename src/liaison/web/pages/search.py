@@ -66,6 +66,9 @@ FEATURE_LABELS = {
     "gender": N_("gender"),
     "identifier": N_("identifier"),
     "address": N_("address"),
+    "generation": N_("generation (Jr., Sr.)"),
+    "residence": N_("address against birth date"),
+    "date": N_("date"),
 }
 LEVEL_LABELS = {
     "exact": N_("exact"),
@@ -79,6 +82,13 @@ LEVEL_LABELS = {
     "year": N_("same year only"),
     "differ": N_("different"),
     "same": N_("same"),
+    "single": N_("one name part"),
+    "conflict": N_("conflicting"),
+    "near": N_("within two years"),
+    "far": N_("ten years or more apart"),
+    "area": N_("same area"),
+    "generic": N_("only generic words"),
+    "overrides_date": N_("same address, dates differ"),
 }
 
 
