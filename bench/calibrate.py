@@ -32,9 +32,8 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from liaison.matching.features import DATE_LEVELS, MISSING, NAME_LEVELS, compare
-from liaison.matching.organisations import ORG_LEVELS
-from liaison.matching.score import ENTITY, KIND_FEATURES, PERSON, kind_of
+from liaison.matching.features import MISSING, compare
+from liaison.matching.score import ENTITY, KIND_FEATURES, LEVELS, PERSON, kind_of
 from linkage import Blocker, Pair, febrl_profiles, names_eval, quality
 
 MODEL = (
@@ -42,26 +41,7 @@ MODEL = (
 )
 THRESHOLD = 0.7
 
-#: Levels per feature, from the strongest agreement to the weakest; weights must not rise.
-ORDER = {
-    PERSON: {
-        "name": NAME_LEVELS,
-        "birth_date": DATE_LEVELS,
-        "generation": ("same", "conflict"),
-        "country": ("same", "differ"),
-        "gender": ("same", "differ"),
-        "identifier": ("same", "differ"),
-        "address": ("same", "close", "partial", "area", "differ"),
-        "residence": ("overrides_date",),
-    },
-    ENTITY: {
-        "name": ORG_LEVELS,
-        "identifier": ("same", "differ"),
-        "country": ("same", "differ"),
-        "date": DATE_LEVELS,
-        "address": ("same", "close", "partial", "area", "differ"),
-    },
-}
+ORDER = LEVELS  # weights must not rise from a better level to a worse one
 
 #: Neither set has persons with identifiers: these are stated, not fitted (records of
 #: one person that both carry a passport number share it most of the time; a shared
@@ -111,6 +91,8 @@ class Design:
         for feature, levels in ORDER[self.kind].items():
             idx = [self.index[(feature, lv)] for lv in levels]
             out[idx] = _decreasing(out[idx])
+            if levels == ("same", "differ"):  # agreement never counts against a match
+                out[idx[0]], out[idx[1]] = max(out[idx[0]], 0.0), min(out[idx[1]], 0.0)
         return out
 
 
@@ -207,7 +189,6 @@ def main() -> None:
     person_sources = {"names_eval": kind_pairs(train, PERSON)}
     if not args.no_febrl:
         person_sources["febrl3"] = febrl3()
-    models = {}
     person, person_pairs = train_kind(PERSON, person_sources)
     entity, entity_pairs = train_kind(ENTITY, {"names_eval": kind_pairs(train, ENTITY)})
     models = {PERSON: person, ENTITY: entity}

@@ -212,7 +212,7 @@ def independent(split: str, threshold: float, anchors: bool) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", default="test", choices=("test", "train"))
+    parser.add_argument("--split", default="test", choices=("test", "holdout", "train"))
     parser.add_argument("--skip-febrl", action="store_true")
     parser.add_argument("--skip-anchors", action="store_true")
     args = parser.parse_args()

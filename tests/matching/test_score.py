@@ -5,38 +5,16 @@ from __future__ import annotations
 import pytest
 
 from liaison.matching.features import (
-    DATE_LEVELS,
-    NAME_LEVELS,
     address,
     birth_date,
     generation,
     names,
     token_overlap,
 )
-from liaison.matching.organisations import ORG_LEVELS
-from liaison.matching.profile import Profile, build
-from liaison.matching.score import ENTITY, PERSON, default_model, parse_model, score
+from liaison.matching.profile import Profile, build, dumps, keys, loads
+from liaison.matching.score import LEVELS, default_model, parse_model, score
 
-#: Levels from the strongest agreement to the weakest, per model.
-ORDERED = {
-    PERSON: {
-        "name": NAME_LEVELS,
-        "birth_date": DATE_LEVELS,
-        "generation": ("same", "conflict"),
-        "country": ("same", "differ"),
-        "gender": ("same", "differ"),
-        "identifier": ("same", "differ"),
-        "address": ("same", "close", "partial", "area", "differ"),
-        "residence": ("overrides_date",),
-    },
-    ENTITY: {
-        "name": ORG_LEVELS,
-        "identifier": ("same", "differ"),
-        "country": ("same", "differ"),
-        "date": DATE_LEVELS,
-        "address": ("same", "close", "partial", "area", "differ"),
-    },
-}
+ORDERED = LEVELS
 CASES = [(kind, feature) for kind, table in ORDERED.items() for feature in table]
 
 
@@ -47,16 +25,18 @@ def test_packaged_weights_never_reward_a_worse_agreement(kind: str, feature: str
     assert ranked == sorted(ranked, reverse=True), weights
     if feature in ("name", "birth_date", "date", "identifier"):
         assert ranked[0] > 0 > ranked[-1]  # these always discriminate
+    if ORDERED[kind][feature] == ("same", "differ"):
+        assert ranked[0] >= 0 >= ranked[-1]  # agreement never counts against
 
 
 def test_a_model_with_a_missing_feature_is_refused() -> None:
-    with pytest.raises(ValueError, match=r"models\.person\.birth_date"):
+    with pytest.raises(ValueError, match=r"models\.person\.name must weigh the levels"):
         parse_model(
             {
                 "threshold": 0.7,
                 "models": {
-                    PERSON: {"intercept": 0, "features": {"name": {"exact": 1}}},
-                    ENTITY: {"intercept": 0, "features": {}},
+                    "person": {"intercept": 0, "features": {"name": {"exact": 1}}},
+                    "entity": {"intercept": 0, "features": {}},
                 },
             }
         )
@@ -165,3 +145,30 @@ def test_companies_are_compared_on_their_distinctive_words_and_legal_form() -> N
 def test_a_person_is_never_a_company() -> None:
     found = score(person("Maria Santos"), company("Maria Santos"))
     assert found.score == 0 and "schema" in found.features
+
+
+def test_a_stored_profile_keeps_what_scoring_reads() -> None:
+    original = build(
+        "Person",
+        {"name": ["John Smith Jr.", "Джон Смит"], "birthDate": ["1980-05-01T12:30:00"]},
+    )
+    assert loads(dumps(original)) == original
+    assert original.birth_dates == ("1980-05-01",)  # a time is not part of a birth date
+
+
+def test_keys_are_capped_for_a_hostile_organisation() -> None:
+    words = [f"{a}{b}{c}" for a in "bcdfg" for b in "aeiou" for c in "klmnp"]
+    names = [" ".join(words[i : i + 50]) for i in range(0, 1000, 50)]
+    assert len(keys(build("Company", {"name": names}))) <= 400
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "level"),
+    [
+        ("Dr Ben Carson", "Ben Carson", "exact"),  # a title before Ben: not the connector
+        ("Le Van Thanh", "Le Thanh", "strong"),  # Le first is a surname, not a particle
+        ("Peter Jensen", "Peter Anson", "weak"),  # J- against a vowel: another name
+    ],
+)
+def test_names_that_the_review_found(left: str, right: str, level: str) -> None:
+    assert names(person(left), person(right)).level == level

@@ -85,7 +85,7 @@ def _date_pair(a: str, b: str) -> str:
         short = min(len(a), len(b))
         if a[:short] == b[:short]:
             return "partial"  # a year or a month against a full date that has it
-        return _years(a[:4], b[:4], same_rest=False)
+        return "year" if a[:4] == b[:4] else _years(a[:4], b[:4], same_rest=False)
     if a[:4] == b[:4]:
         if a[5:7] == b[8:10] and a[8:10] == b[5:7]:
             return "swapped"
@@ -102,7 +102,10 @@ def _reversed_day(a: str, b: str) -> bool:
 
 def _adjacent(a: str, b: str) -> bool:
     """The same day a month apart (a slip in the month)."""
-    return a[8:10] == b[8:10] and abs(int(a[5:7]) - int(b[5:7])) == 1
+    months = a[5:7], b[5:7]
+    if a[8:10] != b[8:10] or not all(m.isdigit() for m in months):
+        return False
+    return abs(int(months[0]) - int(months[1])) == 1
 
 
 def _years(a: str, b: str, same_rest: bool) -> str:

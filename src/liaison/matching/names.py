@@ -31,6 +31,7 @@ MAX_PARTS = 8
 MAX_NAME_CHARS = 200
 _SPLIT = re.compile(r"[\s,;/()\"“”«»]+")
 _SYMBOLS = ("NAME", "NICK")
+_VOWELS = frozenset("aeiouy")
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +135,7 @@ def _words(name: str, person: bool = True) -> tuple[list[tuple[str, bool]], str]
             word = vocab.expansions[word]
         elif abbreviated and word in vocab.abbreviations:
             word = vocab.abbreviations[word]
-        elif not last and _dropped(word, first=index == 0, attached=attached, short=abbreviated):
+        elif not last and _dropped(word, first=not words, attached=attached, short=abbreviated):
             continue
         words.append((word, abjad))
     return _join_particles(words), generation
@@ -156,7 +157,8 @@ def _join_particles(words: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
     pending = ""
     for index, (word, abjad) in enumerate(words):
         last = index == len(words) - 1
-        if not last and len(words) > 1 and word in vocab.particles:
+        first = index == 0 and word in vocab.leading_surnames
+        if not last and len(words) > 1 and word in vocab.particles and not first:
             pending += word
             continue
         if word in vocab.abd_forms and not last:
@@ -269,9 +271,12 @@ def _spelling(q: Part, c: Part) -> float:
     score = max(jaro_winkler(q.text, c.text), jaro_winkler(q.folded, c.folded))
     if _suffix(q.text, c.text) or _suffix(c.text, q.text):
         score = max(score, 0.9)  # a surname with and without its particle (Cruz, dela Cruz)
-    same_skeleton = len(q.skeleton) > 1 and q.skeleton == c.skeleton
+    onset = q.abjad or c.abjad or (q.text[0] in _VOWELS) == (c.text[0] in _VOWELS)
+    same_skeleton = len(q.skeleton) > 1 and q.skeleton == c.skeleton and onset
     if same_skeleton:
         score = max(score, 0.95 if q.abjad or c.abjad else 0.9)
+    elif not onset:
+        pass  # Jensen / Anson: a consonant against a vowel is another name
     elif len(q.classes) > 2 and q.classes == c.classes:
         score = max(score, 0.85)  # Schukow / Zhukov, Chostakovitch / Shostakovich
     elif len(q.skeleton) > 2 and _egyptian(q.skeleton) == _egyptian(c.skeleton):

@@ -193,6 +193,8 @@ def compare_org(q: OrgName, c: OrgName) -> OrgMatch:
     if _other_business(q, c):
         return OrgMatch("partial", detail + "; different lines of business")
     complete = len(_aligned(q.words, c.words)) == max(len(q.words), len(c.words))
+    if shorter == 1 < longer:
+        return OrgMatch("partial", detail + "; one word of a longer name")  # Gazprom / Gazprom Neft
     if mean >= 0.99 and len(found) == longer and complete:
         return OrgMatch("exact", detail)
     if mean >= 0.95 and len(found) == longer:

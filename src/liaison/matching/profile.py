@@ -93,7 +93,9 @@ def build(schema: str, properties: Mapping[str, Sequence[str]]) -> Profile:
     return Profile(
         schema=schema,
         names=analyse(raw_names[: MAX_NAMES * 5], person=person),
-        birth_dates=tuple(_values(properties, DATE_PROPS)[:MAX_VALUES]),
+        birth_dates=tuple(dict.fromkeys(d[:10] for d in _values(properties, DATE_PROPS)))[
+            :MAX_VALUES
+        ],
         countries=countries,
         genders=frozenset(g.lower() for g in _values(properties, ("gender",))[:2]),
         identifiers=frozenset(
@@ -108,7 +110,8 @@ def dumps(profile: Profile) -> str:
     doc: dict[str, Any] = {
         "s": profile.schema,
         "n": [
-            [form.original, [[p.text, int(p.abjad)] for p in form.parts]] for form in profile.names
+            [form.original, [[p.text, int(p.abjad)] for p in form.parts], form.generation]
+            for form in profile.names
         ],
         "d": list(profile.birth_dates),
         "c": sorted(profile.countries),
@@ -124,8 +127,12 @@ def loads(text: str | bytes) -> Profile:
     doc = orjson.loads(text)
     person = doc["s"] in PERSON_SCHEMATA
     names = tuple(
-        NameForm(original=original, parts=tuple(make_part(t, bool(a), person) for t, a in parts))
-        for original, parts in doc["n"]
+        NameForm(
+            original=row[0],
+            parts=tuple(make_part(t, bool(a), person) for t, a in row[1]),
+            generation=row[2] if len(row) > 2 else "",  # profiles stored before generations
+        )
+        for row in doc["n"]
     )
     return Profile(
         schema=doc["s"],
@@ -178,7 +185,7 @@ def _org_words(profile: Profile) -> list[list[str]]:
     out = []
     for form in profile.names:
         name = read(form.original)
-        words = [w for w in name.distinctive or name.words if not w.isdigit()]
+        words = [w for w in name.distinctive or name.words if not w.isdigit()][:MAX_WORDS]
         codes = [skeleton(w) or w for w in words]
         codes += [skeleton(w[2:]) for w in words if w[:2] in ("al", "el") and len(w) > 5]
         if len(words) > 1:  # the words run together (Atlanticpioneer)
@@ -189,6 +196,10 @@ def _org_words(profile: Profile) -> list[list[str]]:
             codes.append(f"@{name.words[0]}")  # an acronym meets the initials
         out.append(codes)
     return out
+
+
+MAX_KEYS = 400  # blocking keys per entity: a hostile entity costs what a big one does
+MAX_WORDS = 8  # words of an organisation's name used for keys
 
 
 def keys(profile: Profile) -> set[str]:
@@ -220,7 +231,12 @@ def keys(profile: Profile) -> set[str]:
             out.update(f"d:{code}|{date}" for date in dates)
             out.update(f"y:{code}|{year}" for year in years)
             out.update(f"a:{code}|{number}" for number in numbers)
-    return out
+    return set(sorted(out, key=_key_order)[:MAX_KEYS])
+
+
+def _key_order(key: str) -> tuple[int, str]:
+    """Identifiers, dates and single parts first: what a capped entity keeps."""
+    return ("ibsdyna".find(key[0]), key)
 
 
 def rank(postings: Mapping[str, Sequence[str]], limit: int, stop: int) -> list[str]:

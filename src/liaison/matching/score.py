@@ -30,12 +30,45 @@ from typing import Any
 
 import yaml
 
-from liaison.matching.features import ENTITY_FEATURES, FEATURES, MISSING, Level, compare
+from liaison.matching.features import (
+    DATE_LEVELS,
+    ENTITY_FEATURES,
+    FEATURES,
+    MISSING,
+    NAME_LEVELS,
+    Level,
+    compare,
+)
+from liaison.matching.organisations import ORG_LEVELS
 from liaison.matching.profile import Profile, compatible
 
 DEFAULT_THRESHOLD = 0.7
 PERSON, ENTITY = "person", "entity"
 KIND_FEATURES = {PERSON: FEATURES, ENTITY: ENTITY_FEATURES}
+AGREE = ("same", "differ")
+ADDRESS = ("same", "close", "partial", "area", "differ")
+
+#: Every level of every feature, from the strongest agreement to the weakest: the model
+#: file must weigh exactly these, a worse level never more than a better one.
+LEVELS: dict[str, dict[str, tuple[str, ...]]] = {
+    PERSON: {
+        "name": NAME_LEVELS,
+        "birth_date": DATE_LEVELS,
+        "generation": ("same", "conflict"),
+        "country": AGREE,
+        "gender": AGREE,
+        "identifier": AGREE,
+        "address": ADDRESS,
+        "residence": ("overrides_date",),
+    },
+    ENTITY: {
+        "name": ORG_LEVELS,
+        "identifier": AGREE,
+        "country": AGREE,
+        "date": DATE_LEVELS,
+        "address": ADDRESS,
+    },
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +117,7 @@ def parse_model(raw: Any) -> Model:
     """Validate a model document; raise ``ValueError`` naming the bad key."""
     if not isinstance(raw, dict) or not isinstance(raw.get("models"), dict):
         raise ValueError("model.yaml: expected 'threshold' and 'models'")
-    threshold = float(raw["threshold"])
+    threshold = _weight(raw.get("threshold"), "threshold", "value")
     if not 0 < threshold < 1:
         raise ValueError(f"model.yaml: threshold must be in (0, 1), got {threshold}")
     kinds = {kind: _kind(raw["models"].get(kind), kind) for kind in KIND_FEATURES}
@@ -99,12 +132,20 @@ def _kind(raw: Any, kind: str) -> KindModel:
         levels = raw["features"].get(feature)
         if not isinstance(levels, dict):
             raise ValueError(f"model.yaml: models.{kind}.{feature} has no levels")
+        if set(map(str, levels)) != set(LEVELS[kind][feature]):
+            raise ValueError(
+                f"model.yaml: models.{kind}.{feature} must weigh the levels "
+                f"{', '.join(LEVELS[kind][feature])}, got {', '.join(map(str, levels))}"
+            )
         weights[feature] = {str(level): _weight(w, kind, feature) for level, w in levels.items()}
-    return KindModel(intercept=_weight(raw["intercept"], kind, "intercept"), weights=weights)
+    return KindModel(intercept=_weight(raw.get("intercept"), kind, "intercept"), weights=weights)
 
 
 def _weight(value: Any, kind: str, name: str) -> float:
-    weight = float(value)
+    try:
+        weight = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"model.yaml: models.{kind}.{name}: {value!r} is not a number") from None
     if not math.isfinite(weight) or abs(weight) > 50:
         raise ValueError(f"model.yaml: models.{kind}.{name}: weight {value!r} out of range")
     return weight

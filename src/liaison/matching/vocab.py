@@ -24,6 +24,7 @@ _LISTS = (
     "abd_forms",
     "org_generic",
     "org_stopwords",
+    "leading_surnames",
 )
 
 
@@ -39,6 +40,7 @@ class Vocabulary:
     abd_forms: frozenset[str]
     org_generic: frozenset[str]  # words many organisations share (trading, group, the)
     org_stopwords: frozenset[str]  # generic words that say nothing of the business
+    leading_surnames: frozenset[str]  # particles that, first in a name, are a surname (Le, Lo)
     short_connectors: frozenset[str]  # bin/binti abbreviated (b., bt.): dropped with the stop
     abbreviations: dict[str, str]  # expanded when written with a full stop (Ma. → maria)
     expansions: dict[str, str]  # expanded always (Mohd → muhammad)
