@@ -70,3 +70,38 @@ def test_revision_0002_fills_retention_dates_of_older_records(db_url: str, tmp_p
         assert row.review_due == dt.date(2027, 3, 1) and row.expires is None
     finally:
         engine.dispose()
+
+
+def test_revision_0010_rebuilds_the_candidate_index(db_url: str, tmp_path: Path) -> None:
+    """A profile stored before issue 17 (no generation, old keys only) is read again."""
+    url = db_url if db_url.startswith("postgresql") else f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    try:
+        migrate.upgrade(engine, "0009")
+        old = json.dumps(
+            {
+                "s": "Person",
+                "n": [["Jose Rizal Jr.", [["jose", 0], ["rizal", 0]]]],
+                "d": ["1961-06-19"],
+                "c": [],
+                "g": [],
+                "i": [],
+                "a": [],
+            }
+        )
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text("INSERT INTO match_profiles (subject, profile) VALUES ('rec-a', :p)"),
+                {"p": old},
+            )
+            conn.execute(
+                sa.text("INSERT INTO match_keys (key, subject) VALUES ('n:js|rsl', 'rec-a')")
+            )
+        migrate.upgrade(engine)
+        with engine.connect() as conn:
+            keys = set(conn.execute(sa.text("SELECT key FROM match_keys")).scalars())
+            profile = conn.execute(sa.text("SELECT profile FROM match_profiles")).scalar_one()
+        assert {"s:rsl", "d:rsl|1961-06-19", "n:js|rsl"} <= keys  # a single part is a key now
+        assert json.loads(profile)["n"][0][2] == "jr"  # the generation is kept
+    finally:
+        engine.dispose()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 from typing import Any
 
@@ -103,6 +103,13 @@ def build(schema: str, properties: Mapping[str, Sequence[str]]) -> Profile:
         ),
         addresses=tuple(_values(properties, ("address", "addressEntity"))[:MAX_VALUES]),
     )
+
+
+def refreshed(profile: Profile) -> Profile:
+    """A stored profile with its names read again by the current code (after the name
+    rules change, the index is rebuilt from what the profiles kept)."""
+    originals = [form.original for form in profile.names]
+    return replace(profile, names=analyse(originals, person=profile.person))
 
 
 def dumps(profile: Profile) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, delete, func, or_, select, update
 
-from liaison.matching.profile import Profile, build, dumps, keys, rank
+from liaison.matching.profile import Profile, build, dumps, keys, loads, rank, refreshed
 from liaison.model.records import Record
 from liaison.storage.bulk import chunks, insert_rows
 from liaison.storage.tables import (
@@ -49,6 +49,24 @@ def index_records(conn: Connection, records: Iterable[Record]) -> None:
     """Index the current versions of records (tombstones leave the index)."""
     latest = {r.record_id: r for r in records}
     index(conn, [(rid, None if r.deleted else profile_of(r)) for rid, r in latest.items()])
+
+
+def rebuild(conn: Connection, batch: int = 1000) -> int:
+    """Rebuild every stored profile and its keys with the current matching code (run by
+    a migration when the name rules or the keys change); returns the subjects done."""
+    done, after = 0, ""
+    while True:
+        query = (
+            select(match_profiles)
+            .where(match_profiles.c.subject > after)
+            .order_by(match_profiles.c.subject)
+            .limit(batch)
+        )
+        rows = list(conn.execute(query))
+        if not rows:
+            return done
+        index(conn, [(row.subject, refreshed(loads(row.profile))) for row in rows])
+        done, after = done + len(rows), rows[-1].subject
 
 
 def unindex(conn: Connection, subjects: Sequence[str]) -> None:
