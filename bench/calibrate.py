@@ -33,7 +33,7 @@ import numpy as np
 import yaml
 
 from liaison.matching.features import MISSING, compare
-from liaison.matching.score import ENTITY, KIND_FEATURES, LEVELS, PERSON, kind_of
+from liaison.matching.score import ENTITY, LEVELS, PERSON, kind_of
 from linkage import Blocker, Pair, febrl_profiles, names_eval, quality
 
 MODEL = (
@@ -138,7 +138,7 @@ def model_doc(design: Design, b: float, w: np.ndarray) -> dict[str, object]:
         features.setdefault(feature, {})[level] = round(float(weight), 4)
     for feature, levels in STATED.get(design.kind, {}).items():
         features[feature] = dict(levels)
-    for feature in KIND_FEATURES[design.kind]:
+    for feature in LEVELS[design.kind]:
         features.setdefault(feature, {})
     return {"intercept": round(float(b), 4), "features": features}
 

@@ -198,11 +198,11 @@ def address(q: Profile, c: Profile) -> Level:
     return Level("differ", f"{score:.2f}")
 
 
-def residence(q: Profile, c: Profile) -> Level:
+def residence(home: Level, born: Level) -> Level:
     """The same address where the birth dates contradict: a wrong date in one record
     (registers corrupt dates far more often than two namesakes share a home). Only
-    said when both hold; otherwise the address and the date speak for themselves."""
-    home, born = address(q, c), birth_date(q, c)
+    said when both hold; otherwise the address and the date speak for themselves.
+    Read from the address and birth-date levels already compared, not compared again."""
     if home.level in ("same", "close") and born.level in ("near", "differ", "far"):
         return Level("overrides_date", f"address {home.detail}; dates {born.detail}")
     return Level(MISSING, "not an address against a contradicting date")
@@ -216,7 +216,6 @@ FEATURES: dict[str, Callable[[Profile, Profile], Level]] = {
     "gender": gender,
     "identifier": identifier,
     "address": address,
-    "residence": residence,
 }
 
 #: What an organisation, company, vessel or other non-person is compared on: its name
@@ -227,13 +226,16 @@ ENTITY_FEATURES: dict[str, Callable[[Profile, Profile], Level]] = {
     "name": names,
     "identifier": identifier,
     "country": country,
-    "date": lambda q, c: birth_date(q, c),
+    "date": birth_date,
     "address": address,
 }
 
 
 def compare(q: Profile, c: Profile) -> dict[str, Level]:
-    """Every feature's level for a pair of profiles (the person features when both are
-    persons, the entity features otherwise)."""
-    table = FEATURES if q.person and c.person else ENTITY_FEATURES
-    return {name: feature(q, c) for name, feature in table.items()}
+    """Every feature's level for a pair of profiles (the person features and
+    ``residence`` when both are persons, the entity features otherwise)."""
+    if not (q.person and c.person):
+        return {name: feature(q, c) for name, feature in ENTITY_FEATURES.items()}
+    levels = {name: feature(q, c) for name, feature in FEATURES.items()}
+    levels["residence"] = residence(levels["address"], levels["birth_date"])
+    return levels

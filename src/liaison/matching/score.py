@@ -32,8 +32,6 @@ import yaml
 
 from liaison.matching.features import (
     DATE_LEVELS,
-    ENTITY_FEATURES,
-    FEATURES,
     MISSING,
     NAME_LEVELS,
     Level,
@@ -44,7 +42,6 @@ from liaison.matching.profile import Profile, compatible
 
 DEFAULT_THRESHOLD = 0.7
 PERSON, ENTITY = "person", "entity"
-KIND_FEATURES = {PERSON: FEATURES, ENTITY: ENTITY_FEATURES}
 AGREE = ("same", "differ")
 ADDRESS = ("same", "close", "partial", "area", "differ")
 
@@ -120,7 +117,7 @@ def parse_model(raw: Any) -> Model:
     threshold = _weight(raw.get("threshold"), "threshold", "value")
     if not 0 < threshold < 1:
         raise ValueError(f"model.yaml: threshold must be in (0, 1), got {threshold}")
-    kinds = {kind: _kind(raw["models"].get(kind), kind) for kind in KIND_FEATURES}
+    kinds = {kind: _kind(raw["models"].get(kind), kind) for kind in LEVELS}
     return Model(kinds=kinds, threshold=threshold)
 
 
@@ -128,7 +125,7 @@ def _kind(raw: Any, kind: str) -> KindModel:
     if not isinstance(raw, dict) or not isinstance(raw.get("features"), dict):
         raise ValueError(f"model.yaml: models.{kind} needs 'intercept' and 'features'")
     weights: dict[str, dict[str, float]] = {}
-    for feature in KIND_FEATURES[kind]:
+    for feature in LEVELS[kind]:
         levels = raw["features"].get(feature)
         if not isinstance(levels, dict):
             raise ValueError(f"model.yaml: models.{kind}.{feature} has no levels")

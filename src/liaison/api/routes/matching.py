@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from liaison.api.deps import ActorDep, NodeDep, WhyDep
 from liaison.api.wire import Cursor, Id, Limit
-from liaison.matching.features import ENTITY_FEATURES, FEATURES
+from liaison.matching.score import LEVELS
 from liaison.node.matching import MAX_LIMIT, Alert
 
 router = APIRouter(tags=["matching"])
@@ -103,7 +103,9 @@ def _match(
             "fitted on labelled pairs) over names across scripts, birth date, generation, "
             "country, gender, identifiers and address; organisations, companies and vessels "
             "by their own features.",
-            features={n: {"description": n.replace("_", " ")} for n in FEATURES | ENTITY_FEATURES},
+            features={
+                n: {"description": n.replace("_", " ")} for kind in LEVELS.values() for n in kind
+            },
             threshold=cut,
             cutoff=min(cut, node.matching.cutoff(cutoff)),
         ),
