@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     match_worker: bool = True
     match_poll_seconds: float = 2.0
     hit_hourly_limit: int = Field(default=20_000, ge=1)  # identifiers a partner may have evaluated
-    hit_name_only: bool = False  # index name-only person keys (weak: names without a date)
+    hit_name_only: bool = True  # index name-only person keys (false: a date is required)
     followup_hours: int = Field(default=48, ge=1, le=24 * 90)  # deadline of each follow-up step
 
     @property

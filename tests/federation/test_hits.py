@@ -149,6 +149,44 @@ def test_a_person_not_offered_is_no_hit(federation: Federation) -> None:
     assert ask_persons(federation, "moscow", "manila", asked)[0]["hit"] is True
 
 
+def test_a_name_without_its_date_is_a_weak_candidate_by_default(federation: Federation) -> None:
+    """By default the index holds name-only keys: a question with no date, or with a
+    mistyped one, still finds the person, and says the match is on the name only."""
+    agree("ph-ru", [federation["manila"], federation["moscow"]])
+    manila = federation["manila"]
+    manila.node.records.create(manila.team.analyst, HELD, ENVELOPE)
+    found = ask_persons(
+        federation,
+        "moscow",
+        "manila",
+        {"names": ["Khalid Haddad"]},
+        {"names": ["Халид Хаддад"], "birth_date": "1962-11-23"},
+        {"names": ["Omar Nasser"]},
+    )
+    assert [r["candidate"] for r in found] == [True, True, False]
+    assert found[0]["match"] == found[1]["match"] == "name only"
+    assert found[0]["birth_date"] is None and found[0]["value"].endswith("no birth date")
+
+
+def test_a_node_can_require_a_birth_date(federation: Federation) -> None:
+    """With ``LIAISON_HIT_NAME_ONLY=false`` a person recorded with a full birth date is
+    found only with (part of) that date."""
+    agree("ph-ru", [federation["manila"], federation["moscow"]])
+    manila = federation["manila"]
+    manila.node.ctx.settings.hit_name_only = False  # before the period's index is built
+    manila.node.records.create(manila.team.analyst, HELD, ENVELOPE)
+    found = ask_persons(
+        federation,
+        "moscow",
+        "manila",
+        {"names": ["Khalid Haddad"]},
+        {"names": ["Khalid Haddad"], "birth_date": "1962-11-23"},
+        {"names": ["Khalid Haddad"], "birth_date": "1980-05-02"},  # one date part mistyped
+    )
+    assert [r["candidate"] for r in found] == [False, False, True]
+    assert found[2]["match"] == "name and birth date"
+
+
 def test_a_person_question_carries_no_name_or_date(federation: Federation) -> None:
     agree("ph-ru", [federation["manila"], federation["moscow"]])
     moscow = federation["moscow"]
@@ -182,7 +220,9 @@ def test_bad_persons_are_named(federation: Federation) -> None:
     moscow = federation["moscow"]
     for persons, field in (
         ([{"names": ["Khalid Haddad"], "birth_date": "1980-13-01"}], "persons.0.birth_date"),
-        ([{"names": ["Khalid Haddad"]}], "persons.0.birth_date"),
+        ([{"names": ["Khalid Haddad"], "birth_date": 1980}], "persons.0.birth_date"),
+        ([{"names": ["Khalid Haddad"], "birth_date": "01/05/1980"}], "persons.0.birth_date"),
+        ([{"names": ["Haddad"]}], "persons.0.names"),  # one part and no date: nothing to match
         ([{"names": ["Haddad"], "birth_date": "1980"}], "persons.0.names"),
         ([{"names": "Khalid Haddad", "birth_date": "1980"}], "persons.0.names"),
         (["Khalid Haddad"], "persons.0"),

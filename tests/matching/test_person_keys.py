@@ -40,7 +40,7 @@ def common(
     name_only: bool = False,
 ) -> set[Tier]:
     """The tiers of the keys a question and an indexed record share (the index
-    holding name-only keys when the node opts in)."""
+    holding name-only keys when the node offers them)."""
     held = key_set(*record, role=Role.INDEX, name_only=name_only)
     return {tier_of(v) for v in key_set(*query) & held}
 
@@ -77,7 +77,7 @@ def test_a_typo_that_breaks_the_skeleton_meets_through_the_prefix() -> None:
 def test_a_wrong_birth_date_leaves_only_the_name() -> None:
     asked, held = ([LATIN], "1980-05-01"), ([LATIN], "1962-11-23")
     assert common(asked, held, name_only=True) == {Tier.NAME}
-    assert common(asked, held) == set()  # by default a name alone finds nobody born on a date
+    assert common(asked, held) == set()  # a node that turns name-only keys off needs a date
 
 
 def test_name_only_keys_are_indexed_by_choice_or_without_a_full_date() -> None:

@@ -30,7 +30,11 @@ def query(
         typer.Option(help="a person's name, any script; several names of one person: 'A|B'"),
     ] = None,
     dob: Annotated[
-        list[str] | None, typer.Option(help="birth date of each --person, in order (YYYY-MM-DD)")
+        list[str] | None,
+        typer.Option(
+            help="birth date of each --person, in order (YYYY-MM-DD, YYYY-MM or YYYY; "
+            "'-' if unknown; leave out every --dob if no date is known)"
+        ),
     ] = None,
     country: Annotated[str | None, typer.Option(help="default region for phones")] = None,
     purpose: Annotated[str, typer.Option(help="the agreement purpose asked under")] = "cross_check",
@@ -63,11 +67,12 @@ def query(
 
 
 def _persons(names: list[str], dates: list[str]) -> list[dict[str, Any]]:
-    if len(names) != len(dates):
-        raise typer.BadParameter("give one --dob for each --person, in the same order")
+    if dates and len(names) != len(dates):
+        raise typer.BadParameter("give one --dob for each --person, in the same order ('-': none)")
+    known = [None if d.strip() in ("", "-") else d for d in dates] or [None] * len(names)
     return [
         {"names": [n.strip() for n in name.split("|") if n.strip()], "birth_date": date}
-        for name, date in zip(names, dates, strict=True)
+        for name, date in zip(names, known, strict=True)
     ]
 
 

@@ -88,13 +88,13 @@ class PersonQuestion:
     """A person asked about: names, birth date and the match keys sent."""
 
     names: tuple[str, ...]
-    birth_date: str
+    birth_date: str | None  # None: the asker knows no date (name keys only)
     keys: tuple[PersonKey, ...]
 
     @property
     def summary(self) -> str:
         """What this node keeps of the question (``hit_queries.value``)."""
-        return f"{'; '.join(self.names)} | {self.birth_date}"[:200]
+        return f"{'; '.join(self.names)} | {self.birth_date or 'no birth date'}"[:200]
 
 
 @dataclass(frozen=True)
@@ -504,15 +504,25 @@ def _person(field: str, given: Any) -> PersonQuestion:
         raise InvalidInput(field, given, "must be an object with names and birth_date")
     names = _names(f"{field}.names", given.get("names"))
     raw = given.get("birth_date")
-    birth_date = person_keys.parse_birth_date(raw) if isinstance(raw, str) else None
-    if birth_date is None:
-        raise InvalidInput(f"{field}.birth_date", raw, "a date as YYYY-MM-DD, YYYY-MM or YYYY")
+    birth_date = _birth_date(f"{field}.birth_date", raw)
     profile = person_keys.person_profile(names, birth_date)
     keys = person_keys.keys(profile, person_keys.Role.QUERY)
     if not keys:
         reason = "no two name parts, nor one with a full birth date, to match on"
         raise InvalidInput(f"{field}.names", names, reason)
     return PersonQuestion(tuple(names), birth_date, keys)
+
+
+def _birth_date(field: str, raw: Any) -> str | None:
+    """A person's birth date as asked, or ``None`` when none is given (an absent,
+    null or blank value): the question then carries name keys only."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    parsed = person_keys.parse_birth_date(raw) if isinstance(raw, str) else None
+    if parsed is None:
+        reason = "a date as YYYY-MM-DD, YYYY-MM or YYYY, or nothing if unknown"
+        raise InvalidInput(field, raw, reason)
+    return parsed
 
 
 def _names(field: str, names: Any) -> list[str]:

@@ -18,7 +18,11 @@ class PersonQuery(BaseModel):
     names: list[str] = Field(
         min_length=1, max_length=20, description="the person's names, in any script"
     )
-    birth_date: str = Field(max_length=10, description="YYYY-MM-DD, YYYY-MM or YYYY")
+    birth_date: str | None = Field(
+        default=None,
+        max_length=10,
+        description="YYYY-MM-DD, YYYY-MM or YYYY; absent if unknown (name keys only)",
+    )
 
 
 class HitQuery(BaseModel):
