@@ -47,9 +47,8 @@ analyst often has a name and no date, a duplicate's date is often mistyped or mi
 a date protects little, since a partner who knows a name can try every year and month
 of birth of a century (1,200 elements, about forty person questions); what bounds
 guessing is the agreement, the hourly limit of evaluated elements and the audit of
-every answer. A node whose agreements
-require a date turns them off; a person recorded without a full date has no other key
-and always gets them.
+every answer. A node whose agreements require a date turns them off; a person recorded
+without a full date has no other key and always gets them.
 
 The asker knows which of its keys hit, so a candidate hit says which tier found it
 (:attr:`Tier.label`): ``nd`` is a full name and birth date (a namesake born the same
