@@ -34,10 +34,14 @@ def profile_of(record: Record) -> Profile:
     return build(record.schema, record.properties)
 
 
-def index(conn: Connection, items: Sequence[tuple[str, Profile | None]]) -> None:
-    """Replace the profiles and keys of these subjects (``None``: remove)."""
-    subjects = [subject for subject, _ in items]
-    unindex(conn, subjects)
+def index(
+    conn: Connection, items: Sequence[tuple[str, Profile | None]], fresh: bool = False
+) -> None:
+    """Replace the profiles and keys of these subjects (``None``: remove). With
+    ``fresh`` the caller knows that none of them is indexed yet (records at their
+    first version): nothing is deleted first."""
+    if not fresh:
+        unindex(conn, [subject for subject, _ in items])
     kept = [(subject, profile) for subject, profile in items if profile is not None]
     insert_rows(conn, match_profiles, [{"subject": s, "profile": dumps(p)} for s, p in kept])
     insert_rows(
@@ -45,10 +49,12 @@ def index(conn: Connection, items: Sequence[tuple[str, Profile | None]]) -> None
     )
 
 
-def index_records(conn: Connection, records: Iterable[Record]) -> None:
-    """Index the current versions of records (tombstones leave the index)."""
+def index_records(conn: Connection, records: Iterable[Record], new: bool = False) -> None:
+    """Index the current versions of records (tombstones leave the index). With
+    ``new`` every record is one whose head row was just inserted: it was never
+    indexed, and its rows are only inserted."""
     latest = {r.record_id: r for r in records}
-    index(conn, [(rid, None if r.deleted else profile_of(r)) for rid, r in latest.items()])
+    index(conn, [(rid, None if r.deleted else profile_of(r)) for rid, r in latest.items()], new)
 
 
 def rebuild(conn: Connection, batch: int = 1000) -> int:

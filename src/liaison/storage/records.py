@@ -268,7 +268,8 @@ def write(conn: Connection, items: Sequence[tuple[Record, str]]) -> None:
                 update(records).where(records.c.record_id == record.record_id).values(**row)
             )
     changed = [record for record, _ in items]
-    matching.index_records(conn, changed)
+    matching.index_records(conn, [r for r in changed if r.version == 1], new=True)
+    matching.index_records(conn, [r for r in changed if r.version > 1])
     matching.enqueue(conn, changed, max(r.modified for r in changed))
 
 
