@@ -427,3 +427,33 @@ def test_duplicates_do_not_cause_unbounded_work() -> None:
     many = ["+63 917 123 4567"] * 100_000 + ["a@b.org"]
     found = identifiers_of("Person", {"phone": many, "email": ["a@b.org"]})
     assert found == [Identifier(IdKind.PHONE, "+639171234567", True, None)]
+
+
+@pytest.mark.parametrize("locale", ["ru_RU", "ar_SA", "de_DE", "en_US", "en_GB"])
+def test_cleaned_phones_are_taken_as_the_normaliser_would_make_them(locale: str) -> None:
+    """A phone that FollowTheMoney cleaned is not parsed again; the result is the same."""
+    from faker import Faker
+    from followthemoney import model
+
+    faker = Faker(locale)
+    faker.seed_instance(18)
+    region = locale[-2:].lower()
+    kept = 0
+    for _ in range(60):
+        proxy = model.make_entity("Person")
+        proxy.add("phone", faker.phone_number(), fuzzy=True, format=region)
+        proxy.add("country", region)
+        if not proxy.get("phone"):
+            continue  # FtM refused it: such a value never reaches a stored record
+        kept += 1
+        props = proxy.properties
+        assert identifiers_of("Person", props, cleaned=True) == identifiers_of("Person", props)
+    assert kept >= 5  # enough cleaned numbers per locale for the check to mean something
+
+
+def test_an_uncleaned_e164_looking_phone_is_still_validated() -> None:
+    props = {"phone": ["+10000000000"]}
+    (found,) = identifiers_of("Person", props)
+    assert not found.valid
+    (trusted,) = identifiers_of("Person", props, cleaned=True)
+    assert trusted.valid  # the caller promised FtM had cleaned it: only say so when it did

@@ -174,6 +174,9 @@ def _digits_only(raw: str) -> str:
     return digits
 
 
+_E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+
+
 def _normalise_phone(kind: IdKind, raw: str, country: str | None) -> Identifier | None:
     fallback = _digits_only(raw)
     if not fallback:
@@ -539,18 +542,26 @@ def _raw_values(schema: str, properties: Mapping[str, Sequence[str]]) -> list[tu
     return pairs
 
 
-def identifiers_of(schema: str, properties: Mapping[str, Sequence[str]]) -> list[Identifier]:
+def identifiers_of(
+    schema: str, properties: Mapping[str, Sequence[str]], cleaned: bool = False
+) -> list[Identifier]:
     """The normalised identifiers of an entity, deduplicated by (kind, value), in property order.
 
     The first two-letter ``country`` / ``nationality`` / ``citizenship`` value is the default
     region for phone numbers. At most ``MAX_IDENTIFIERS`` are returned, from the first
     ``MAX_VALUES`` identifier values; the rest are dropped silently.
+
+    ``cleaned``: the values passed FollowTheMoney's cleaning in this process (a record just
+    validated). Its phone type keeps only numbers that ``phonenumbers`` finds valid, written in
+    E.164, which is what this module would make of them: such a value is taken as it is instead
+    of being parsed a second time (``phonenumbers`` was a tenth of a bulk import's time).
     """
     region = _default_region(properties)
     seen: set[tuple[IdKind, str]] = set()
     found: list[Identifier] = []
     for kind, raw in _raw_values(schema, properties):
-        ident = normalise(kind, raw, region)
+        trusted = cleaned and kind is IdKind.PHONE and _E164.fullmatch(raw) is not None
+        ident = _ok(kind, raw) if trusted else normalise(kind, raw, region)
         if ident is None or (kind, ident.value) in seen:
             continue
         seen.add((kind, ident.value))

@@ -85,8 +85,9 @@ def _composed_name(props: Mapping[str, Sequence[str]]) -> list[str]:
     return [composed] if composed else []
 
 
-def build(schema: str, properties: Mapping[str, Sequence[str]]) -> Profile:
-    """The profile of an entity given as schema name and property values."""
+def build(schema: str, properties: Mapping[str, Sequence[str]], cleaned: bool = False) -> Profile:
+    """The profile of an entity given as schema name and property values (``cleaned``:
+    values that FollowTheMoney cleaned in this process, see ``identifiers_of``)."""
     person = schema in PERSON_SCHEMATA
     raw_names = _values(properties, NAME_PROPS) + _composed_name(properties)
     countries = frozenset(c.lower() for c in _values(properties, COUNTRY_PROPS)[:MAX_VALUES])
