@@ -37,7 +37,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
-from typing import NamedTuple
+from typing import NamedTuple, TypedDict
 
 from followthemoney import model
 
@@ -115,6 +115,12 @@ def _shown(value: object) -> object:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+_H1, _H2 = HandlingCode.H1, HandlingCode.H2
+_H1_TEXT = "H1: no use in court without the consent of {}"
+_H2_TEXT = "H2: no further dissemination without the consent of {}"
+_H3_TEXT = "H3 condition travels: {}"
 
 
 class Neutrality(StrEnum):
@@ -203,6 +209,16 @@ class RecordFacts:
     )
     #: the category that agreement scopes read: a person without one counts as "other"
     scope_category: SubjectCategory | None = field(init=False)
+    #: the retention and neutrality denials of any use that lets the record act
+    #: or travel, by day (see ``_gate``); filled as decisions run
+    gates: dict[dt.date, tuple[Reason, ...]] = field(
+        init=False, compare=False, hash=False, repr=False
+    )
+    #: the reasons its handling codes give, made once: H1 (court use needs the
+    #: originator's consent), H2 (so does further dissemination), H3 (the condition)
+    court_denial: Reason | None = field(init=False, compare=False, repr=False)
+    spread_denial: Reason | None = field(init=False, compare=False, repr=False)
+    condition: Reason | None = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         person = "Person" in self.schemata
@@ -210,6 +226,15 @@ class RecordFacts:
         scope = (self.category or SubjectCategory.OTHER) if person else None
         object.__setattr__(self, "scope_category", scope)
         object.__setattr__(self, "fits", {})
+        object.__setattr__(self, "gates", {})
+        by = (self.originator,)
+        court = Reason(Rule.HANDLING, True, _H1_TEXT, by) if _H1 in self.handling else None
+        object.__setattr__(self, "court_denial", court)
+        spread = Reason(Rule.HANDLING, True, _H2_TEXT, by) if _H2 in self.handling else None
+        object.__setattr__(self, "spread_denial", spread)
+        text = self.h3_text
+        condition = Reason(Rule.HANDLING, False, _H3_TEXT, (text,)) if text else None
+        object.__setattr__(self, "condition", condition)
 
     @classmethod
     def of(
@@ -282,6 +307,19 @@ class Terms:
     kept_since_person: Mapping[SubjectCategory | None, dt.date | None]
     kept_since_other: dt.date | None
     covers: Reason
+    #: every reason this agreement gives that names only the agreement and one
+    #: value of a closed vocabulary, made once: the denials by value (a value
+    #: the agreement allows has none), and its onward-sharing denials
+    purpose_denials: Mapping[Purpose, Reason]
+    area_denials: Mapping[CrimeArea | None, Reason]
+    category_denials: Mapping[SubjectCategory, Reason]
+    ceiling_denials: Mapping[Classification, Reason]
+    tlp_denials: Mapping[TLP, Reason]
+    granted: tuple[Reason, ...]  # (covers,)
+    forbids_onward: Reason
+    only_parties: Reason
+    only_parties_export: Reason
+    green_community: Reason
 
     @classmethod
     def of(cls, doc: AgreementDocument, today: dt.date) -> Terms:
@@ -292,6 +330,7 @@ class Terms:
             dates = [since[k] for k in keys if k in since]
             return max(dates) if dates else None
 
+        covers = Reason(Rule.AGREEMENT, False, "{} is active and covers the request", (label,))
         person: dict[SubjectCategory | None, dt.date | None] = {
             c: latest("default", "nominal", c.value) for c in SubjectCategory
         }
@@ -311,8 +350,71 @@ class Terms:
             exclusions=doc.exclusions,
             kept_since_person={None: person[SubjectCategory.OTHER], **person},
             kept_since_other=latest("default"),
-            covers=Reason(Rule.AGREEMENT, False, "{} is active and covers the request", (label,)),
+            covers=covers,
+            granted=(covers,),
+            **_denials(doc, label),
         )
+
+
+class _Denials(TypedDict):
+    purpose_denials: Mapping[Purpose, Reason]
+    area_denials: Mapping[CrimeArea | None, Reason]
+    category_denials: Mapping[SubjectCategory, Reason]
+    ceiling_denials: Mapping[Classification, Reason]
+    tlp_denials: Mapping[TLP, Reason]
+    forbids_onward: Reason
+    only_parties: Reason
+    only_parties_export: Reason
+    green_community: Reason
+
+
+def _denials(doc: AgreementDocument, label: str) -> _Denials:
+    """The reasons of ``Terms`` that name only the agreement and a closed value."""
+    ceiling = doc.max_classification
+    within = "{} allows onward sharing only among its parties"
+    return {
+        "purpose_denials": {
+            p: Reason(Rule.PURPOSE, True, "{} does not allow purpose {}", (label, p))
+            for p in Purpose
+            if p not in doc.purposes
+        },
+        "area_denials": {
+            None: _NO_AREA,
+            **{
+                a: Reason(Rule.SCOPE, True, "{} does not cover crime area {}", (label, a))
+                for a in CrimeArea
+                if a not in doc.crime_areas
+            },
+        },
+        "category_denials": {
+            c: Reason(Rule.SCOPE, True, "{} does not cover subject category {}", (label, c))
+            for c in SubjectCategory
+            if c not in doc.subject_categories
+        },
+        "ceiling_denials": {
+            c: Reason(
+                Rule.CLASSIFICATION,
+                True,
+                "classification {} is above the ceiling {} of {}",
+                (c, ceiling, label),
+            )
+            for c in Classification
+            if c > ceiling
+        },
+        "tlp_denials": {
+            t: Reason(Rule.TLP, True, "TLP:{} may not flow under {}", (t, label))
+            for t in TLP
+            if t not in doc.tlp
+        },
+        "forbids_onward": Reason(Rule.ONWARD, True, "{} forbids onward sharing", (label,)),
+        "only_parties": Reason(Rule.ONWARD, True, within, (label,)),
+        "only_parties_export": Reason(
+            Rule.ONWARD, True, within + ", and an export names no recipient", (label,)
+        ),
+        "green_community": Reason(
+            Rule.TLP, True, "TLP:GREEN stays within the community of {}", (label,)
+        ),
+    }
 
 
 @dataclass(frozen=True)
@@ -345,7 +447,7 @@ class PolicyContext:
     """Everything besides the record and the recipient that a decision reads:
     the agreements in force, the consents not withdrawn, the holder, the day."""
 
-    __slots__ = ("agreements", "by_partner", "consents", "holder", "today")
+    __slots__ = ("agreements", "by_id", "by_partner", "consents", "holder", "not_named", "today")
 
     def __init__(
         self, agreements: AgreementIndex, consents: frozenset[tuple[str, str, Use]] = frozenset()
@@ -355,6 +457,9 @@ class PolicyContext:
         self.holder = agreements.holder
         self.today = agreements.today
         self.by_partner = agreements.by_partner
+        self.by_id = agreements.by_id
+        #: the TLP:RED denial for each partner, made once
+        self.not_named = {p: _not_named(p) for p in agreements.by_partner}
 
 
 # --- the decision -----------------------------------------------------------
@@ -368,56 +473,110 @@ _LOCAL_PERMISSION = {
 }
 _WEAK_SOURCES = {Scheme.ADMIRALTY: frozenset("EF"), Scheme.EUROPOL: frozenset("X")}
 _WEAK_INFORMATION = {Scheme.ADMIRALTY: frozenset("56"), Scheme.EUROPOL: frozenset("4")}
-_AMBERS = frozenset({TLP.AMBER, TLP.AMBER_STRICT})
 _RED, _GREEN = TLP.RED, TLP.GREEN
-_H1, _H2 = HandlingCode.H1, HandlingCode.H2
 _HELD_STATE = Neutrality.HELD
 _HELD = Reason(Rule.NEUTRALITY, True, "held at the neutrality gate until the auditor releases it")
 _NO_AREA = Reason(Rule.SCOPE, True, "the record has no crime area")
 _PARTNER_EXPORT = Reason(Rule.ROLE, True, "export is a decision about local users")
+_UNGRADED = Reason(Rule.GRADING, True, "ungraded information cannot trigger a coercive alert")
+_RED_EXPORT = Reason(Rule.TLP, True, "TLP:RED: an export names nobody")
+_STAYS_INSIDE = {  # a received AMBER record travels no further
+    t: Reason(Rule.TLP, True, "TLP:{} stays within the organisation that received it", (t,))
+    for t in (TLP.AMBER, TLP.AMBER_STRICT)
+}
 _FULL, _HIT_ONLY, _DENY = Outcome.FULL, Outcome.HIT_ONLY, Outcome.DENY
 _PERSON_ONLY_USES = frozenset({PUSH, VIEW, ONWARD})
+_NO_REASONS: tuple[Reason, ...] = ()
+
+
+def _role_denials() -> dict[Role, dict[Use, Reason]]:
+    """What a local user's role denies for each use, made once."""
+    out: dict[Role, dict[Use, Reason]] = {}
+    for role in Role:
+        out[role] = {}
+        for use in Use:
+            permission = _LOCAL_PERMISSION.get(use)
+            if permission is None:
+                text = "{} is a decision about a partner node, not a local user"
+                out[role][use] = Reason(Rule.ROLE, True, text, (use,))
+            elif permission not in ROLE_PERMISSIONS[role]:
+                text = "role {} does not grant {}"
+                out[role][use] = Reason(Rule.ROLE, True, text, (role, permission))
+    return out
+
+
+_ROLE_DENIALS = _role_denials()
+_CLEARANCE_DENIALS = {  # by clearance, then by the classification above it
+    c: {
+        above: Reason(Rule.CLEARANCE, True, "clearance {} is below classification {}", (c, above))
+        for above in Classification
+        if above > c
+    }
+    for c in Classification
+}
+
+
+def _not_named(recipient: str) -> Reason:
+    return Reason(Rule.TLP, True, "TLP:RED: {} is not a named recipient", (recipient,))
+
+
+# A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``;
+# a decision is made once per request, so it is built by setting its slots directly
+# (the slot descriptors, which ``object.__setattr__`` would reach anyway).
+_new_decision = object.__new__
+_set_outcome = vars(Decision)["outcome"].__set__
+_set_reasons = vars(Decision)["reasons"].__set__
+_set_basis = vars(Decision)["basis"].__set__
+
+
+def _decision(outcome: Outcome, reasons: tuple[Reason, ...], basis: str | None = None) -> Decision:
+    made: Decision = _new_decision(Decision)
+    _set_outcome(made, outcome)
+    _set_reasons(made, reasons)
+    _set_basis(made, basis)
+    return made
 
 
 def decide(
     facts: RecordFacts, recipient: Recipient, use: Use, purpose: Purpose, ctx: PolicyContext
 ) -> Decision:
     """Allow full, allow hit-only or deny, with every reason that applied."""
-    reasons: list[Reason] = []
     local = type(recipient) is LocalUser
-    if not (local and use is VIEW):  # anything that lets the record act or travel
-        today = ctx.today
-        if (facts.expires is not None and today >= facts.expires) or (
-            facts.review_due is not None and today > facts.review_due
-        ):
-            _retention(facts, today, reasons)
-        if facts.neutrality is _HELD_STATE:
-            reasons.append(_HELD)
+    if local and use is VIEW:
+        reasons: list[Reason] = []
+    else:  # anything that lets the record act or travel
+        gate = facts.gates.get(ctx.today)
+        reasons = list(_gate(facts, ctx.today) if gate is None else gate)
     if use is COERCIVE:
         _grading(facts.evaluation, reasons)
     blocked = bool(reasons)  # every reason so far is a denial
-    if facts.h3_text:
-        reasons.append(Reason(Rule.HANDLING, False, "H3 condition travels: {}", (facts.h3_text,)))
+    if facts.condition is not None:
+        reasons.append(facts.condition)
     if local:
         before = len(reasons)
         _local(facts, recipient, use, ctx, reasons)  # type: ignore[arg-type]
         denied = blocked or len(reasons) > before  # _local appends only denials
-        return Decision(_DENY if denied else _FULL, tuple(reasons))
+        return _decision(_DENY if denied else _FULL, tuple(reasons))
     return _partner(facts, recipient, use, purpose, ctx, reasons, blocked)  # type: ignore[arg-type]
 
 
-def _retention(facts: RecordFacts, today: dt.date, reasons: list[Reason]) -> None:
+def _gate(facts: RecordFacts, today: dt.date) -> tuple[Reason, ...]:
+    """The retention and neutrality denials on ``today``; memoised on the facts."""
+    found: list[Reason] = []
     if facts.expires is not None and today >= facts.expires:
-        reasons.append(Reason(Rule.RETENTION, True, "expired on {}", (facts.expires,)))
+        found.append(Reason(Rule.RETENTION, True, "expired on {}", (facts.expires,)))
     elif facts.review_due is not None and today > facts.review_due:
         text = "review was due on {} and the record was not renewed"
-        reasons.append(Reason(Rule.RETENTION, True, text, (facts.review_due,)))
+        found.append(Reason(Rule.RETENTION, True, text, (facts.review_due,)))
+    if facts.neutrality is _HELD_STATE:
+        found.append(_HELD)
+    gate = facts.gates[today] = tuple(found)
+    return gate
 
 
 def _grading(evaluation: Evaluation | None, reasons: list[Reason]) -> None:
     if evaluation is None:
-        text = "ungraded information cannot trigger a coercive alert"
-        reasons.append(Reason(Rule.GRADING, True, text))
+        reasons.append(_UNGRADED)
     elif (
         evaluation.source in _WEAK_SOURCES[evaluation.scheme]
         or evaluation.information in _WEAK_INFORMATION[evaluation.scheme]
@@ -430,30 +589,24 @@ def _grading(evaluation: Evaluation | None, reasons: list[Reason]) -> None:
 def _local(
     facts: RecordFacts, user: LocalUser, use: Use, ctx: PolicyContext, reasons: list[Reason]
 ) -> None:
-    permission = _LOCAL_PERMISSION.get(use)
-    if permission is None:
-        text = "{} is a decision about a partner node, not a local user"
-        reasons.append(Reason(Rule.ROLE, True, text, (use,)))
-    elif permission not in ROLE_PERMISSIONS[user.role]:
-        text = "role {} does not grant {}"
-        reasons.append(Reason(Rule.ROLE, True, text, (user.role, permission)))
+    denial = _ROLE_DENIALS[user.role].get(use)
+    if denial is not None:
+        reasons.append(denial)
     if user.clearance < facts.classification:
-        text = "clearance {} is below classification {}"
-        reasons.append(Reason(Rule.CLEARANCE, True, text, (user.clearance, facts.classification)))
+        reasons.append(_CLEARANCE_DENIALS[user.clearance][facts.classification])
     consents = ctx.consents
     if (
         facts.tlp is _RED
         and (user.username != facts.created_by or facts.originator != ctx.holder)
-        and (facts.record_id, user.key, use) not in consents
+        and (facts.record_id, f"user:{user.username}", use) not in consents
     ):
-        text = "TLP:RED: {} is not a named recipient"
-        reasons.append(Reason(Rule.TLP, True, text, (user.username,)))
+        reasons.append(_not_named(user.username))
     if facts.originator == ctx.holder:
         return
     mine = ctx.holder
-    if use is COURT and _H1 in facts.handling and (facts.record_id, mine, COURT) not in consents:
-        text = "H1: no use in court without the consent of {}"
-        reasons.append(Reason(Rule.HANDLING, True, text, (facts.originator,)))
+    court = facts.court_denial
+    if use is COURT and court is not None and (facts.record_id, mine, COURT) not in consents:
+        reasons.append(court)
     if use is EXPORT:  # a received copy leaving in a file travels on, to nobody named
         _onward(facts, None, ctx, reasons, (facts.record_id, mine, EXPORT) in consents)
 
@@ -467,6 +620,8 @@ def _partner(
     reasons: list[Reason],
     blocked: bool,
 ) -> Decision:
+    """The best outcome any agreement with the partner gives: the reasons of the
+    first agreement that gives it, or, when all deny, every agreement's denials."""
     if use is EXPORT:
         reasons.append(_PARTNER_EXPORT)
         blocked = True
@@ -476,84 +631,87 @@ def _partner(
         use = ONWARD  # a received record that travels again
     elif own and use is ONWARD:
         use = PUSH  # the originator shares its own record: a first hop
-    candidates = ctx.by_partner.get(partner.node_id)
+    to = partner.node_id
+    candidates = ctx.by_partner.get(to)
     if not candidates:
         text = "no active agreement in effect with {}"
-        reasons.append(Reason(Rule.AGREEMENT, True, text, (partner.node_id,)))
-        return Decision(_DENY, tuple(reasons))
-    if len(candidates) == 1:
-        terms = candidates[0]
-        best = _under(terms, facts, partner.node_id, use, purpose, ctx, own, reasons)
-    else:
-        best, terms = _DENY, candidates[0]
-        best_reasons: list[Reason] = []
-        denied: list[Reason] = []
-        for candidate in candidates:
-            found: list[Reason] = []
-            outcome = _under(candidate, facts, partner.node_id, use, purpose, ctx, own, found)
-            if outcome > best:
-                best, best_reasons, terms = outcome, found, candidate
-                if best is _FULL:
-                    break
-            elif outcome is _DENY:
-                denied += found
-        reasons += best_reasons if best is not _DENY else denied
-    if blocked or best is _DENY:
-        return Decision(_DENY, tuple(reasons))
-    return Decision(min(best, cap), tuple(reasons), terms.agreement_id)
+        reasons.append(Reason(Rule.AGREEMENT, True, text, (to,)))
+        return _decision(_DENY, tuple(reasons))
+    travel = _travel(facts, to, use, ctx, own)
+    best, chosen, granted = _DENY, candidates[0], _NO_REASONS
+    denied: list[Reason] = []
+    fits = facts.fits
+    for terms in candidates:
+        fit = fits.get(terms)
+        if fit is None:
+            fit = fits[terms] = _fit(terms, facts)
+        misfit, hit_only_category = fit
+        off_purpose = terms.purpose_denials.get(purpose)
+        if misfit or off_purpose is not None or travel:
+            denied += misfit
+            if off_purpose is not None:
+                denied.append(off_purpose)
+            denied += travel
+            continue
+        outcome, found = _grant(terms, facts, to, use, ctx, own, hit_only_category)
+        if outcome > best:
+            best, chosen, granted = outcome, terms, found
+            if outcome is _FULL:
+                break
+        elif outcome is _DENY:
+            denied += found
+    if best is _DENY:
+        reasons += denied
+        return _decision(_DENY, tuple(reasons))
+    reasons += granted
+    if blocked:
+        return _decision(_DENY, tuple(reasons))
+    return _decision(_HIT_ONLY if cap is _HIT_ONLY else best, tuple(reasons), chosen.agreement_id)
 
 
-def _under(
+def _travel(facts: RecordFacts, to: str, use: Use, ctx: PolicyContext, own: bool) -> list[Reason]:
+    """The denials of a flow to the partner ``to`` that no agreement with it lifts:
+    H1 court use, TLP:RED to an unnamed partner, the onward rules of a received copy."""
+    found: list[Reason] = []
+    consents = ctx.consents
+    court = facts.court_denial
+    if (
+        use is COURT
+        and court is not None
+        and to != facts.originator
+        and (facts.record_id, to, COURT) not in consents
+    ):
+        found.append(court)
+    if own:
+        if facts.tlp is _RED and (facts.record_id, to, use) not in consents:
+            found.append(ctx.not_named[to])
+    else:  # a received record going to a partner travels again, whatever the use
+        _onward(facts, to, ctx, found, (facts.record_id, to, ONWARD) in consents)
+    return found
+
+
+def _grant(
     terms: Terms,
     facts: RecordFacts,
     to: str,
     use: Use,
-    purpose: Purpose,
     ctx: PolicyContext,
     own: bool,
-    found: list[Reason],
-) -> Outcome:
-    """The outcome under one agreement; its reasons are appended to ``found``."""
-    start = len(found)
-    fit = facts.fits.get(terms)
-    if fit is None:
-        fit = facts.fits[terms] = _fit(terms, facts)
-    denials, hit_only_category = fit
-    if denials:
-        found += denials
-    if purpose not in terms.purposes:
-        text = "{} does not allow purpose {}"
-        found.append(Reason(Rule.PURPOSE, True, text, (terms.label, purpose)))
-    if (
-        use is COURT
-        and _H1 in facts.handling
-        and to != facts.originator
-        and (facts.record_id, to, COURT) not in ctx.consents
-    ):
-        text = "H1: no use in court without the consent of {}"
-        found.append(Reason(Rule.HANDLING, True, text, (facts.originator,)))
-    if own:
-        if facts.tlp is _RED and (facts.record_id, to, use) not in ctx.consents:
-            found.append(Reason(Rule.TLP, True, "TLP:RED: {} is not a named recipient", (to,)))
-    else:  # a received record going to a partner travels again, whatever the use
-        _onward(facts, to, ctx, found, (facts.record_id, to, ONWARD) in ctx.consents)
-    if len(found) > start:  # everything above appends only denials
-        return _DENY
-    found.append(terms.covers)
-    if use is HIT:
-        return _HIT_ONLY
-    if hit_only_category:
-        text = "{} gives {} records of this category as hit/no-hit only"
-        if own and use is PUSH and (facts.record_id, to, PUSH) in ctx.consents:
-            text = "the originator released it to {} (a follow-up request or a consent)"
-            found.append(Reason(Rule.RELEASE, False, text, (to,)))
-            return _FULL
-        if use in _PERSON_ONLY_USES:
-            found.append(Reason(Rule.HIT_ONLY, False, text, (terms.label, facts.schema)))
-            return _HIT_ONLY
-        found.append(Reason(Rule.HIT_ONLY, True, text, (terms.label, facts.schema)))
-        return _DENY
-    return _FULL
+    hit_only_category: bool,
+) -> tuple[Outcome, tuple[Reason, ...]]:
+    """What an agreement that covers the request gives, and why."""
+    if use is HIT or not hit_only_category:
+        return (_HIT_ONLY if use is HIT else _FULL), terms.granted
+    if own and use is PUSH and (facts.record_id, to, PUSH) in ctx.consents:
+        text = "the originator released it to {} (a follow-up request or a consent)"
+        return _FULL, (terms.covers, Reason(Rule.RELEASE, False, text, (to,)))
+    text = "{} gives {} records of this category as hit/no-hit only"
+    if use in _PERSON_ONLY_USES:
+        return _HIT_ONLY, (
+            terms.covers,
+            Reason(Rule.HIT_ONLY, False, text, (terms.label, facts.schema)),
+        )
+    return _DENY, (terms.covers, Reason(Rule.HIT_ONLY, True, text, (terms.label, facts.schema)))
 
 
 def _fit(terms: Terms, facts: RecordFacts) -> tuple[tuple[Reason, ...], bool]:
@@ -565,23 +723,18 @@ def _fit(terms: Terms, facts: RecordFacts) -> tuple[tuple[Reason, ...], bool]:
     if facts.schemata.isdisjoint(terms.schemata):
         text = "{} does not cover {} records"
         found.append(Reason(Rule.SCOPE, True, text, (label, facts.schema)))
-    area = facts.crime_area
-    if area is None:
-        found.append(_NO_AREA)
-    elif area not in terms.crime_areas:
-        text = "{} does not cover crime area {}"
-        found.append(Reason(Rule.SCOPE, True, text, (label, area)))
+    area = terms.area_denials.get(facts.crime_area)
+    if area is not None:
+        found.append(area)
     category = facts.scope_category
-    if category is not None and category not in terms.categories:
-        text = "{} does not cover subject category {}"
-        found.append(Reason(Rule.SCOPE, True, text, (label, category)))
-    if facts.classification > terms.max_classification:
-        text = "classification {} is above the ceiling {} of {}"
-        args = (facts.classification, terms.max_classification, label)
-        found.append(Reason(Rule.CLASSIFICATION, True, text, args))
-    if facts.tlp not in terms.tlp:
-        text = "TLP:{} may not flow under {}"
-        found.append(Reason(Rule.TLP, True, text, (facts.tlp, label)))
+    if category is not None and category in terms.category_denials:
+        found.append(terms.category_denials[category])
+    ceiling = terms.ceiling_denials.get(facts.classification)
+    if ceiling is not None:
+        found.append(ceiling)
+    tlp = terms.tlp_denials.get(facts.tlp)
+    if tlp is not None:
+        found.append(tlp)
     if not facts.handling <= terms.handling:
         text = "{} may not flow under {}"
         codes = ", ".join(sorted(facts.handling - terms.handling))
@@ -615,35 +768,27 @@ def _onward(
     """Whether a received record may travel on to ``to``, or, with ``to`` None,
     leave the node in an export file that names no recipient (so every rule
     that needs a named recipient denies it unless the originator consented)."""
-    origin = facts.originator
-    source = ctx.agreements.by_id.get(facts.received_under or "")
+    source = ctx.by_id.get(facts.received_under or "")
     if source is None:
         text = "received under {}, which is not in force"
         found.append(Reason(Rule.ONWARD, True, text, (facts.received_under or "no agreement",)))
         return
     rule = source.onward
     if rule is OnwardRule.FORBIDDEN:
-        found.append(Reason(Rule.ONWARD, True, "{} forbids onward sharing", (source.label,)))
+        found.append(source.forbids_onward)
     elif rule is OnwardRule.WITHIN_PARTIES and (to not in source.parties if to else not consent):
-        text = "{} allows onward sharing only among its parties"
-        if to is None:
-            text += ", and an export names no recipient"
-        found.append(Reason(Rule.ONWARD, True, text, (source.label,)))
+        found.append(source.only_parties if to else source.only_parties_export)
     elif rule is OnwardRule.WITH_CONSENT and not consent:
         text = "{}: onward sharing needs the consent of {}"
-        found.append(Reason(Rule.ONWARD, True, text, (source.label, origin)))
-    if _H2 in facts.handling and not consent:
-        text = "H2: no further dissemination without the consent of {}"
-        found.append(Reason(Rule.HANDLING, True, text, (origin,)))
+        found.append(Reason(Rule.ONWARD, True, text, (source.label, facts.originator)))
     if consent:
         return
+    if facts.spread_denial is not None:
+        found.append(facts.spread_denial)
     tlp = facts.tlp
     if tlp is _RED:
-        text = "TLP:RED: {} is not a named recipient" if to else "TLP:RED: an export names nobody"
-        found.append(Reason(Rule.TLP, True, text, (to,) if to else ()))
-    elif tlp in _AMBERS:
-        text = "TLP:{} stays within the organisation that received it"
-        found.append(Reason(Rule.TLP, True, text, (tlp,)))
+        found.append(ctx.not_named[to] if to else _RED_EXPORT)
+    elif tlp in _STAYS_INSIDE:
+        found.append(_STAYS_INSIDE[tlp])
     elif tlp is _GREEN and to not in source.parties:
-        text = "TLP:GREEN stays within the community of {}"
-        found.append(Reason(Rule.TLP, True, text, (source.label,)))
+        found.append(source.green_community)
