@@ -11,10 +11,11 @@ AVX-512 VPOPCNTQ). The threshold test and the score are the numpy path's
 expressions in the same float64 arithmetic, so the two give the same pairs
 and the same scores.
 
-The kernel is compiled in memory on its first call (about 1 s with
-numba's import; not cached on disk: ``cache=True`` needs a writable
-directory beside the package or in the user's home, which a hardened
-deployment need not have).
+The kernel is compiled in memory on its first call: the first linkage of
+a process pays about 2 s (importing numba and compiling, each about 1 s
+of CPU on the bench machine). It is not cached on disk: ``cache=True``
+needs a writable directory beside the package or in the user's home,
+which a hardened deployment need not have.
 """
 
 from __future__ import annotations
