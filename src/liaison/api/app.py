@@ -59,6 +59,8 @@ def create_app(settings: Settings, node_: Node | None = None, workers: bool = Fa
         yield
         for worker in running:
             worker.close()
+        if app.state.node is not None:  # entries of requests still answering commit first
+            app.state.node.ctx.audit_writer.drain()
 
     app = FastAPI(
         lifespan=lifespan,

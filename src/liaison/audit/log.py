@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,6 +69,12 @@ class AuditLog:
 
     def append(self, conn: Connection, event: Event) -> Entry:
         """Append one entry in the caller's transaction (the head row serialises writers)."""
+        return self.append_many(conn, [event])[0]
+
+    def append_many(self, conn: Connection, events: Sequence[Event]) -> list[Entry]:
+        """Append entries in order in the caller's transaction: one read of the head
+        (locked), one INSERT of every row, one head update with one signature, and
+        the signed checkpoint of every multiple of ``checkpoint_every`` crossed."""
         head = conn.execute(
             select(audit_head.c.seq, audit_head.c.hash)
             .where(audit_head.c.id == 1)
@@ -76,28 +82,18 @@ class AuditLog:
         ).first()
         if head is None:
             raise AuditChainBroken(0, "the chain head is missing; nothing can be logged")
-        entry = Entry(
-            seq=head.seq + 1,
-            ts=self._clock().isoformat(),
-            actor=event.actor,
-            action=event.action.value,
-            object=event.object,
-            purpose=event.purpose,
-            justification=event.justification,
-            result=event.result.value,
-            detail=event.detail or {},
-            prev_hash=head.hash,
-        ).sealed()
-        row = {**entry.body(), "hash": entry.hash, "detail": orjson.dumps(entry.detail).decode()}
-        conn.execute(insert(audit_log).values(**row))
+        entries = seal(events, head.seq, head.hash, self._clock().isoformat())
+        if not entries:
+            return entries
+        conn.execute(insert(audit_log), [_row(entry) for entry in entries])
+        last = entries[-1]
         conn.execute(
-            update(audit_head)
-            .where(audit_head.c.id == 1)
-            .values(**self._head(entry.seq, entry.hash))
+            update(audit_head).where(audit_head.c.id == 1).values(**self._head(last.seq, last.hash))
         )
-        if self._every and entry.seq % self._every == 0:
-            self._checkpoint(conn, entry.seq, entry.hash)
-        return entry
+        for entry in entries:
+            if self._every and entry.seq % self._every == 0:
+                self._checkpoint(conn, entry.seq, entry.hash)
+        return entries
 
     def checkpoint(self, conn: Connection) -> Checkpoint:
         head = conn.execute(select(audit_head).where(audit_head.c.id == 1)).one()
@@ -141,6 +137,32 @@ class AuditLog:
             return verify(entries, checkpoints, self.public_key, head, self._every)
         finally:
             rows.close()  # verify may stop early; release the server-side cursor
+
+
+def seal(events: Sequence[Event], seq: int, prev_hash: str, ts: str) -> list[Entry]:
+    """The entries that follow entry ``seq`` (of hash ``prev_hash``), each linked to
+    the one before; pure."""
+    entries: list[Entry] = []
+    for event in events:
+        entry = Entry(
+            seq=seq + 1,
+            ts=ts,
+            actor=event.actor,
+            action=event.action.value,
+            object=event.object,
+            purpose=event.purpose,
+            justification=event.justification,
+            result=event.result.value,
+            detail=event.detail or {},
+            prev_hash=prev_hash,
+        ).sealed()
+        entries.append(entry)
+        seq, prev_hash = entry.seq, entry.hash
+    return entries
+
+
+def _row(entry: Entry) -> dict[str, Any]:
+    return {**entry.body(), "hash": entry.hash, "detail": orjson.dumps(entry.detail).decode()}
 
 
 def _entry(row: Row[Any]) -> Entry:

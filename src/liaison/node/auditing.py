@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from liaison.audit.chain import Action, Checkpoint, Entry, Result, Verification
+from liaison.audit.writer import AuditUnavailable
 from liaison.errors import Conflict
 from liaison.model.roles import Actor
 from liaison.node.context import NodeContext
@@ -42,7 +43,7 @@ class AuditService:
         try:
             with self.ctx.tx() as conn:
                 self.ctx.record(conn, actor, Action.AUDIT_VERIFY, "audit", result=outcome, **detail)
-        except Conflict:
+        except (Conflict, AuditUnavailable):  # in its transaction, or by group commit
             if result.ok:
                 raise
             result.notes.append(
