@@ -34,7 +34,8 @@ Unmarked records count as TLP:AMBER+STRICT with H2 (``Markings.effective``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from typing import NamedTuple, TypedDict
@@ -219,6 +220,8 @@ class RecordFacts:
     court_denial: Reason | None = field(init=False, compare=False, repr=False)
     spread_denial: Reason | None = field(init=False, compare=False, repr=False)
     condition: Reason | None = field(init=False, compare=False, repr=False)
+    #: what agreement exclusions name it by (see ``_exclusion_keys``); made when first read
+    exclusion_keys: frozenset[str] | None = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         person = "Person" in self.schemata
@@ -235,6 +238,7 @@ class RecordFacts:
         text = self.h3_text
         condition = Reason(Rule.HANDLING, False, _H3_TEXT, (text,)) if text else None
         object.__setattr__(self, "condition", condition)
+        object.__setattr__(self, "exclusion_keys", None)
 
     @classmethod
     def of(
@@ -320,6 +324,9 @@ class Terms:
     only_parties: Reason
     only_parties_export: Reason
     green_community: Reason
+    handling_denials: Mapping[frozenset[HandlingCode], Reason]  # by the record's codes
+    #: the scope denial by the schema of a record it does not cover; filled as decisions run
+    schema_denials: dict[str, Reason]
 
     @classmethod
     def of(cls, doc: AgreementDocument, today: dt.date) -> Terms:
@@ -352,6 +359,7 @@ class Terms:
             kept_since_other=latest("default"),
             covers=covers,
             granted=(covers,),
+            schema_denials={},
             **_denials(doc, label),
         )
 
@@ -366,6 +374,7 @@ class _Denials(TypedDict):
     only_parties: Reason
     only_parties_export: Reason
     green_community: Reason
+    handling_denials: Mapping[frozenset[HandlingCode], Reason]
 
 
 def _denials(doc: AgreementDocument, label: str) -> _Denials:
@@ -411,6 +420,7 @@ def _denials(doc: AgreementDocument, label: str) -> _Denials:
         "only_parties_export": Reason(
             Rule.ONWARD, True, within + ", and an export names no recipient", (label,)
         ),
+        "handling_denials": _handling_denials(doc.handling, label),
         "green_community": Reason(
             Rule.TLP, True, "TLP:GREEN stays within the community of {}", (label,)
         ),
@@ -441,6 +451,23 @@ class AgreementIndex:
             for party in doc.party_ids - {holder}:
                 by_partner.setdefault(party, []).append(terms)
         return cls(holder, today, {k: tuple(v) for k, v in by_partner.items()}, by_id)
+
+
+def _handling_denials(
+    allowed: frozenset[HandlingCode], label: str
+) -> dict[frozenset[HandlingCode], Reason]:
+    """The handling denial for every set of codes a record may carry."""
+    codes = list(HandlingCode)
+    out = {}
+    for size in range(len(codes) + 1):
+        for chosen in itertools.combinations(codes, size):
+            carried = frozenset(chosen)
+            if not carried <= allowed:
+                shown = ", ".join(sorted(carried - allowed))
+                out[carried] = Reason(
+                    Rule.HANDLING, True, "{} may not flow under {}", (shown, label)
+                )
+    return out
 
 
 class PolicyContext:
@@ -626,7 +653,7 @@ def _partner(
         reasons.append(_PARTNER_EXPORT)
         blocked = True
     own = facts.originator == ctx.holder
-    cap = _HIT_ONLY if use is HIT else _FULL  # a hit/no-hit request never yields the record
+    asked = use
     if not own and (use is VIEW or use is PUSH or use is HIT):
         use = ONWARD  # a received record that travels again
     elif own and use is ONWARD:
@@ -637,9 +664,12 @@ def _partner(
         text = "no active agreement in effect with {}"
         reasons.append(Reason(Rule.AGREEMENT, True, text, (to,)))
         return _decision(_DENY, tuple(reasons))
-    travel = _travel(facts, to, use, ctx, own)
-    best, chosen, granted = _DENY, candidates[0], _NO_REASONS
-    denied: list[Reason] = []
+    if own and use is not COURT and facts.tlp is not _RED:
+        travel: Sequence[Reason] = _NO_REASONS  # the usual first hop: nothing to check
+    else:
+        travel = _travel(facts, to, use, ctx, own)
+    best, chosen = _DENY, candidates[0]
+    start = len(reasons)  # the denials of every agreement go here until one allows
     fits = facts.fits
     for terms in candidates:
         fit = fits.get(terms)
@@ -648,25 +678,25 @@ def _partner(
         misfit, hit_only_category = fit
         off_purpose = terms.purpose_denials.get(purpose)
         if misfit or off_purpose is not None or travel:
-            denied += misfit
-            if off_purpose is not None:
-                denied.append(off_purpose)
-            denied += travel
+            if best is _DENY:
+                reasons += misfit
+                if off_purpose is not None:
+                    reasons.append(off_purpose)
+                reasons += travel
             continue
         outcome, found = _grant(terms, facts, to, use, ctx, own, hit_only_category)
-        if outcome > best:
-            best, chosen, granted = outcome, terms, found
+        if outcome > best:  # the reasons of the best agreement so far replace the rest
+            del reasons[start:]
+            reasons += found
+            best, chosen = outcome, terms
             if outcome is _FULL:
                 break
-        elif outcome is _DENY:
-            denied += found
-    if best is _DENY:
-        reasons += denied
+        elif best is _DENY:
+            reasons += found
+    if blocked or best is _DENY:
         return _decision(_DENY, tuple(reasons))
-    reasons += granted
-    if blocked:
-        return _decision(_DENY, tuple(reasons))
-    return _decision(_HIT_ONLY if cap is _HIT_ONLY else best, tuple(reasons), chosen.agreement_id)
+    outcome = _HIT_ONLY if asked is HIT else best  # a hit/no-hit request never yields the record
+    return _decision(outcome, tuple(reasons), chosen.agreement_id)
 
 
 def _travel(facts: RecordFacts, to: str, use: Use, ctx: PolicyContext, own: bool) -> list[Reason]:
@@ -719,10 +749,8 @@ def _fit(terms: Terms, facts: RecordFacts) -> tuple[tuple[Reason, ...], bool]:
     ceiling, TLP, handling, exclusion and retention denials, and whether its
     category is hit/no-hit only. Pure in (terms, facts), so memoised on facts."""
     found: list[Reason] = []
-    label = terms.label
     if facts.schemata.isdisjoint(terms.schemata):
-        text = "{} does not cover {} records"
-        found.append(Reason(Rule.SCOPE, True, text, (label, facts.schema)))
+        found.append(_schema_denial(terms, facts.schema))
     area = terms.area_denials.get(facts.crime_area)
     if area is not None:
         found.append(area)
@@ -735,31 +763,48 @@ def _fit(terms: Terms, facts: RecordFacts) -> tuple[tuple[Reason, ...], bool]:
     tlp = terms.tlp_denials.get(facts.tlp)
     if tlp is not None:
         found.append(tlp)
-    if not facts.handling <= terms.handling:
-        text = "{} may not flow under {}"
-        codes = ", ".join(sorted(facts.handling - terms.handling))
-        found.append(Reason(Rule.HANDLING, True, text, (codes, label)))
+    handling = terms.handling_denials.get(facts.handling)
+    if handling is not None:
+        found.append(handling)
     if terms.exclusions:
         _exclusions(terms, facts, found)
     oldest = terms.kept_since_person[category] if category else terms.kept_since_other
     if oldest is not None and facts.created < oldest:
         text = "created {}, older than {} lets partners keep it"
-        found.append(Reason(Rule.RETENTION, True, text, (facts.created, label)))
+        found.append(Reason(Rule.RETENTION, True, text, (facts.created, terms.label)))
     hit_only = bool(terms.hit_only) and (
         not facts.schemata.isdisjoint(terms.hit_only) or category in terms.hit_only
     )
     return tuple(found), hit_only
 
 
+def _schema_denial(terms: Terms, schema: str) -> Reason:
+    denial = terms.schema_denials.get(schema)
+    if denial is None:
+        text = "{} does not cover {} records"
+        denial = terms.schema_denials[schema] = Reason(
+            Rule.SCOPE, True, text, (terms.label, schema)
+        )
+    return denial
+
+
 def _exclusions(terms: Terms, facts: RecordFacts, found: list[Reason]) -> None:
+    keys = facts.exclusion_keys
+    if keys is None:
+        keys = _exclusion_keys(facts)
+        object.__setattr__(facts, "exclusion_keys", keys)  # a memo, as ``fits``
+    for key in sorted(terms.exclusions & keys):
+        found.append(Reason(Rule.EXCLUSION, True, "{} excludes {}", (terms.label, key)))
+
+
+def _exclusion_keys(facts: RecordFacts) -> frozenset[str]:
     keys = [f"record:{facts.record_id}", *(f"schema:{s}" for s in facts.schemata)]
     if facts.crime_area is not None:
         keys.append(f"crime_area:{facts.crime_area.value}")
     if facts.scope_category is not None:  # a person without a category counts as "other"
         keys.append(f"category:{facts.scope_category.value}")
     keys += [f"topic:{t}" for t in facts.topics]
-    for key in sorted(terms.exclusions.intersection(keys)):
-        found.append(Reason(Rule.EXCLUSION, True, "{} excludes {}", (terms.label, key)))
+    return frozenset(keys)
 
 
 def _onward(
