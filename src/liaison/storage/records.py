@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +10,7 @@ import orjson
 from sqlalchemy import ColumnElement, Connection, Row, Select, and_, or_, select, update
 
 from liaison.errors import InvalidInput
+from liaison.matching.profile import Profile
 from liaison.model.entities import get_schema
 from liaison.model.envelope import stored_envelope
 from liaison.model.markings import TLP, Classification
@@ -253,9 +254,14 @@ def head_row(record: Record, names: str) -> dict[str, Any]:
     }
 
 
-def write(conn: Connection, items: Sequence[tuple[Record, str]]) -> None:
+def write(
+    conn: Connection,
+    items: Sequence[tuple[Record, str]],
+    profiles: Mapping[str, Profile] | None = None,
+) -> None:
     """Append versions and move the heads; new records get a head row. The
-    candidate index follows and the records wait to be cross-matched."""
+    candidate index follows (``profiles``: those of new records already built,
+    by record id) and the records wait to be cross-matched."""
     if not items:
         return
     insert_rows(conn, record_versions, [version_row(r) for r, _ in items])
@@ -268,7 +274,13 @@ def write(conn: Connection, items: Sequence[tuple[Record, str]]) -> None:
                 update(records).where(records.c.record_id == record.record_id).values(**row)
             )
     changed = [record for record, _ in items]
-    matching.index_records(conn, [r for r in changed if r.version == 1], new=True)
+    made = profiles or {}
+    new = [
+        (r.record_id, made.get(r.record_id) or matching.profile_of(r))
+        for r in changed
+        if r.version == 1
+    ]
+    matching.index(conn, new, fresh=True)
     matching.index_records(conn, [r for r in changed if r.version > 1])
     matching.enqueue(conn, changed, max(r.modified for r in changed))
 
