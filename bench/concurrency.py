@@ -97,6 +97,8 @@ class Tally:
     statuses: Counter[tuple[str, int]] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
     threads: int = 0
+    server_cpu: float = 0.0  # CPU seconds the serve process used during the run
+    client_cpu: float = 0.0  # and this load generator
 
 
 def free_port() -> int:
@@ -279,6 +281,12 @@ def threads_of(pid: int) -> int:
     return len(os.listdir(f"/proc/{pid}/task"))
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (its threads included)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def children_of(pid: int) -> int:
     count = 0
     for entry in os.listdir("/proc"):
@@ -294,6 +302,7 @@ def children_of(pid: int) -> int:
 
 async def drive(node: Node, fx: Fixture, clients: int, seconds: float) -> tuple[Tally, float]:
     tally = Tally()
+    server_cpu, own_cpu = cpu_seconds(node.process.pid), time.process_time()
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=node.url, limits=limits, timeout=60) as client:
         started = time.monotonic()
@@ -301,19 +310,24 @@ async def drive(node: Node, fx: Fixture, clients: int, seconds: float) -> tuple[
         loops = [client_loop(client, fx, tally, until, n) for n in range(clients)]
         await asyncio.gather(sample_threads(node.process.pid, tally, until), *loops)
         elapsed = time.monotonic() - started
+    tally.server_cpu = cpu_seconds(node.process.pid) - server_cpu
+    tally.client_cpu = time.process_time() - own_cpu
     return tally, elapsed
 
 
-def audit_counts(client: httpx.Client, auditor: str, after: int) -> Counter[str]:
-    """Entries after ``after`` per action, paged through ``GET /audit``."""
+def audit_counts(client: httpx.Client, auditor: str, after: int) -> tuple[Counter[str], int]:
+    """Entries after ``after`` per action, paged through ``GET /audit``, and how many
+    distinct timestamps they carry (entries appended together share theirs)."""
     counts: Counter[str] = Counter()
+    stamps: set[str] = set()
     while True:
         page = client.get(
             "/audit", params={"after": after, "limit": 500}, headers=bearer(auditor)
         ).json()
         counts.update(entry["action"] for entry in page["items"])
+        stamps.update(entry["ts"] for entry in page["items"])
         if not page["items"] or page.get("next_after") is None:
-            return counts
+            return counts, len(stamps)
         after = page["next_after"]
 
 
@@ -344,12 +358,17 @@ def report(tally: Tally, elapsed: float, node: Node) -> tuple[int, float, float]
         print(f"  {error}")
     processes = 1 + children_of(node.process.pid)
     print(f"server: {processes} process(es), at most {tally.threads} threads in the serve process")
+    print(
+        f"CPU: server {tally.server_cpu:.1f} s ({tally.server_cpu / elapsed:.2f} cores, "
+        f"{tally.server_cpu * 1000 / max(len(every), 1):.2f} ms per request), "
+        f"load generator {tally.client_cpu:.1f} s"
+    )
     return len(every), rps, p99
 
 
 def check_audit(client: httpx.Client, fx: Fixture, before: int, tally: Tally) -> bool:
     verdict = client.post("/audit/verify", headers=bearer(fx.auditor)).json()
-    counts = audit_counts(client, fx.auditor, before)
+    counts, stamps = audit_counts(client, fx.auditor, before)
     print(
         f"audit: chain {'verifies' if verdict['ok'] else 'BROKEN'} "
         f"({verdict['entries']:,} entries; {verdict.get('reason') or 'no problem'})"
@@ -361,6 +380,9 @@ def check_audit(client: httpx.Client, fx: Fixture, before: int, tally: Tally) ->
         covered &= found >= made
         print(f"  {action:<14} entries {found:>8,}  requests {made:>8,}")
     print(f"every request has its entry: {'yes' if covered else 'NO'}")
+    entries = sum(counts.values())
+    batch = entries / max(stamps, 1)
+    print(f"  {entries:,} entries under {stamps:,} timestamps: {batch:.1f} a batch")
     return bool(verdict["ok"]) and covered
 
 
