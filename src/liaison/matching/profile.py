@@ -100,7 +100,7 @@ def build(schema: str, properties: Mapping[str, Sequence[str]], cleaned: bool = 
         countries=countries,
         genders=frozenset(g.lower() for g in _values(properties, ("gender",))[:2]),
         identifiers=frozenset(
-            f"{i.kind.value}:{i.value}" for i in identifiers_of(schema, properties)
+            f"{i.kind.value}:{i.value}" for i in identifiers_of(schema, properties, cleaned)
         ),
         addresses=tuple(_values(properties, ("address", "addressEntity"))[:MAX_VALUES]),
     )
@@ -247,17 +247,26 @@ def _key_order(key: str) -> tuple[int, str]:
     return ("ibsdyna".find(key[0]), key)
 
 
+WEIGHT_SCALE = 1_000_000  # key weights are whole numbers: sums are exact, in SQL as here
+
+
+def key_weight(subjects: int) -> int:
+    """A key's weight in :func:`rank` when ``subjects`` subjects hold it: 1 (scaled)
+    for a key of one subject, about a tenth for one of 2,000."""
+    return round(WEIGHT_SCALE / (1.0 + math.log(subjects)))
+
+
 def rank(postings: Mapping[str, Sequence[str]], limit: int, stop: int) -> list[str]:
     """Subjects ranked by the keys they share with a query, each key weighing by how
-    rare it is (a key shared by one subject weighs 1, by ``stop`` subjects about a
-    tenth); keys shared by more than ``stop`` subjects select nothing. At most
-    ``limit`` subjects."""
-    shared: dict[str, float] = {}
+    rare it is (:func:`key_weight`); keys shared by more than ``stop`` subjects
+    select nothing. At most ``limit`` subjects, by weight and then subject. The
+    candidate index does the same in SQL (``storage.matching.candidates``)."""
+    shared: dict[str, int] = {}
     for found in postings.values():
         if not found or len(found) > stop:
             continue
-        weight = 1.0 / (1.0 + math.log(len(found)))
+        weight = key_weight(len(found))
         for subject in set(found):
-            shared[subject] = shared.get(subject, 0.0) + weight
+            shared[subject] = shared.get(subject, 0) + weight
     ordered = sorted(shared.items(), key=lambda item: (-item[1], item[0]))
     return [subject for subject, _ in ordered[:limit]]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +27,7 @@ from liaison.matching.profile import Profile, build, keys, loads
 from liaison.matching.score import Score, default_model, score
 from liaison.model.entities import parse_entity
 from liaison.model.roles import Actor
-from liaison.node.context import NO_REASON, NodeContext, Why
+from liaison.node.context import NO_REASON, NodeContext, Why, load_names
 from liaison.node.notices import NewAlert, tell_hits
 from liaison.node.setup import SYSTEM
 from liaison.policy.permissions import Permission
@@ -90,6 +91,23 @@ class Alert:
         return found
 
 
+WARM_NAMES = ("Juan dela Cruz", "Иван Петров", "محمد عبد الله", "Ivan Petrov")
+
+
+def warm() -> float:
+    """Load now what a process's first screening call would otherwise load: the
+    name analyser (rigour's name tagger, several seconds of CPU and a few hundred
+    MiB), the vocabularies and the scoring model. ``liaison serve`` calls it before
+    it says it is serving; returns the seconds it took."""
+    started = time.perf_counter()
+    load_names()
+    made = [build("Person", {"name": [n], "birthDate": ["1980-01-02"]}) for n in WARM_NAMES]
+    model = default_model()
+    for other in made[1:]:
+        score(made[0], other, model)
+    return time.perf_counter() - started
+
+
 def query_profile(name: str, query: Any) -> Profile:
     """Validate one query (schema + properties) and build its profile."""
     if not isinstance(query, Mapping):
@@ -135,10 +153,8 @@ class MatchService:
             profiles = self._queries(queries, limit)
             with self.ctx.tx() as conn:
                 found = {
-                    name: [
-                        h for h in self._hits(conn, actor, profile, limit) if h.score.score >= floor
-                    ]
-                    for name, profile in profiles.items()
+                    name: [h for h in hits if h.score.score >= floor]
+                    for name, hits in self._hits(conn, actor, profiles, limit).items()
                 }
                 described = self.describe(conn, [h for hits in found.values() for h in hits])
                 self.ctx.record(
@@ -183,18 +199,31 @@ class MatchService:
         return {str(name): query_profile(str(name), q) for name, q in queries.items()}
 
     def _hits(
-        self, conn: Connection, actor: Actor | None, profile: Profile, limit: int, exclude: str = ""
-    ) -> list[Hit]:
-        found = store.candidates(conn, keys(profile), CANDIDATES, STOP_KEY)
-        subjects = [s for s in found if s != exclude]
-        records = [s for s in subjects if not s.startswith(store.WATCH)]
+        self,
+        conn: Connection,
+        actor: Actor | None,
+        profiles: Mapping[str, Profile],
+        limit: int,
+        exclude: Mapping[str, str] | None = None,
+    ) -> dict[str, list[Hit]]:
+        """The best ``limit`` hits of each query among the candidates the actor may see
+        (``None``: the node itself, which sees every record and received copy); a
+        query's ``exclude`` subject (the record being cross-matched) is left out."""
+        visible = None
         if actor is not None:
-            allowed = record_store.visible_ids(
-                conn, records, actor.clearance, actor.username, self.ctx.node_id
+            visible = record_store.visible_to(actor.clearance, actor.username, self.ctx.node_id)
+        wanted = {name: keys(profile) for name, profile in profiles.items()}
+        found = store.candidates(conn, wanted, CANDIDATES, STOP_KEY, visible)
+        skip = exclude or {}
+        return {
+            name: self._scored(
+                profiles[name], [c for c in found[name] if c.subject != skip.get(name)], limit
             )
-            subjects = [s for s in subjects if s.startswith(store.WATCH) or s in allowed]
-        stored = store.profiles(conn, subjects)
-        hits = [Hit(s, score(profile, loads(text), self.model)) for s, text in stored.items()]
+            for name in profiles
+        }
+
+    def _scored(self, profile: Profile, found: Sequence[store.Candidate], limit: int) -> list[Hit]:
+        hits = [Hit(c.subject, score(profile, loads(c.profile), self.model)) for c in found]
         hits.sort(key=lambda hit: (-hit.score.log_odds, hit.subject))
         return hits[:limit]
 
@@ -209,14 +238,20 @@ class MatchService:
             ids = [row.record_id for row in rows]
             heads = record_store.heads_for(conn, ids)
             stored = store.profiles(conn, ids)  # local records and received copies alike
+            current = [
+                row
+                for row in rows
+                if (head := heads.get(row.record_id)) is not None
+                and head.version == row.version
+                and row.record_id in stored
+            ]  # not gone, deleted, or queued again at a later version
+            profiles = {row.record_id: loads(stored[row.record_id]) for row in current}
+            found = self._hits(conn, None, profiles, MAX_LIMIT, {r: r for r in profiles})
             raised: list[NewAlert] = []
-            for row in rows:
-                head = heads.get(row.record_id)
-                if head is None or head.version != row.version or row.record_id not in stored:
-                    continue  # gone, deleted, or a later version is queued too
-                profile = loads(stored[row.record_id])
-                hits = self._hits(conn, None, profile, MAX_LIMIT, exclude=row.record_id)
-                raised += self._raise(conn, row.record_id, row.version, hits, threshold)
+            for row in current:
+                raised += self._raise(
+                    conn, row.record_id, row.version, found[row.record_id], threshold
+                )
             store.dequeue(conn, [row.id for row in rows])
             if rows:
                 self.ctx.record(

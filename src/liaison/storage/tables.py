@@ -352,6 +352,16 @@ match_keys = Table(
     Index("ix_match_keys_subject", "subject"),
 )
 
+# How many rows of match_keys hold each key, kept by every index write in its own
+# transaction: a query drops a key too common to select anything before it reads
+# the key's rows.
+match_key_counts = Table(
+    "match_key_counts",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("subjects", Integer, nullable=False),
+)
+
 match_queue = Table(
     "match_queue",
     metadata,
