@@ -150,5 +150,15 @@ def test_a_write_keeps_its_entry_in_its_own_transaction(node: Node, team: Team) 
     assert found == 0
 
 
+def test_a_checkpoint_covers_its_own_entry(node: Node, team: Team) -> None:
+    checkpoint = node.audit.checkpoint(team.auditor)
+    with node.ctx.engine.connect() as conn:
+        last = conn.execute(sa.select(sa.func.max(audit_log.c.seq))).scalar_one()
+        action = conn.execute(
+            sa.select(audit_log.c.action).where(audit_log.c.seq == last)
+        ).scalar_one()
+    assert (checkpoint.seq, action) == (last, Action.AUDIT_CHECKPOINT.value)
+
+
 def test_drain_returns_when_nothing_waits(node: Node) -> None:
     assert node.ctx.audit_writer.drain(timeout=1.0)
