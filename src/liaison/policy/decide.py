@@ -34,11 +34,10 @@ Unmarked records count as TLP:AMBER+STRICT with H2 (``Markings.effective``).
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
-from typing import NamedTuple, TypedDict
+from typing import NamedTuple, TypedDict, TypeVar
 
 from followthemoney import model
 
@@ -289,6 +288,20 @@ def schemata_of(schema: str) -> frozenset[str]:
 # --- agreements compiled for fast decisions ---------------------------------
 
 
+class _Made(NamedTuple):
+    """The denials an agreement has made so far, by the record's value."""
+
+    schema: dict[str, Reason]
+    area: dict[CrimeArea, Reason]
+    category: dict[SubjectCategory, Reason]
+    ceiling: dict[Classification, Reason]
+    tlp: dict[TLP, Reason]
+    handling: dict[frozenset[HandlingCode], Reason]
+
+
+_V = TypeVar("_V")
+
+
 @dataclass(frozen=True, slots=True, eq=False)  # compared and hashed by identity
 class Terms:
     """One active agreement version, pre-digested for one holder on one day."""
@@ -311,22 +324,19 @@ class Terms:
     kept_since_person: Mapping[SubjectCategory | None, dt.date | None]
     kept_since_other: dt.date | None
     covers: Reason
-    #: every reason this agreement gives that names only the agreement and one
-    #: value of a closed vocabulary, made once: the denials by value (a value
-    #: the agreement allows has none), and its onward-sharing denials
+    #: the reasons a decision gives under this agreement that name only the
+    #: agreement and a closed value, made once when the index is built: the
+    #: purpose denials (an allowed purpose has none) and the onward denials
     purpose_denials: Mapping[Purpose, Reason]
-    area_denials: Mapping[CrimeArea | None, Reason]
-    category_denials: Mapping[SubjectCategory, Reason]
-    ceiling_denials: Mapping[Classification, Reason]
-    tlp_denials: Mapping[TLP, Reason]
     granted: tuple[Reason, ...]  # (covers,)
     forbids_onward: Reason
     only_parties: Reason
     only_parties_export: Reason
     green_community: Reason
-    handling_denials: Mapping[frozenset[HandlingCode], Reason]  # by the record's codes
-    #: the scope denial by the schema of a record it does not cover; filled as decisions run
-    schema_denials: dict[str, Reason]
+    #: the denials of records that do not fit (see ``_fit``), made the first
+    #: time a record needs one: by schema, crime area, subject category,
+    #: classification, TLP and handling codes
+    made: _Made
 
     @classmethod
     def of(cls, doc: AgreementDocument, today: dt.date) -> Terms:
@@ -359,27 +369,21 @@ class Terms:
             kept_since_other=latest("default"),
             covers=covers,
             granted=(covers,),
-            schema_denials={},
+            made=_Made({}, {}, {}, {}, {}, {}),
             **_denials(doc, label),
         )
 
 
 class _Denials(TypedDict):
     purpose_denials: Mapping[Purpose, Reason]
-    area_denials: Mapping[CrimeArea | None, Reason]
-    category_denials: Mapping[SubjectCategory, Reason]
-    ceiling_denials: Mapping[Classification, Reason]
-    tlp_denials: Mapping[TLP, Reason]
     forbids_onward: Reason
     only_parties: Reason
     only_parties_export: Reason
     green_community: Reason
-    handling_denials: Mapping[frozenset[HandlingCode], Reason]
 
 
 def _denials(doc: AgreementDocument, label: str) -> _Denials:
-    """The reasons of ``Terms`` that name only the agreement and a closed value."""
-    ceiling = doc.max_classification
+    """The reasons of ``Terms`` made when the index is built."""
     within = "{} allows onward sharing only among its parties"
     return {
         "purpose_denials": {
@@ -387,40 +391,11 @@ def _denials(doc: AgreementDocument, label: str) -> _Denials:
             for p in Purpose
             if p not in doc.purposes
         },
-        "area_denials": {
-            None: _NO_AREA,
-            **{
-                a: Reason(Rule.SCOPE, True, "{} does not cover crime area {}", (label, a))
-                for a in CrimeArea
-                if a not in doc.crime_areas
-            },
-        },
-        "category_denials": {
-            c: Reason(Rule.SCOPE, True, "{} does not cover subject category {}", (label, c))
-            for c in SubjectCategory
-            if c not in doc.subject_categories
-        },
-        "ceiling_denials": {
-            c: Reason(
-                Rule.CLASSIFICATION,
-                True,
-                "classification {} is above the ceiling {} of {}",
-                (c, ceiling, label),
-            )
-            for c in Classification
-            if c > ceiling
-        },
-        "tlp_denials": {
-            t: Reason(Rule.TLP, True, "TLP:{} may not flow under {}", (t, label))
-            for t in TLP
-            if t not in doc.tlp
-        },
         "forbids_onward": Reason(Rule.ONWARD, True, "{} forbids onward sharing", (label,)),
         "only_parties": Reason(Rule.ONWARD, True, within, (label,)),
         "only_parties_export": Reason(
             Rule.ONWARD, True, within + ", and an export names no recipient", (label,)
         ),
-        "handling_denials": _handling_denials(doc.handling, label),
         "green_community": Reason(
             Rule.TLP, True, "TLP:GREEN stays within the community of {}", (label,)
         ),
@@ -451,23 +426,6 @@ class AgreementIndex:
             for party in doc.party_ids - {holder}:
                 by_partner.setdefault(party, []).append(terms)
         return cls(holder, today, {k: tuple(v) for k, v in by_partner.items()}, by_id)
-
-
-def _handling_denials(
-    allowed: frozenset[HandlingCode], label: str
-) -> dict[frozenset[HandlingCode], Reason]:
-    """The handling denial for every set of codes a record may carry."""
-    codes = list(HandlingCode)
-    out = {}
-    for size in range(len(codes) + 1):
-        for chosen in itertools.combinations(codes, size):
-            carried = frozenset(chosen)
-            if not carried <= allowed:
-                shown = ", ".join(sorted(carried - allowed))
-                out[carried] = Reason(
-                    Rule.HANDLING, True, "{} may not flow under {}", (shown, label)
-                )
-    return out
 
 
 class PolicyContext:
@@ -747,45 +705,67 @@ def _grant(
 def _fit(terms: Terms, facts: RecordFacts) -> tuple[tuple[Reason, ...], bool]:
     """How a record fits an agreement, whoever asks and why: the scope,
     ceiling, TLP, handling, exclusion and retention denials, and whether its
-    category is hit/no-hit only. Pure in (terms, facts), so memoised on facts."""
+    category is hit/no-hit only. Pure in (terms, facts), so memoised on facts.
+    Each denial is made once per agreement and value (``_made``)."""
     found: list[Reason] = []
+    label, made = terms.label, terms.made
+    schema = facts.schema
     if facts.schemata.isdisjoint(terms.schemata):
-        found.append(_schema_denial(terms, facts.schema))
-    area = terms.area_denials.get(facts.crime_area)
-    if area is not None:
-        found.append(area)
+        found.append(
+            made.schema.get(schema) or _made(made.schema, schema, _NOT_SCHEMA, (label, schema))
+        )
+    area = facts.crime_area
+    if area is None:
+        found.append(_NO_AREA)
+    elif area not in terms.crime_areas:
+        found.append(made.area.get(area) or _made(made.area, area, _NOT_AREA, (label, area)))
     category = facts.scope_category
-    if category is not None and category in terms.category_denials:
-        found.append(terms.category_denials[category])
-    ceiling = terms.ceiling_denials.get(facts.classification)
-    if ceiling is not None:
-        found.append(ceiling)
-    tlp = terms.tlp_denials.get(facts.tlp)
-    if tlp is not None:
-        found.append(tlp)
-    handling = terms.handling_denials.get(facts.handling)
-    if handling is not None:
-        found.append(handling)
+    if category is not None and category not in terms.categories:
+        args = (label, category)
+        found.append(
+            made.category.get(category) or _made(made.category, category, _NOT_CATEGORY, args)
+        )
+    marked, ceiling = facts.classification, terms.max_classification
+    if marked > ceiling:
+        above = (marked, ceiling, label)
+        found.append(made.ceiling.get(marked) or _made(made.ceiling, marked, _ABOVE_CEILING, above))
+    tlp = facts.tlp
+    if tlp not in terms.tlp:
+        found.append(made.tlp.get(tlp) or _made(made.tlp, tlp, _NOT_TLP, (tlp, label)))
+    handling = facts.handling
+    if not handling <= terms.handling:
+        found.append(made.handling.get(handling) or _codes_denial(terms, handling))
     if terms.exclusions:
         _exclusions(terms, facts, found)
     oldest = terms.kept_since_person[category] if category else terms.kept_since_other
     if oldest is not None and facts.created < oldest:
         text = "created {}, older than {} lets partners keep it"
-        found.append(Reason(Rule.RETENTION, True, text, (facts.created, terms.label)))
+        found.append(Reason(Rule.RETENTION, True, text, (facts.created, label)))
     hit_only = bool(terms.hit_only) and (
         not facts.schemata.isdisjoint(terms.hit_only) or category in terms.hit_only
     )
     return tuple(found), hit_only
 
 
-def _schema_denial(terms: Terms, schema: str) -> Reason:
-    denial = terms.schema_denials.get(schema)
-    if denial is None:
-        text = "{} does not cover {} records"
-        denial = terms.schema_denials[schema] = Reason(
-            Rule.SCOPE, True, text, (terms.label, schema)
-        )
-    return denial
+_NOT_SCHEMA = (Rule.SCOPE, "{} does not cover {} records")
+_NOT_AREA = (Rule.SCOPE, "{} does not cover crime area {}")
+_NOT_CATEGORY = (Rule.SCOPE, "{} does not cover subject category {}")
+_ABOVE_CEILING = (Rule.CLASSIFICATION, "classification {} is above the ceiling {} of {}")
+_NOT_TLP = (Rule.TLP, "TLP:{} may not flow under {}")
+_NOT_CODES = (Rule.HANDLING, "{} may not flow under {}")
+
+
+def _codes_denial(terms: Terms, handling: frozenset[HandlingCode]) -> Reason:
+    codes = ", ".join(sorted(handling - terms.handling))
+    return _made(terms.made.handling, handling, _NOT_CODES, (codes, terms.label))
+
+
+def _made(
+    made: dict[_V, Reason], value: _V, rule: tuple[Rule, str], args: tuple[object, ...]
+) -> Reason:
+    """The denial of a record's ``value``, made the first time an agreement needs it."""
+    reason = made[value] = Reason(rule[0], True, rule[1], args)
+    return reason
 
 
 def _exclusions(terms: Terms, facts: RecordFacts, found: list[Reason]) -> None:
