@@ -181,6 +181,20 @@ def fresh_node(backend: str, batch: int) -> tuple[object, Path, str | None, sa.E
     return settings, data_dir, schema, admin
 
 
+def database_bytes(engine: sa.Engine, backend: str, data_dir: Path, schema: str | None) -> int:
+    """The node database's size on disk: SQLite's files, or PostgreSQL's relations
+    (tables, indexes, TOAST) in the node's schema."""
+    if backend == "sqlite":
+        return sum(f.stat().st_size for f in data_dir.rglob("*.db*"))
+    query = sa.text(
+        "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = :schema AND c.relkind = 'r'"
+    )
+    with engine.connect() as conn:
+        return int(conn.execute(query, {"schema": schema}).scalar_one())
+
+
 def drop_node(data_dir: Path, schema: str | None, admin: sa.Engine | None) -> None:
     shutil.rmtree(data_dir)
     if schema and admin is not None:
@@ -216,6 +230,7 @@ def run_one(backend: str, path: Path, batch: int) -> dict[str, object]:
         report = node.transfer.import_items(analyst, items, source="bench")
         elapsed = time.perf_counter() - started
     verdict = node.audit.verify(auditor)
+    size = database_bytes(node.ctx.engine, backend, data_dir, schema)
     other, other_dir, other_schema, _ = fresh_node(backend, batch)
     target = Node.open(other)  # type: ignore[arg-type]
     bare = bare_insert(node.ctx.engine, target.ctx.engine, backend, batch, report.created)
@@ -226,6 +241,7 @@ def run_one(backend: str, path: Path, batch: int) -> dict[str, object]:
     return {
         "load": load,
         "bare_per_second": report.created / bare,
+        "bytes_per_entity": size / max(report.created, 1),
         "max_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "backend": backend,
         "entities": report.created,
@@ -263,7 +279,7 @@ def main() -> None:
     print(
         f"{'backend':<11} {'entities':>10} {'seconds':>8} {'entities/s':>11} {'target':>8} "
         f"{'ratio':>6} {'bare driver/s':>14} {'ratio':>6} {'peak MiB':>9} {'≤ MiB':>6} "
-        f"{'audit':>7} {'load':>5}"
+        f"{'audit':>7} {'bytes/entity':>13} {'load':>5}"
     )
     for backend in args.backends.split(","):
         out = subprocess.run(  # noqa: S603 - our own interpreter and script
@@ -287,7 +303,8 @@ def main() -> None:
             f"{backend:<11} {r['entities']:>10,} {r['seconds']:>8.1f} {r['per_second']:>11,.0f} "
             f"{target:>8,} {r['per_second'] / target:>6.2f} {r['bare_per_second']:>14,.0f} "
             f"{r['per_second'] / r['bare_per_second']:>6.2f} {r['peak_mib']:>9.0f} "
-            f"{MEMORY_TARGET_MIB:>6} {'ok' if r['audit_ok'] else 'BROKEN':>7} {r['load']:>5.1f}"
+            f"{MEMORY_TARGET_MIB:>6} {'ok' if r['audit_ok'] else 'BROKEN':>7} "
+            f"{r['bytes_per_entity']:>13,.0f} {r['load']:>5.1f}"
         )
 
 

@@ -26,6 +26,8 @@ CLI prints the same fields without a stack trace.
     │       └── Replayed        a message id seen before               (409)
     ├── PeerUnreachable         a partner node did not answer          (502)
     ├── NotInitialised          the data directory has no node yet    (503)
+    ├── ImportInterrupted       an import worker died (out of memory?):
+    │                           its batch is not written              (503)
     └── AuditChainBroken        verification found tampering           (500)
 """
 
@@ -200,6 +202,24 @@ class PeerUnreachable(LiaisonError):
 
 class NotInitialised(LiaisonError):
     title = "Node not initialised"
+
+
+class ImportInterrupted(LiaisonError):
+    """The batch starting at ``line`` could not be built: nothing of it was written.
+    Earlier batches were (each whole), unless the import was strict."""
+
+    title = "Import interrupted"
+
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(
+            f"import interrupted at line {line}: {reason}; the batch from that line on was "
+            "not written (in a strict import nothing was); import again to finish"
+        )
+        self.line = line
+        self.reason = reason
+
+    def details(self) -> dict[str, Any]:
+        return {"line": self.line, "reason": self.reason}
 
 
 class AuditChainBroken(LiaisonError):

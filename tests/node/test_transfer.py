@@ -229,3 +229,20 @@ def test_import_is_idempotent(node: Node, team: Team, data: st.DataObject) -> No
     assert second.created == second.updated == 0
     assert second.unchanged == first.created
     assert {e.reason for e in second.rejected} == {e.reason for e in first.rejected}
+
+
+def test_a_worker_that_dies_stops_the_import_with_the_line_it_was_on() -> None:
+    """A real pool whose worker exits (as one killed for memory would): the import gets a
+    clear error naming the first line of the batch, instead of waiting for ever."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    from liaison.errors import ImportInterrupted
+    from liaison.node.transfer import _fork_server, _outcome
+
+    with ProcessPoolExecutor(1, mp_context=_fork_server()) as pool:
+        future = pool.submit(os._exit, 9)
+        with pytest.raises(ImportInterrupted) as raised:
+            _outcome(future, [(4001, {}), (4002, {})])
+    assert raised.value.line == 4001
+    assert "4001" in str(raised.value)

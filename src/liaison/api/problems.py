@@ -28,6 +28,7 @@ STATUS: dict[type[e.LiaisonError], int] = {
     e.Replayed: 409,
     e.PeerUnreachable: 502,
     e.NotInitialised: 503,
+    e.ImportInterrupted: 503,
     e.AuditChainBroken: 500,
 }
 

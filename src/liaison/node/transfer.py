@@ -22,15 +22,22 @@ import itertools
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from multiprocessing.pool import AsyncResult
 from typing import Any
 
 import orjson
 from sqlalchemy import Connection
 
 from liaison.audit.chain import Action, Result
-from liaison.errors import ForeignRecord, ImportRejected, InvalidInput, LineError
+from liaison.errors import (
+    ForeignRecord,
+    ImportInterrupted,
+    ImportRejected,
+    InvalidInput,
+    LineError,
+)
 from liaison.matching.profile import Profile
 from liaison.matching.profile import build as build_profile
 from liaison.model.envelope import Envelope
@@ -211,6 +218,15 @@ def _build_in_worker(batch: Batch) -> list[Built | LineError]:
     return _worker.build_batch(batch)
 
 
+def _outcome(future: Future[list[Built | LineError]], batch: Batch) -> list[Built | LineError]:
+    """A worker's batch; a worker that died (killed for memory, say) stops the import
+    with a clear error instead of leaving it waiting for an answer that never comes."""
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:
+        raise ImportInterrupted(batch[0][0], f"an import worker stopped ({exc})") from None
+
+
 def _fork_server() -> multiprocessing.context.ForkServerContext:
     """The context whose workers fork from a server holding the name analyser."""
     context = multiprocessing.get_context("forkserver")
@@ -303,16 +319,21 @@ class TransferService:
             yield from ((b, builder.build_batch(b)) for b in every)
             return
         init = (self.ctx.node_id, self.ctx.settings.review_years, builder.actor, builder.defaults)
-        with _fork_server().Pool(workers, initializer=_start_worker, initargs=init) as pool:
-            pending: deque[tuple[Batch, AsyncResult[list[Built | LineError]]]] = deque()
+        pool = ProcessPoolExecutor(
+            workers, mp_context=_fork_server(), initializer=_start_worker, initargs=init
+        )
+        try:
+            pending: deque[tuple[Batch, Future[list[Built | LineError]]]] = deque()
             for batch in every:  # at most 2 batches per worker in flight: memory stays flat
-                pending.append((batch, pool.apply_async(_build_in_worker, (batch,))))
+                pending.append((batch, pool.submit(_build_in_worker, batch)))
                 if len(pending) >= 2 * workers:
                     done, result = pending.popleft()
-                    yield done, result.get()
+                    yield done, _outcome(result, done)
             while pending:
                 done, result = pending.popleft()
-                yield done, result.get()
+                yield done, _outcome(result, done)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def _names_for_updates(
         self, results: list[Built | LineError], conn: Connection | None = None
