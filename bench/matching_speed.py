@@ -24,7 +24,12 @@
    a first pass primes string-level caches, then the median of three timed
    passes counts. Every logic-v2 pass builds its entities with fresh ids, so
    its per-entity caches cannot hit across passes.
-5. Screening: ``--screen`` names in calls of 100 queries (the API's limit),
+5. Retrieval anchor: candidate retrieval alone on ``--retrieval`` of those
+   queries, the path before issue 18 (one SELECT per key, ``rank`` in Python,
+   the visibility filter, the profile fetch) alternating with
+   ``store.candidates`` (one query per call, then 100 per call): ms per query,
+   and how many queries got the same candidates from both.
+6. Screening: ``--screen`` names in calls of 100 queries (the API's limit),
    total seconds.
 
 Targets (the issue): p99 ≤ 50 ms per query, ≤ 0.1 ms per candidate scored,
@@ -536,6 +541,72 @@ def first_pairs(found: Breakdown, wanted: int) -> list[tuple[int, Any, str, str]
     return out
 
 
+@dataclass
+class Retrieval:
+    queries: int
+    identical: int  # queries given the same candidates (with profiles) by both
+    old_ms: float  # per query: one SELECT per key, rank in Python, visibility, profiles
+    new_ms: float  # per query: one call of store.candidates with one query
+    batched_ms: float  # per query: store.candidates with 100 queries per call
+
+
+def per_key_candidates(conn: sa.Connection, bench: Bench, wanted: set[str]) -> dict[str, str]:
+    """The anchor: retrieval as it was before issue 18 (kept here to compare)."""
+    from liaison.matching.profile import rank
+    from liaison.node.matching import CANDIDATES, STOP_KEY
+    from liaison.storage import matching as store
+    from liaison.storage import records as record_store
+    from liaison.storage.tables import match_keys
+
+    postings = {
+        key: list(
+            conn.execute(
+                sa.select(match_keys.c.subject).where(match_keys.c.key == key).limit(STOP_KEY + 1)
+            ).scalars()
+        )
+        for key in sorted(wanted)
+    }
+    found = rank(postings, CANDIDATES, STOP_KEY)
+    actor = bench.analyst
+    records = [s for s in found if not s.startswith(store.WATCH)]
+    node_id = bench.node.ctx.node_id
+    allowed = record_store.visible_ids(conn, records, actor.clearance, actor.username, node_id)
+    shown = [s for s in found if s.startswith(store.WATCH) or s in allowed]
+    return store.profiles(conn, shown)
+
+
+def retrieval(bench: Bench, queries: list[Query]) -> Retrieval:
+    """Candidate retrieval alone, the anchor and the new path alternating on the same
+    queries in the same run (so that the machine's load weighs on both alike)."""
+    from liaison.matching.profile import keys
+    from liaison.node.matching import CANDIDATES, MAX_QUERIES, STOP_KEY, query_profile
+    from liaison.storage import matching as store
+    from liaison.storage import records as record_store
+
+    actor, node_id = bench.analyst, bench.node.ctx.node_id
+    visible = record_store.visible_to(actor.clearance, actor.username, node_id)
+    wanted = [keys(query_profile("q", q.body)) for q in queries]
+    old_s = new_s = 0.0
+    identical = 0
+    with bench.node.ctx.engine.connect() as conn:
+        for want in wanted:
+            started = time.perf_counter()
+            before = per_key_candidates(conn, bench, want)
+            middle = time.perf_counter()
+            now = store.candidates(conn, {"q": want}, CANDIDATES, STOP_KEY, visible)["q"]
+            old_s, new_s = old_s + middle - started, new_s + time.perf_counter() - middle
+            identical += set(before) == {c.subject for c in now}
+        started = time.perf_counter()
+        for first in range(0, len(wanted), MAX_QUERIES):
+            batch = {str(i): w for i, w in enumerate(wanted[first : first + MAX_QUERIES])}
+            store.candidates(conn, batch, CANDIDATES, STOP_KEY, visible)
+        batched_s = time.perf_counter() - started
+    count = max(len(wanted), 1)
+    return Retrieval(
+        len(wanted), identical, 1000 * old_s / count, 1000 * new_s / count, 1000 * batched_s / count
+    )
+
+
 def screening(bench: Bench, queries: list[Query]) -> float:
     from liaison.node import Why
     from liaison.node.matching import MAX_QUERIES
@@ -602,6 +673,9 @@ def main() -> None:
     parser.add_argument("--database-url", help="default: SQLite in the data directory")
     parser.add_argument("--data-dir", type=Path, help="default: a fresh one in bench-data/")
     parser.add_argument("--keep", action="store_true", help="keep the node for another run")
+    parser.add_argument(
+        "--retrieval", type=int, default=300, help="queries for the retrieval anchor"
+    )
     args = parser.parse_args()
     data_dir = args.data_dir or DATA / f"matching-{args.records}-{uuid.uuid4().hex[:6]}"
     bench = open_bench(data_dir, args.database_url)
@@ -654,9 +728,16 @@ def run(bench: Bench, args: argparse.Namespace) -> None:
         f"queries; judged a match: Liaison {liaison_matches} (≥ {threshold}, the node's "
         f"threshold), logic-v2 {v2_matches} (≥ {YENTE_THRESHOLD})"
     )
+    found_retrieval = retrieval(bench, work.latency[: args.retrieval])
+    print(
+        f"\ncandidate retrieval alone, {found_retrieval.queries} queries, the anchor (one "
+        f"SELECT per key, rank, visibility, profiles) alternating with store.candidates: "
+        f"same candidates for {found_retrieval.identical}; load average {os.getloadavg()[0]:.2f}"
+    )
     screen_s = screening(bench, work.screen)
     print(f"screened {len(work.screen):,} names; load average {os.getloadavg()[0]:.2f}")
     print_table(args, times, details, score_ms, loads_score_ms, v2_ms, screen_s, len(work.screen))
+    print_retrieval(found_retrieval)
 
 
 def print_table(
@@ -705,6 +786,22 @@ def print_table(
         f"{screen_s:.1f}",
         f"≤ {screen_target:.0f}",
         screen_target / screen_s,
+    )
+
+
+def print_retrieval(found: Retrieval) -> None:
+    old = f"{found.old_ms:.2f}"
+    row(
+        "retrieval, one query per call (ms/query)",
+        f"{found.new_ms:.2f}",
+        old,
+        found.old_ms / found.new_ms,
+    )
+    row(
+        "retrieval, 100 queries per call (ms/query)",
+        f"{found.batched_ms:.2f}",
+        old,
+        found.old_ms / found.batched_ms,
     )
 
 
