@@ -1,4 +1,11 @@
-"""Request dependencies: the node, the signed-in actor, the stated purpose."""
+"""Request dependencies: the node, the signed-in actor, the stated purpose.
+
+FastAPI runs a plain ``def`` dependency in a worker thread of its own, one
+hand-over to the thread pool and back per dependency and request. Those that
+only look at the request (the node once open, the bearer token, the purpose)
+are ``async def`` so that they run in the event loop; the token check, which
+reads the database, stays in a worker thread.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,7 @@ import threading
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Header, Request
+from starlette.concurrency import run_in_threadpool
 
 from liaison.errors import AuthenticationFailed
 from liaison.model.roles import Actor
@@ -29,10 +37,18 @@ def get_node_of(app: FastAPI) -> Node:
     return node
 
 
-NodeDep = Annotated[Node, Depends(get_node)]
+async def node_of_request(request: Request) -> Node:
+    """``get_node`` as a dependency: in the event loop once the node is open."""
+    node: Node | None = request.app.state.node
+    if node is None:
+        node = await run_in_threadpool(get_node_of, request.app)
+    return node
 
 
-def bearer_token(authorization: Annotated[str | None, Header()] = None) -> str:
+NodeDep = Annotated[Node, Depends(node_of_request)]
+
+
+async def bearer_token(authorization: Annotated[str | None, Header()] = None) -> str:
     if not authorization or not authorization.lower().startswith("bearer "):
         raise AuthenticationFailed(
             "send `Authorization: Bearer <token>`; get one at /api/v1/auth/login"
@@ -50,7 +66,7 @@ def current_actor(node: NodeDep, token: TokenDep) -> Actor:
 ActorDep = Annotated[Actor, Depends(current_actor)]
 
 
-def why(
+async def why(
     x_liaison_purpose: Annotated[str | None, Header(max_length=200)] = None,
     x_liaison_justification: Annotated[str | None, Header(max_length=2000)] = None,
 ) -> Why:
