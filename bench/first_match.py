@@ -6,11 +6,14 @@
 1. A node: ``--data-dir`` of a node kept by ``bench/matching_speed.py --keep``
    (same ``--database-url``), or a fresh one in ``bench-data/`` with ``--records``
    fictitious persons imported the real way. An analyst and an API token are made.
-2. ``--restarts`` times: ``liaison serve`` starts (``LIAISON_TLS=false``, loopback,
-   the match worker and courier on as in production); the bench waits for it to
+2. ``--restarts`` times: ``liaison serve`` starts (``LIAISON_TLS=false``, loopback;
+   the match worker and the courier off unless ``--workers``: a node just loaded
+   by the bench has every record in its match queue, and a worker draining it
+   holds SQLite's write lock that ``/match`` waits for); the bench waits for it to
    say it is serving and for the port to accept, then times the first
    ``POST /api/v1/match`` over HTTP (one stored person, changed, as query), then
-   20 more calls (median), and reads the serving process's memory (VmRSS, and
+   20 more calls with 20 other persons (median: what a query never seen before
+   costs once the process is warm), and reads the serving process's memory (VmRSS, and
    VmHWM, its peak) from ``/proc``. The process is stopped by its pid.
 3. Anchor: the same first call in a fresh process that opens the node and calls
    ``MatchService.match`` without warming anything (what the first `/match`
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import shutil
 import signal
 import socket
@@ -60,13 +64,13 @@ QUERY_NAME = "q"
 class Restart:
     ready_s: float  # spawn to "serving on" (the name analyser loads before it)
     first_ms: float
-    later_ms: float  # median of the calls after the first
+    later_ms: float  # median of the calls after the first (each a query not seen before)
     rss_mib: float
     peak_mib: float
     found: bool  # the changed person was found by the first call
 
 
-def node_env(bench: Bench, data_dir: Path, port: int) -> dict[str, str]:
+def node_env(bench: Bench, data_dir: Path, port: int, workers: bool) -> dict[str, str]:
     url = str(bench.node.ctx.engine.url.render_as_string(hide_password=False))
     env = {
         **os.environ,
@@ -74,25 +78,28 @@ def node_env(bench: Bench, data_dir: Path, port: int) -> dict[str, str]:
         "LIAISON_TLS": "false",
         "LIAISON_HOST": "127.0.0.1",
         "LIAISON_PORT": str(port),
+        "LIAISON_MATCH_WORKER": str(workers).lower(),
+        "LIAISON_FEDERATION_WORKER": str(workers).lower(),
     }
     if not url.startswith("sqlite"):
         env["LIAISON_DATABASE_URL"] = url
     return env
 
 
-def prepare(args: argparse.Namespace, data_dir: Path) -> tuple[dict[str, str], str, Any, Bench]:
+def prepare(
+    args: argparse.Namespace, data_dir: Path
+) -> tuple[dict[str, str], str, list[Any], Bench]:
     """Open (or make and load) the node; return the serve environment, an API token,
-    a query body (a stored person, changed) and the (closed) bench for its clean-up."""
+    query bodies (stored persons, changed) and the (closed) bench for its clean-up."""
     bench = open_bench(data_dir, args.database_url)
     try:
-        wanted, _, _ = plan(max(args.records, 1), 1, 0)
+        wanted, _, _ = plan(max(args.records, 1), 1 + LATER_CALLS, 0)
         _, sampled = load(bench, args.records, 20_000, wanted)
         print(f"node: {bench.backend}, {record_count(bench):,} indexed records")
-        import random
-
-        query = perturb(sampled[0], random.Random(7))
+        rng = random.Random(7)
+        queries = [perturb(entity, rng) for entity in sampled]
         token = bench.node.accounts.create_token(bench.analyst, "first-match", 1).token
-        return node_env(bench, data_dir, args.port), token, query, bench
+        return node_env(bench, data_dir, args.port, args.workers), token, queries, bench
     finally:
         bench.node.close()
 
@@ -125,7 +132,7 @@ def memory(pid: int) -> tuple[float, float]:
     return tuple(int(fields[k].split()[0]) / 1024 for k in ("VmRSS", "VmHWM"))  # type: ignore[return-value]
 
 
-def one_restart(env: dict[str, str], token: str, query: Any, port: int) -> Restart:
+def one_restart(env: dict[str, str], token: str, queries: list[Any], port: int) -> Restart:
     liaison = str(Path(sys.executable).parent / "liaison")
     started = time.perf_counter()
     proc = subprocess.Popen(  # noqa: S603 (our own liaison executable, fixed arguments)
@@ -144,10 +151,10 @@ def one_restart(env: dict[str, str], token: str, query: Any, port: int) -> Resta
             "X-Liaison-Purpose": "cross_check",
             "X-Liaison-Justification": "first-match benchmark",
         }
-        body = {"queries": {QUERY_NAME: query}}
         with httpx.Client(base_url=f"http://127.0.0.1:{port}/api/v1", timeout=120) as client:
             times, found = [], False
-            for call in range(1 + LATER_CALLS):
+            for call, query in enumerate(queries):
+                body = {"queries": {QUERY_NAME: query}}
                 began = time.perf_counter()
                 answer = client.post("/match", json=body, headers=headers)
                 times.append((time.perf_counter() - began) * 1000)
@@ -211,17 +218,18 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=1000, help="persons in a fresh node")
     parser.add_argument("--restarts", type=int, default=3)
     parser.add_argument("--port", type=int, default=8479)
+    parser.add_argument("--workers", action="store_true", help="match worker and courier on")
     args = parser.parse_args()
     fresh = args.data_dir is None
     data_dir = args.data_dir or DATA / f"first-match-{uuid.uuid4().hex[:6]}"
     print(f"load average at start {os.getloadavg()[0]:.2f}; {os.cpu_count()} cores")
-    env, token, query, bench = prepare(args, data_dir)
+    env, token, queries, bench = prepare(args, data_dir)
     try:
         runs = []
         for number in range(args.restarts):
-            runs.append(one_restart(env, token, query, args.port))
+            runs.append(one_restart(env, token, queries, args.port))
             print(f"restart {number + 1}: {runs[-1]}; load average {os.getloadavg()[0]:.2f}")
-        cold_ms = cold_first_call(data_dir, args.database_url, query)
+        cold_ms = cold_first_call(data_dir, args.database_url, queries[0])
     finally:
         if fresh:
             for step in bench.cleanup:
@@ -238,7 +246,8 @@ def main() -> None:
     )
     row("first /match vs a cold process (ms)", f"{first:.1f}", f"{cold_ms:.0f}", cold_ms / first)
     row(
-        "later /match, median of medians (ms)", f"{statistics.median(r.later_ms for r in runs):.1f}"
+        "later /match, new queries, median of medians (ms)",
+        f"{statistics.median(r.later_ms for r in runs):.1f}",
     )
     row("start to serving, worst (s)", f"{max(r.ready_s for r in runs):.1f}")
     row("serving process RSS after the calls (MiB)", f"{max(r.rss_mib for r in runs):.0f}")

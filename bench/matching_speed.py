@@ -316,6 +316,16 @@ def _drop_schema(admin: sa.Engine, schema: str) -> None:
         conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
 
 
+def analyse_tables(bench: Bench) -> None:
+    """PostgreSQL: table statistics now, as autovacuum would do some time after a bulk
+    load. Without them the planner guesses, and the candidates statement (keys IN
+    (...)) can be planned as a sequential scan of match_keys."""
+    if bench.backend == "postgresql":
+        with bench.node.ctx.engine.begin() as conn:
+            for table in ("match_keys", "match_key_counts", "match_profiles", "records"):
+                conn.exec_driver_sql(f"ANALYZE {table}")
+
+
 def record_count(bench: Bench) -> int:
     from liaison.storage.tables import match_profiles
 
@@ -698,6 +708,7 @@ def run(bench: Bench, args: argparse.Namespace) -> None:
     )
     print(f"database: {bench.backend}; name pool {args.name_pool:,} per script")
     load_s, sources = load(bench, args.records, args.name_pool, wanted)
+    analyse_tables(bench)
     stored = record_count(bench)
     if bench.loaded:
         print(f"reused a node with {stored:,} indexed records (load not timed)")

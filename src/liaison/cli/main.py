@@ -85,7 +85,6 @@ def serve(host: str | None = None, port: int | None = None) -> None:
     import uvicorn
 
     from liaison.api.app import create_app
-    from liaison.node.matching import warm
 
     config = settings()
     node = open_node()  # fails here, clearly, if the node is not initialised
@@ -94,7 +93,7 @@ def serve(host: str | None = None, port: int | None = None) -> None:
         cert = str(ensure_certificate(config.tls_cert_path, config.tls_key_path, node.ctx.name))
         key = str(config.tls_key_path)
     app_ = create_app(config, node, workers=True)
-    took = warm()  # the first /match after a restart does not load the name analyser
+    took = node.matching.warm()  # the first /match after a restart loads nothing
     print(f"{node.ctx.name}: name analyser loaded in {took:.1f} s", flush=True)
     _tune_gc()  # after warm(): the analyser's objects are frozen out of the collector's way
     print(listening(node.ctx.name, host or config.host, port or config.port, cert), flush=True)
