@@ -218,6 +218,12 @@ def _build_in_worker(batch: Batch) -> list[Built | LineError]:
     return _worker.build_batch(batch)
 
 
+# A worker is replaced, by a fork of the warm server (milliseconds), after this many
+# batches: its caches and heap grow with every new name it meets, and the import's
+# memory must stay flat however long it runs.
+WORKER_BATCHES = 20
+
+
 def _outcome(future: Future[list[Built | LineError]], batch: Batch) -> list[Built | LineError]:
     """A worker's batch; a worker that died (killed for memory, say) stops the import
     with a clear error instead of leaving it waiting for an answer that never comes."""
@@ -320,7 +326,11 @@ class TransferService:
             return
         init = (self.ctx.node_id, self.ctx.settings.review_years, builder.actor, builder.defaults)
         pool = ProcessPoolExecutor(
-            workers, mp_context=_fork_server(), initializer=_start_worker, initargs=init
+            workers,
+            mp_context=_fork_server(),
+            initializer=_start_worker,
+            initargs=init,
+            max_tasks_per_child=WORKER_BATCHES,
         )
         try:
             pending: deque[tuple[Batch, Future[list[Built | LineError]]]] = deque()
