@@ -13,7 +13,9 @@ the ratio. The audit chain is verified after each run (not timed).
 Memory is the peak, sampled every 0.2 s, of the proportional set size (PSS)
 summed over the importing process and every process it started (the import
 workers and their fork server): pages the workers share with the fork server
-count once, split between them.
+count once, split between them. CPU time is summed over the same processes
+(user and system, each process's last sample): CPU µs per entity is the figure
+that other load on a shared machine moves least.
 
 The anchor, in the same run: the rows the import wrote (records, versions,
 match profiles, match keys, match queue; not the one audit entry per batch)
@@ -88,19 +90,38 @@ def _tree(root: int) -> list[int]:
     return found
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU of one process so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class PeakMemory:
-    """Samples the PSS of this process and its descendants in a thread."""
+    """Samples, in a thread, the PSS of this process and its descendants (the peak)
+    and their CPU time (each process's last sample, summed: the CPU an import costs,
+    which other load on the machine moves much less than its wall time)."""
 
     def __init__(self, every: float = 0.2) -> None:
         self.peak_kib = 0
+        self._cpu: dict[int, float] = {}
         self._every = every
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         while not self._stop.wait(self._every):
-            total = sum(_pss_kib(pid) for pid in _tree(os.getpid()))
-            self.peak_kib = max(self.peak_kib, total)
+            tree = _tree(os.getpid())
+            self.peak_kib = max(self.peak_kib, sum(_pss_kib(pid) for pid in tree))
+            for pid in tree:
+                self._cpu[pid] = max(self._cpu.get(pid, 0.0), _cpu_seconds(pid))
+
+    @property
+    def cpu_seconds(self) -> float:
+        """Includes this sampler's own thread (it runs in this process: a few %)."""
+        return sum(self._cpu.values())
 
     def __enter__(self) -> PeakMemory:
         self._thread.start()
@@ -225,6 +246,7 @@ def run_one(backend: str, path: Path, batch: int) -> dict[str, object]:
             yield from jsonl_items(handle)
 
     load = os.getloadavg()[0]
+    cpu_before = _cpu_seconds(os.getpid())
     with PeakMemory() as memory:
         started = time.perf_counter()
         report = node.transfer.import_items(analyst, items, source="bench")
@@ -241,6 +263,7 @@ def run_one(backend: str, path: Path, batch: int) -> dict[str, object]:
     return {
         "load": load,
         "bare_per_second": report.created / bare,
+        "cpu_us_per_entity": (memory.cpu_seconds - cpu_before) * 1e6 / max(report.created, 1),
         "bytes_per_entity": size / max(report.created, 1),
         "max_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "backend": backend,
@@ -279,7 +302,7 @@ def main() -> None:
     print(
         f"{'backend':<11} {'entities':>10} {'seconds':>8} {'entities/s':>11} {'target':>8} "
         f"{'ratio':>6} {'bare driver/s':>14} {'ratio':>6} {'peak MiB':>9} {'≤ MiB':>6} "
-        f"{'audit':>7} {'bytes/entity':>13} {'load':>5}"
+        f"{'audit':>7} {'bytes/entity':>13} {'CPU µs/entity':>14} {'load':>5}"
     )
     for backend in args.backends.split(","):
         out = subprocess.run(  # noqa: S603 - our own interpreter and script
@@ -304,7 +327,7 @@ def main() -> None:
             f"{target:>8,} {r['per_second'] / target:>6.2f} {r['bare_per_second']:>14,.0f} "
             f"{r['per_second'] / r['bare_per_second']:>6.2f} {r['peak_mib']:>9.0f} "
             f"{MEMORY_TARGET_MIB:>6} {'ok' if r['audit_ok'] else 'BROKEN':>7} "
-            f"{r['bytes_per_entity']:>13,.0f} {r['load']:>5.1f}"
+            f"{r['bytes_per_entity']:>13,.0f} {r['cpu_us_per_entity']:>14,.0f} {r['load']:>5.1f}"
         )
 
 

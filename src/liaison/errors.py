@@ -28,7 +28,9 @@ CLI prints the same fields without a stack trace.
     ├── NotInitialised          the data directory has no node yet    (503)
     ├── ImportInterrupted       an import worker died (out of memory?):
     │                           its batch is not written              (503)
-    └── AuditChainBroken        verification found tampering           (500)
+    ├── AuditChainBroken        verification found tampering           (500)
+    └── AuditUnavailable        an access could not be logged, so it is
+                                refused (the audit store failed)         (503)
 """
 
 from __future__ import annotations
@@ -237,3 +239,16 @@ class AuditChainBroken(LiaisonError):
 def _shorten(value: Any, limit: int = 120) -> str:
     text = value if isinstance(value, str) else repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class AuditUnavailable(LiaisonError):
+    """An access could not be logged, so it is refused: no data leaves without its entry."""
+
+    title = "Audit log unavailable"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"the access could not be logged, so it is refused: {reason}")
+        self.reason = reason
+
+    def details(self) -> dict[str, Any]:
+        return {"reason": self.reason}

@@ -30,6 +30,7 @@ STATUS: dict[type[e.LiaisonError], int] = {
     e.NotInitialised: 503,
     e.ImportInterrupted: 503,
     e.AuditChainBroken: 500,
+    e.AuditUnavailable: 503,
 }
 
 

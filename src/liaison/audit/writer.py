@@ -41,20 +41,9 @@ from sqlalchemy import Connection
 
 from liaison.audit.chain import Entry
 from liaison.audit.log import AuditLog, Event
-from liaison.errors import AuditChainBroken, LiaisonError
+from liaison.errors import AuditUnavailable
 
 MAX_BATCH = 1000  # entries per transaction at most; the rest wait for the next batch
-
-
-class AuditUnavailable(AuditChainBroken):
-    """An access could not be logged, so it is refused (answered as a 500)."""
-
-    title = "Audit log unavailable"
-
-    def __init__(self, reason: str) -> None:
-        LiaisonError.__init__(self, f"the access could not be logged, so it is refused: {reason}")
-        self.seq = 0
-        self.reason = reason
 
 
 @dataclass

@@ -6,8 +6,7 @@ from typing import Any
 
 from liaison.audit.chain import Action, Checkpoint, Entry, Result, Verification
 from liaison.audit.log import Event
-from liaison.audit.writer import AuditUnavailable
-from liaison.errors import Conflict
+from liaison.errors import AuditUnavailable, Conflict
 from liaison.model.roles import Actor
 from liaison.node.context import NodeContext
 from liaison.policy.permissions import Permission

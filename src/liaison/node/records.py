@@ -65,7 +65,7 @@ class RecordService:
     ) -> Record:
         with self.ctx.guard(actor, why):
             self.ctx.permit(actor, P.RECORD_READ, Action.RECORD_READ, record_id)
-            with self.ctx.tx() as conn:
+            with self.ctx.read() as conn:
                 head = _head(conn, record_id)
                 record = _load(conn, head, version)
                 # an old version is as secret as the record now is
@@ -79,7 +79,7 @@ class RecordService:
     def history(self, actor: Actor, record_id: str, why: Why = NO_REASON) -> list[Record]:
         with self.ctx.guard(actor, why):
             self.ctx.permit(actor, P.RECORD_READ, Action.RECORD_HISTORY, record_id)
-            with self.ctx.tx() as conn:
+            with self.ctx.read() as conn:
                 versions = store.all_versions(conn, _head(conn, record_id))
                 may_view(self.ctx, conn, actor, versions, Action.RECORD_HISTORY)
                 self.ctx.record(
@@ -154,7 +154,7 @@ class RecordService:
         after = decode_cursor(cursor)
         with self.ctx.guard(actor, why):
             self.ctx.permit(actor, P.RECORD_READ, Action.RECORD_SEARCH, "records")
-            with self.ctx.tx() as conn:
+            with self.ctx.read() as conn:
                 rows = store.search(
                     conn, flt, actor.clearance, after, limit + 1, actor.username, self.ctx.node_id
                 )
