@@ -54,7 +54,10 @@ def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    # as many connections as the server has request threads (AnyIO's default 40) plus the
+    # courier and the match worker, so that no request waits for a connection at full load;
+    # opened on demand: an idle node holds at most pool_size of them
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=40)
 
 
 def _sqlite_engine(url: str) -> Engine:
