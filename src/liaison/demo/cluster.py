@@ -88,8 +88,10 @@ class NodeProcess:
         )
         out.close()
 
-    def wait_ready(self, timeout: float = 60.0) -> None:
-        """Until the node answers over HTTPS with its pinned certificate (bounded)."""
+    def wait_ready(self, timeout: float = 180.0) -> None:
+        """Until the node answers over HTTPS with its pinned certificate (bounded: a node
+        loads its name analyser before it serves, 6-10 s of CPU, and three nodes starting
+        together on two cores take three times that)."""
         context = pinned_context(self.settings().tls_cert_path.read_text())
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -53,6 +53,7 @@ from liaison.node.sources import Item
 from liaison.policy.decide import Decision, Use
 from liaison.policy.permissions import Permission, check_clearance
 from liaison.storage import records as store
+from liaison.storage.bulk import analyse
 from liaison.storage.records import RecordFilter
 
 Progress = Callable[[int], None]
@@ -218,6 +219,8 @@ def _build_in_worker(batch: Batch) -> list[Built | LineError]:
     return _worker.build_batch(batch)
 
 
+ANALYSE_AFTER = 10_000  # records written by one import before the statistics are refreshed
+
 # A worker is replaced, by a fork of the warm server (milliseconds), after this many
 # batches: its caches and heap grow with every new name it meets, and the import's
 # memory must stay flat however long it runs.
@@ -269,6 +272,7 @@ class TransferService:
                 self._names_for_updates(built)
                 with self.ctx.tx() as conn:
                     self._write_batch(conn, builder, dict(batch), built, report, source, why)
+            self._analyse(report)
             return report
         try:
             with self.ctx.tx() as conn:
@@ -290,7 +294,14 @@ class TransferService:
                     rejected=len(report.rejected),
                 )
             raise
+        self._analyse(report)
         return report
+
+    def _analyse(self, report: ImportReport) -> None:
+        """After a large import, the planner's statistics of the tables it grew."""
+        if report.created + report.updated >= ANALYSE_AFTER:
+            with self.ctx.tx() as conn:
+                analyse(conn)
 
     def _batches(
         self, items: Iterable[Item], report: ImportReport, progress: Progress | None

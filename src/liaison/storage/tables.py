@@ -348,7 +348,7 @@ match_keys = Table(
     metadata,
     Column("key", String(200), nullable=False),
     Column("subject", String(80), nullable=False),
-    Index("ix_match_keys_key", "key"),
+    Index("ix_match_keys_key_subject", "key", "subject"),  # covering: candidates
     Index("ix_match_keys_subject", "subject"),
 )
 
