@@ -164,7 +164,7 @@ class MatchService:
             cut = self.threshold(threshold)
             floor = min(cut, self.cutoff(cutoff))
             profiles = self._queries(queries, limit)
-            with self.ctx.tx() as conn:
+            with self.ctx.read() as conn:
                 found = {
                     name: [h for h in hits if h.score.score >= floor]
                     for name, hits in self._hits(conn, actor, profiles, limit).items()
