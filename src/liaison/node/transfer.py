@@ -38,7 +38,6 @@ from liaison.errors import (
     InvalidInput,
     LineError,
 )
-from liaison.matching.profile import Profile
 from liaison.matching.profile import build as build_profile
 from liaison.model.envelope import Envelope
 from liaison.model.ids import record_id_for
@@ -54,10 +53,11 @@ from liaison.policy.decide import Decision, Use
 from liaison.policy.permissions import Permission, check_clearance
 from liaison.storage import records as store
 from liaison.storage.bulk import analyse
+from liaison.storage.matching import Indexed, prepared
 from liaison.storage.records import RecordFilter
 
 Progress = Callable[[int], None]
-Built = tuple[int, Record, str, Profile]  # line, record, names text, match profile
+Built = tuple[int, Record, str, Indexed]  # line, record, names text, its match index rows
 Batch = list[tuple[int, dict[str, Any]]]
 
 
@@ -160,7 +160,7 @@ class ImportBuilder:
                 record, names = self.build(item)
                 record.content_hash  # noqa: B018 - computed here, in the worker, and cached
                 profile = build_profile(record.schema, record.properties, cleaned=True)
-                out.append((number, record, names, profile))
+                out.append((number, record, names, prepared(profile)))
             except InvalidInput as exc:
                 out.append(LineError(number, exc.field, exc.value, exc.reason))
         return out

@@ -58,8 +58,21 @@ def profile_of(record: Record) -> Profile:
     return build(record.schema, record.properties)
 
 
+@dataclass(frozen=True)
+class Indexed:
+    """A profile ready for the index: its stored text and its keys. An import worker
+    makes them next to the profile, so that the process that writes only writes."""
+
+    text: str
+    keys: tuple[str, ...]
+
+
+def prepared(profile: Profile) -> Indexed:
+    return Indexed(dumps(profile), tuple(sorted(keys(profile))))
+
+
 def index(
-    conn: Connection, items: Sequence[tuple[str, Profile | None]], fresh: bool = False
+    conn: Connection, items: Sequence[tuple[str, Profile | Indexed | None]], fresh: bool = False
 ) -> None:
     """Replace the profiles and keys of these subjects (``None``: remove). With
     ``fresh`` the caller knows that none of them is indexed yet (records at their
@@ -68,15 +81,22 @@ def index(
 
 
 def _write(
-    conn: Connection, items: Sequence[tuple[str, Profile | None]], fresh: bool, counted: bool
+    conn: Connection,
+    items: Sequence[tuple[str, Profile | Indexed | None]],
+    fresh: bool,
+    counted: bool,
 ) -> None:
     """:func:`index`; without ``counted`` the keys' counts are left alone (migration
     0010 runs before the table of counts exists; 0011 counts everything after)."""
     if not fresh:
         _unindex(conn, [subject for subject, _ in items], counted)
-    kept = [(subject, profile) for subject, profile in items if profile is not None]
-    insert_rows(conn, match_profiles, [{"subject": s, "profile": dumps(p)} for s, p in kept])
-    rows = [{"key": k, "subject": s} for s, p in kept for k in sorted(keys(p))]
+    kept = [
+        (subject, p if isinstance(p, Indexed) else prepared(p))
+        for subject, p in items
+        if p is not None
+    ]
+    insert_rows(conn, match_profiles, [{"subject": s, "profile": p.text} for s, p in kept])
+    rows = [{"key": k, "subject": s} for s, p in kept for k in p.keys]
     insert_rows(conn, match_keys, rows)
     if counted:
         count_keys(conn, Counter(row["key"] for row in rows))

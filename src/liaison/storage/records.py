@@ -257,7 +257,7 @@ def head_row(record: Record, names: str) -> dict[str, Any]:
 def write(
     conn: Connection,
     items: Sequence[tuple[Record, str]],
-    profiles: Mapping[str, Profile] | None = None,
+    profiles: Mapping[str, Profile | matching.Indexed] | None = None,
 ) -> None:
     """Append versions and move the heads; new records get a head row. The
     candidate index follows (``profiles``: those of new records already built,
