@@ -246,3 +246,46 @@ def test_a_worker_that_dies_stops_the_import_with_the_line_it_was_on() -> None:
             _outcome(future, [(4001, {}), (4002, {})])
     assert raised.value.line == 4001
     assert "4001" in str(raised.value)
+
+
+def test_the_index_built_by_the_workers_is_the_one_a_single_write_makes(
+    node: Node, team: Team
+) -> None:
+    """Profiles, keys and phones prepared in the worker processes (more than one batch)
+    are stored exactly as the main process would make them from the stored records."""
+    import sqlalchemy as sa
+
+    from liaison.storage import records as record_store
+    from liaison.storage.matching import prepared, profile_of
+    from liaison.storage.tables import match_keys, match_profiles
+
+    phones = ["+79161234567", "+639171234567", "+14155552671"]
+    data = lines(
+        *(
+            {
+                "id": f"w{i}",
+                "schema": "Person",
+                "properties": {
+                    "name": [f"Фиктивный Человек{i}", f"Fictitious Person {i}"],
+                    "birthDate": [f"19{50 + i % 40}-0{1 + i % 9}-1{i % 10}"],
+                    "phone": [phones[i % 3]],
+                    "nationality": ["ru"],
+                },
+            }
+            for i in range(120)
+        )
+    )
+    assert run(node, team, data).batches == 3  # so the workers built batches
+    with node.ctx.engine.connect() as conn:
+        query = sa.select(match_profiles.c.subject, match_profiles.c.profile)
+        stored = {subject: text for subject, text in conn.execute(query)}
+        keys: dict[str, list[str]] = {}
+        for subject, key in conn.execute(sa.select(match_keys.c.subject, match_keys.c.key)):
+            keys.setdefault(subject, []).append(key)
+        records = record_store.current_for(conn, list(stored))
+    assert len(records) == 120
+    for record in records:
+        expected = prepared(profile_of(record))
+        assert stored[record.record_id] == expected.text
+        assert tuple(sorted(keys[record.record_id])) == expected.keys
+    assert any(k.startswith("i:phone:") for found in keys.values() for k in found)
