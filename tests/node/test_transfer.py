@@ -253,29 +253,40 @@ def test_the_index_built_by_the_workers_is_the_one_a_single_write_makes(
 ) -> None:
     """Profiles, keys and phones prepared in the worker processes (more than one batch)
     are stored exactly as the main process would make them from the stored records."""
+
+    phones = ["+79161234567", "+639171234567", "+14155552671"]
+
+    def data(tag: str) -> list[bytes]:
+        return lines(
+            *(
+                {
+                    "id": f"w{i}",
+                    "schema": "Person",
+                    "properties": {
+                        "name": [f"Фиктивный Человек{i}", f"Fictitious Person{tag} {i}"],
+                        "birthDate": [f"19{50 + i % 40}-0{1 + i % 9}-1{i % 10}"],
+                        "phone": [phones[i % 3]],
+                        "nationality": ["ru"],
+                    },
+                }
+                for i in range(120)
+            )
+        )
+
+    assert run(node, team, data("")).batches == 3  # so the workers built batches
+    check_index(node)
+    report = run(node, team, data("son"))  # every record updated, again by the workers
+    assert (report.batches, report.updated) == (3, 120)
+    check_index(node)
+
+
+def check_index(node: Node) -> None:
     import sqlalchemy as sa
 
     from liaison.storage import records as record_store
     from liaison.storage.matching import prepared, profile_of
     from liaison.storage.tables import match_keys, match_profiles
 
-    phones = ["+79161234567", "+639171234567", "+14155552671"]
-    data = lines(
-        *(
-            {
-                "id": f"w{i}",
-                "schema": "Person",
-                "properties": {
-                    "name": [f"Фиктивный Человек{i}", f"Fictitious Person {i}"],
-                    "birthDate": [f"19{50 + i % 40}-0{1 + i % 9}-1{i % 10}"],
-                    "phone": [phones[i % 3]],
-                    "nationality": ["ru"],
-                },
-            }
-            for i in range(120)
-        )
-    )
-    assert run(node, team, data).batches == 3  # so the workers built batches
     with node.ctx.engine.connect() as conn:
         query = sa.select(match_profiles.c.subject, match_profiles.c.profile)
         stored = {subject: text for subject, text in conn.execute(query)}

@@ -84,11 +84,6 @@ def load_names() -> None:
             _names_loaded = True
 
 
-def names_loaded() -> bool:
-    """Whether ``load_names`` has run in this process."""
-    return _names_loaded
-
-
 _UNIT = "liaison_unit"  # key of the open unit of work in ``Connection.info``
 
 

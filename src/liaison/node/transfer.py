@@ -44,7 +44,7 @@ from liaison.model.ids import record_id_for
 from liaison.model.records import Record
 from liaison.model.roles import Actor
 from liaison.node.builder import RecordBuilder, as_object
-from liaison.node.context import NO_REASON, NodeContext, Why, load_names, names_loaded
+from liaison.node.context import NO_REASON, NodeContext, Why, load_names
 from liaison.node.decisions import hold_if_flagged, local_decisions
 from liaison.node.outbox import propagate
 from liaison.node.records import RecordService
@@ -269,7 +269,6 @@ class TransferService:
         batches = self._batches(items(), report, progress)
         if not strict:
             for batch, built in self._built(builder, batches):
-                self._names_for_updates(built)
                 with self.ctx.tx() as conn:
                     self._write_batch(conn, builder, dict(batch), built, report, source, why)
             self._analyse(report)
@@ -277,7 +276,6 @@ class TransferService:
         try:
             with self.ctx.tx() as conn:
                 for batch, built in self._built(builder, batches):
-                    self._names_for_updates(built, conn)
                     self._write_batch(conn, builder, dict(batch), built, report, source, why)
                 if report.rejected:
                     raise ImportRejected(sorted(report.rejected, key=lambda e: e.line))
@@ -355,23 +353,6 @@ class TransferService:
                 yield done, _outcome(result, done)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
-
-    def _names_for_updates(
-        self, results: list[Built | LineError], conn: Connection | None = None
-    ) -> None:
-        """Load the name analyser here before a batch that updates records: their profiles
-        are built in this process, and its first load (seconds) must not happen while
-        the write lock is held. Records new to the node come profiled from the workers."""
-        ids = [r[1].record_id for r in results if not isinstance(r, LineError)]
-        if not ids or names_loaded():
-            return
-        if conn is not None:
-            known = store.heads_for(conn, ids)
-        else:
-            with self.ctx.engine.connect() as reader:
-                known = store.heads_for(reader, ids)
-        if known:
-            load_names()
 
     def _write_batch(
         self,

@@ -102,12 +102,10 @@ def _write(
         count_keys(conn, Counter(row["key"] for row in rows))
 
 
-def index_records(conn: Connection, records: Iterable[Record], new: bool = False) -> None:
-    """Index the current versions of records (tombstones leave the index). With
-    ``new`` every record is one whose head row was just inserted: it was never
-    indexed, and its rows are only inserted."""
+def index_records(conn: Connection, records: Iterable[Record]) -> None:
+    """Index the current versions of records (tombstones leave the index)."""
     latest = {r.record_id: r for r in records}
-    index(conn, [(rid, None if r.deleted else profile_of(r)) for rid, r in latest.items()], new)
+    index(conn, [(rid, None if r.deleted else profile_of(r)) for rid, r in latest.items()])
 
 
 def rebuild(conn: Connection, batch: int = 1000) -> int:

@@ -260,8 +260,9 @@ def write(
     profiles: Mapping[str, Profile | matching.Indexed] | None = None,
 ) -> None:
     """Append versions and move the heads; new records get a head row. The
-    candidate index follows (``profiles``: those of new records already built,
-    by record id) and the records wait to be cross-matched."""
+    candidate index follows (``profiles``: those already built from the same
+    properties, by record id, as an import's workers do) and the records wait
+    to be cross-matched."""
     if not items:
         return
     insert_rows(conn, record_versions, [version_row(r) for r, _ in items])
@@ -275,13 +276,14 @@ def write(
             )
     changed = [record for record, _ in items]
     made = profiles or {}
-    new = [
-        (r.record_id, made.get(r.record_id) or matching.profile_of(r))
-        for r in changed
-        if r.version == 1
-    ]
-    matching.index(conn, new, fresh=True)
-    matching.index_records(conn, [r for r in changed if r.version > 1])
+    latest = {r.record_id: r for r in changed}
+    entries = {
+        rid: None if r.deleted else made.get(rid) or matching.profile_of(r)
+        for rid, r in latest.items()
+    }
+    first = {rid for rid, r in latest.items() if r.version == 1}  # never indexed before
+    matching.index(conn, [(rid, p) for rid, p in entries.items() if rid in first], fresh=True)
+    matching.index(conn, [(rid, p) for rid, p in entries.items() if rid not in first])
     matching.enqueue(conn, changed, max(r.modified for r in changed))
 
 
