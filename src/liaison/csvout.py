@@ -1,5 +1,5 @@
-"""The one CSV writer: every CSV the project produces (the screening reports of
-the web page and of ``liaison screen``) goes through it.
+"""The one writer of tables for spreadsheets: every CSV and XLSX the project
+produces (screening reports, spreadsheet exports of records) goes through it.
 
 A cell that begins with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage return,
 which some spreadsheets skip before one) is run as a formula when the file is
@@ -40,4 +40,41 @@ def records_to_csv(fields: Sequence[str], records: Iterable[Mapping[str, Any]]) 
     return to_csv(fields, ([record.get(name, "") for name in fields] for record in records))
 
 
-__all__ = ["FORMULA_STARTS", "cell", "records_to_csv", "to_csv"]
+def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "Liaison") -> bytes:
+    """An XLSX workbook of one sheet: the header (bold, frozen), then each row. A
+    text cell is always stored as a string cell, which no spreadsheet runs (openpyxl
+    would otherwise write ``=...`` as a formula): unlike a CSV's, the text needs no
+    apostrophe and keeps its value."""
+    from openpyxl import Workbook  # only a spreadsheet export pays for it
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    heading = []
+    for name in header:
+        item = WriteOnlyCell(sheet, value=name)
+        item.data_type = "s"
+        item.font = bold
+        heading.append(item)
+    sheet.append(heading)
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    if not isinstance(value, str):
+        return value
+    item = WriteOnlyCell(sheet, value=value)
+    item.data_type = "s"  # text as text: never parsed as a formula, a number or a date
+    return item
+
+
+__all__ = ["FORMULA_STARTS", "cell", "records_to_csv", "to_csv", "to_xlsx"]

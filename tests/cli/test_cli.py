@@ -6,6 +6,7 @@ from pathlib import Path
 
 import orjson
 import sqlalchemy as sa
+from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from liaison.cli.main import app
@@ -83,3 +84,49 @@ def test_init_with_a_weak_password_creates_nothing(env: dict[str, str], settings
     assert code == 2 and "password" in out
     assert not settings.key_path.exists()
     assert liaison(env, "admin", "init")[0] == 0
+
+
+def test_spreadsheet_import_options_and_export(env: dict[str, str], tmp_path: Path) -> None:
+    assert liaison(env, "admin", "init", "--name", "manila-fict")[0] == 0
+    assert liaison(env, "admin", "user", "add", "ana", "--role", "analyst")[0] == 0
+    data = tmp_path / "people.csv"
+    data.write_text(
+        "ref;name;dob;phone\n"
+        "1;Maria Santos Fict;03/04/1980;0917 123 4567\n"
+        "\n"
+        "2;Jose Reyes Fict;03/04/80;\n",
+        encoding="utf-8",
+    )
+    mapping = (
+        '{"schema": "Person", "id_column": "ref", '
+        '"properties": {"name": "name", "birthDate": "dob", "phone": "phone"}}'
+    )
+    args = ("import", str(data), "--format", "csv", "--mapping", mapping)
+    code, out = liaison(env, "ana", *args, "--date-order", "dmy", "--phone-country", "PH")
+    assert code == 2, out  # one line refused, named with its field and value
+    assert "1 created" in out and "line 4: properties.birthDate" in out and "03/04/80" in out
+    assert "Traceback" not in out
+    code, out = liaison(env, "ana", *args, "--date-order", "dym")
+    assert code == 2 and "date_order" in out and "Traceback" not in out
+
+    book_path = tmp_path / "out.xlsx"
+    code, out = liaison(
+        env,
+        "ana",
+        "export",
+        "--format",
+        "xlsx",
+        "--originator",
+        "Manila-Fict",
+        "--out",
+        str(book_path),
+    )
+    assert code == 0, out
+    rows = list(load_workbook(book_path, read_only=True).worksheets[0].iter_rows(values_only=True))
+    header = list(rows[0])
+    assert len(rows) == 2
+    assert rows[1][header.index("phone")] == "+639171234567"
+    assert rows[1][header.index("birthDate")] == "1980-04-03"
+    assert rows[1][header.index("originator_name")] == "manila-fict"
+    code, out = liaison(env, "ana", "export", "--format", "xlsx")
+    assert code == 2 and "--out" in out

@@ -11,9 +11,11 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from liaison.cli.common import console, err, handle_errors, open_node, read_json_arg, sign_in
+from liaison.errors import InvalidInput
 from liaison.node import Why
-from liaison.node.sources import CsvMapping, Item, csv_items, jsonl_items
-from liaison.node.transfer import ExportReport
+from liaison.node.sources import CsvMapping, Item, csv_items, jsonl_items, xlsx_items
+from liaison.node.spreadsheet import SheetOptions
+from liaison.node.transfer import ExportReport, SheetKind
 from liaison.storage.records import RecordFilter
 
 
@@ -22,33 +24,60 @@ def _count_lines(path: Path) -> int:
         return sum(1 for _ in handle)
 
 
+def _total(path: Path, format: str) -> int | None:
+    """The lines the progress bar counts: a CSV's header is not one; an XLSX's rows
+    are not known before it is read (the bar then counts without a total)."""
+    if format == "xlsx":
+        return None
+    lines = _count_lines(path)
+    return max(lines - 1, 0) if format == "csv" else lines
+
+
 @handle_errors
 def import_(
     path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="file to import")],
-    format: Annotated[str, typer.Option(help="jsonl or csv")] = "jsonl",
-    mapping: Annotated[str | None, typer.Option(help="CSV column mapping: JSON or @file")] = None,
+    format: Annotated[str, typer.Option(help="jsonl, csv or xlsx")] = "jsonl",
+    mapping: Annotated[
+        str | None, typer.Option(help="CSV/XLSX column mapping: JSON or @file")
+    ] = None,
     envelope: Annotated[str | None, typer.Option(help="envelope defaults: JSON or @file")] = None,
     strict: Annotated[bool, typer.Option(help="write nothing unless every line is valid")] = False,
+    delimiter: Annotated[
+        str | None, typer.Option(help="CSV: , ; tab or | (default: read from the header)")
+    ] = None,
+    date_order: Annotated[
+        str | None, typer.Option(help="CSV/XLSX: how dates like 03/04/1980 read: dmy, mdy, ymd")
+    ] = None,
+    phone_country: Annotated[
+        str | None, typer.Option(help="CSV/XLSX: country of phones written without +, e.g. PH")
+    ] = None,
     purpose: str | None = None,
 ) -> None:
-    """Import FollowTheMoney JSON lines, or CSV with a column mapping, in batches."""
+    """Import FollowTheMoney JSON lines, or CSV or XLSX with a column mapping, in batches."""
+    if format not in ("jsonl", "csv", "xlsx"):
+        raise InvalidInput("format", format, "must be jsonl, csv or xlsx")
+    options = SheetOptions.parse(delimiter, date_order, phone_country)
     node = open_node()
     actor = sign_in(node)
     defaults = read_json_arg("envelope", envelope) or {}
-    if format == "csv":
+    if format in ("csv", "xlsx"):
         parsed = CsvMapping.from_dict(read_json_arg("mapping", mapping))
         defaults = {**parsed.envelope, **defaults}
 
         def items() -> Iterable[Item]:
+            if format == "xlsx":
+                with path.open("rb") as raw:
+                    yield from xlsx_items(raw, parsed, options)
+                return
             with path.open(encoding="utf-8-sig", newline="") as handle:
-                yield from csv_items(handle, parsed)
+                yield from csv_items(handle, parsed, options)
     else:
 
         def items() -> Iterable[Item]:
             with path.open("rb") as handle:
                 yield from jsonl_items(handle)
 
-    total = _count_lines(path)
+    total = _total(path, format)
     columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err) as bar:
         task = bar.add_task("import", total=total)
@@ -61,6 +90,7 @@ def import_(
             source=f"file:{path.name}",
             why=Why(purpose),
         )
+        bar.update(task, total=report.lines, completed=report.lines)  # blank lines: not items
     console.print(
         f"{report.lines} lines: {report.created} created, {report.updated} updated, "
         f"{report.unchanged} unchanged, {len(report.rejected)} rejected"
@@ -74,22 +104,41 @@ def import_(
 @handle_errors
 def export(
     out: Annotated[Path | None, typer.Option(help="file to write; stdout if not given")] = None,
+    format: Annotated[str, typer.Option(help="jsonl, csv or xlsx")] = "jsonl",
     schema: str | None = None,
     crime_area: str | None = None,
+    originator: Annotated[
+        str | None, typer.Option(help="only this agency's records: its name or node id")
+    ] = None,
+    q: Annotated[str | None, typer.Option(help="only records whose names contain this")] = None,
     purpose: str | None = None,
 ) -> None:
-    """Export the records you may take out of this node as FtM JSON lines with
-    their envelopes; what the policy keeps here is listed, with the reasons."""
+    """Export the records you may take out of this node: FtM JSON lines with their
+    envelopes, or a spreadsheet (CSV, XLSX) with one row per record, its markings
+    and its originator's name. What the policy keeps here is listed, with the reasons."""
+    if format not in ("jsonl", "csv", "xlsx"):
+        raise InvalidInput("format", format, "must be jsonl, csv or xlsx")
+    if format == "xlsx" and out is None:
+        raise InvalidInput("out", None, "an XLSX workbook needs a file (--out records.xlsx)")
     node = open_node()
-    report = ExportReport()
-    lines = node.transfer.export(
-        sign_in(node), RecordFilter.parse(schema, crime_area=crime_area), Why(purpose), report
-    )
-    handle = out.open("wb") if out else sys.stdout.buffer
-    for line in lines:
-        handle.write(line)
-    if out:
-        handle.close()
+    actor = sign_in(node)
+    source = node.transfer.originator_id(originator) if originator else None
+    flt = RecordFilter.parse(schema, crime_area=crime_area, text=q, originator=source)
+    if format == "jsonl":
+        report = ExportReport()
+        lines = node.transfer.export(actor, flt, Why(purpose), report)
+        handle = out.open("wb") if out else sys.stdout.buffer
+        for line in lines:
+            handle.write(line)
+        if out:
+            handle.close()
+    else:
+        sheet = node.transfer.export_sheet(actor, flt, SheetKind(format), Why(purpose))
+        report = sheet.report
+        if out:
+            out.write_bytes(sheet.content)
+        else:
+            sys.stdout.buffer.write(sheet.content)
     where = f" to {out}" if out else ""
     err.print(f"exported {report.exported} records{where}, {len(report.withheld)} withheld")
     for left in report.withheld[:20]:

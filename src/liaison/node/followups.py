@@ -584,4 +584,4 @@ def _mine(conn: Connection, followup_id: int, direction: str) -> Row[Any]:
 
 
 def _peer_names(conn: Connection) -> dict[str, str]:
-    return {row.node_id: row.name for row in federation_store.all_peers(conn)}
+    return federation_store.peer_names(conn)

@@ -1,4 +1,5 @@
-"""Readers for bulk import: FollowTheMoney JSON lines and CSV with a column mapping.
+"""Readers for bulk import: FollowTheMoney JSON lines, and CSV or XLSX with a
+column mapping (and, for spreadsheets, the options of ``node.spreadsheet``).
 
 Each reader yields ``(line_number, entity_dict)`` or ``(line_number, LineError)``,
 so that a broken line is reported by number and never stops the others from
@@ -9,14 +10,16 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
 import orjson
 
 from liaison.errors import InvalidInput, LineError
 from liaison.model.entities import get_schema
+from liaison.node.spreadsheet import SheetOptions, localise, sniff_delimiter, xlsx_rows
 
 Item = tuple[int, dict[str, Any] | LineError]
 
@@ -111,21 +114,27 @@ class CsvMapping:
         return wanted | ({self.id_column} if self.id_column else set())
 
 
-def csv_items(stream: TextIO, mapping: CsvMapping) -> Iterator[Item]:
-    reader = csv.reader(stream, strict=True)
+def csv_items(
+    stream: TextIO, mapping: CsvMapping, options: SheetOptions | None = None
+) -> Iterator[Item]:
+    """A CSV's data lines as entities (the header names the columns). The delimiter
+    is the options' or, if none is given, the one the header line is split by."""
+    options = options or SheetOptions()
+    try:
+        first = next(iter(stream), "")
+    except UnicodeDecodeError:
+        yield 1, LineError(1, "header", "", "not UTF-8 text; nothing was read")
+        return
+    delimiter = options.delimiter or sniff_delimiter(first)
+    reader = csv.reader(itertools.chain([first], stream), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
         yield 1, LineError(1, "header", "", "the CSV has no header line")
         return
-    missing = sorted(mapping.columns() - set(header))
-    if missing:
-        yield (
-            1,
-            LineError(
-                1, "header", ",".join(header)[:80], f"missing column(s): {', '.join(missing)}"
-            ),
-        )
+    problem = _missing(header, mapping)
+    if problem is not None:
+        yield 1, problem
         return
     index = {name: i for i, name in enumerate(header)}
     while True:
@@ -142,7 +151,58 @@ def csv_items(stream: TextIO, mapping: CsvMapping) -> Iterator[Item]:
             return
         if not any(cell.strip() for cell in row):
             continue
-        yield reader.line_num, _csv_row(reader.line_num, row, header, index, mapping)
+        yield reader.line_num, _row_item(reader.line_num, row, header, index, mapping, options)
+
+
+def xlsx_items(
+    stream: IO[bytes], mapping: CsvMapping, options: SheetOptions | None = None
+) -> Iterator[Item]:
+    """The first worksheet of an XLSX workbook, read as a CSV with a header row."""
+    options = options or SheetOptions()
+    rows = xlsx_rows(stream)
+    first = next(rows, None)
+    if first is None:
+        yield 1, LineError(1, "header", "", "the workbook's first sheet is empty")
+        return
+    header = [cell.strip() for cell in first[1]]
+    while header and not header[-1]:  # empty trailing cells a spreadsheet keeps
+        header.pop()
+    problem = _missing(header, mapping)
+    if problem is not None:
+        yield 1, problem
+        return
+    index = {name: i for i, name in enumerate(header)}
+    for number, row in rows:
+        if not any(cell.strip() for cell in row):
+            continue
+        row = (row + [""] * len(header))[: len(header)] if len(row) != len(header) else row
+        yield number, _row_item(number, row, header, index, mapping, options)
+
+
+def _missing(header: list[str], mapping: CsvMapping) -> LineError | None:
+    missing = sorted(mapping.columns() - set(header))
+    if not missing:
+        return None
+    shown = ",".join(header)[:80]
+    return LineError(1, "header", shown, f"missing column(s): {', '.join(missing)}")
+
+
+def _row_item(
+    number: int,
+    row: list[str],
+    header: list[str],
+    index: dict[str, int],
+    mapping: CsvMapping,
+    options: SheetOptions,
+) -> dict[str, Any] | LineError:
+    item = _csv_row(number, row, header, index, mapping)
+    if isinstance(item, LineError):
+        return item
+    try:
+        item["properties"] = localise(mapping.schema, item["properties"], options)
+    except InvalidInput as exc:
+        return LineError(number, exc.field, exc.value, exc.reason)
+    return item
 
 
 def _csv_row(

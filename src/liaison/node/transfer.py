@@ -25,12 +25,14 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 import orjson
 from sqlalchemy import Connection
 
 from liaison.audit.chain import Action, Result
+from liaison.csvout import to_csv, to_xlsx
 from liaison.errors import (
     ForeignRecord,
     ImportInterrupted,
@@ -49,10 +51,12 @@ from liaison.node.decisions import hold_if_flagged, local_decisions
 from liaison.node.outbox import propagate
 from liaison.node.records import RecordService
 from liaison.node.sources import Item
+from liaison.node.spreadsheet import record_table
 from liaison.policy.decide import Decision, Use
 from liaison.policy.permissions import Permission, check_clearance
 from liaison.storage import records as store
 from liaison.storage.bulk import analyse
+from liaison.storage.federation import peer_names
 from liaison.storage.matching import Indexed, prepared
 from liaison.storage.records import RecordFilter
 
@@ -127,6 +131,34 @@ class Exits:
 
 
 NOT_HELD = "not held in full at this node"
+
+
+class SheetKind(StrEnum):
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+SHEET_TYPES = {
+    SheetKind.CSV: "text/csv; charset=utf-8",
+    SheetKind.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A spreadsheet export: the file, its type and what was left out."""
+
+    content: bytes
+    kind: SheetKind
+    report: ExportReport
+
+    @property
+    def media_type(self) -> str:
+        return SHEET_TYPES[self.kind]
+
+    @property
+    def filename(self) -> str:
+        return f"liaison-records.{self.kind.value}"
 
 
 class ImportBuilder:
@@ -472,27 +504,68 @@ class TransferService:
         why: Why = NO_REASON,
         report: ExportReport | None = None,
     ) -> Iterator[bytes]:
-        """FtM JSON lines with each record's envelope; the audit entry is written
-        first. Every record is decided for ``Use.EXPORT`` (a received copy only
-        as far as its originator's onward terms allow); what may not leave is
-        left out and listed, with its reasons, in ``report`` and in the closing
-        audit entry."""
+        """FtM JSON lines with each record's envelope (see ``export_records``)."""
+        return map(_export_line, self.export_records(actor, flt, why, report, "records"))
+
+    def originator_id(self, text: str) -> str:
+        """The node id of an originator given by name (this node's or a partner's, in
+        any case) or by node id; an unknown one is an error listing those known."""
+        with self.ctx.read() as conn:
+            names = {**peer_names(conn), self.ctx.node_id: self.ctx.name}
+        wanted = text.strip()
+        if wanted in names:
+            return wanted
+        for node_id, name in names.items():
+            if name.casefold() == wanted.casefold():
+                return node_id
+        known = ", ".join(sorted(names.values()))
+        raise InvalidInput("originator", text, f"no such agency here; known: {known}")
+
+    def export_sheet(
+        self, actor: Actor, flt: RecordFilter, kind: SheetKind, why: Why = NO_REASON
+    ) -> Sheet:
+        """The records of the filter that may leave the node, as a CSV (UTF-8 with a
+        byte-order mark, so that spreadsheets read every script) or XLSX workbook:
+        one row per record with its markings and its originator's name. Decided and
+        audited as every export is."""
+        report = ExportReport()
+        records = list(self.export_records(actor, flt, why, report, f"spreadsheet:{kind.value}"))
+        with self.ctx.read() as conn:
+            names = {**peer_names(conn), self.ctx.node_id: self.ctx.name}
+        header, rows = record_table(records, names)
+        if kind is SheetKind.XLSX:
+            return Sheet(to_xlsx(header, rows, "Liaison records"), kind, report)
+        return Sheet(to_csv(header, rows).encode("utf-8-sig"), kind, report)
+
+    def export_records(
+        self,
+        actor: Actor,
+        flt: RecordFilter,
+        why: Why = NO_REASON,
+        report: ExportReport | None = None,
+        target: str = "records",
+    ) -> Iterator[Record]:
+        """The records of the filter that may leave the node; the audit entry is
+        written first (``target`` names the form: records, a spreadsheet...). Every
+        record is decided for ``Use.EXPORT`` (a received copy only as far as its
+        originator's onward terms allow); what may not leave is left out and listed,
+        with its reasons, in ``report`` and in the closing audit entry."""
         with self.ctx.guard(actor, why):
-            self.ctx.permit(actor, Permission.RECORD_EXPORT, Action.RECORD_EXPORT, "records")
+            self.ctx.permit(actor, Permission.RECORD_EXPORT, Action.RECORD_EXPORT, target)
         with self.ctx.tx() as conn:
             self.ctx.record(
                 conn,
                 actor,
                 Action.RECORD_EXPORT,
-                "records",
+                target,
                 why,
                 filter=flt.describe(),
             )
-        return self._stream(actor, flt, why, report or ExportReport())
+        return self._stream(actor, flt, why, report or ExportReport(), target)
 
     def _stream(
-        self, actor: Actor, flt: RecordFilter, why: Why, report: ExportReport
-    ) -> Iterator[bytes]:
+        self, actor: Actor, flt: RecordFilter, why: Why, report: ExportReport, target: str
+    ) -> Iterator[Record]:
         """Stream the records; a closing audit entry names every record that left."""
         after, sent = 0, []
         withheld = report.withheld
@@ -510,7 +583,7 @@ class TransferService:
                     continue
                 sent.append(f"{record.record_id}@{record.version}")
                 report.exported += 1
-                yield _export_line(record)
+                yield record
             if len(heads) < 1000:
                 break
             after = heads[-1].id
@@ -519,7 +592,7 @@ class TransferService:
                 conn,
                 actor,
                 Action.RECORD_EXPORT,
-                "records",
+                target,
                 why,
                 exported=sent,
                 count=len(sent),

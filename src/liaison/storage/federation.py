@@ -34,6 +34,11 @@ def all_peers(conn: Connection) -> list[Row[Any]]:
     return list(conn.execute(select(peers).order_by(peers.c.name)))
 
 
+def peer_names(conn: Connection) -> dict[str, str]:
+    """Each partner's node id and the name this node knows it by."""
+    return {row.node_id: row.name for row in all_peers(conn)}
+
+
 def peer(conn: Connection, node_id: str, lock: bool = False) -> Row[Any] | None:
     query = select(peers).where(peers.c.node_id == node_id)
     return conn.execute(query.with_for_update() if lock else query).first()

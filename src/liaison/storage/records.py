@@ -29,6 +29,7 @@ class RecordFilter:
     crime_area: str | None = None
     text: str | None = None
     include_deleted: bool = False
+    originator: str | None = None  # a node id: this node's own records, or a partner's copies
 
     @classmethod
     def parse(
@@ -39,6 +40,7 @@ class RecordFilter:
         crime_area: str | None = None,
         text: str | None = None,
         include_deleted: bool = False,
+        originator: str | None = None,
     ) -> RecordFilter:
         """Filters as a user typed them; an unknown value is an error naming the filter."""
         return cls(
@@ -50,6 +52,7 @@ class RecordFilter:
             else None,
             text=text,
             include_deleted=include_deleted,
+            originator=originator or None,
         )
 
     def describe(self) -> dict[str, Any]:
@@ -354,6 +357,7 @@ def search(
         records.c.tlp == flt.tlp if flt.tlp else None,
         records.c.crime_area == flt.crime_area if flt.crime_area else None,
         records.c.names.contains(flt.text.casefold(), autoescape=True) if flt.text else None,
+        records.c.originator == flt.originator if flt.originator else None,
         None if flt.include_deleted else records.c.deleted.is_(False),
     ]
     for condition in conditions:

@@ -1,4 +1,5 @@
-"""Bulk import (FtM JSON lines, CSV with a mapping) and export."""
+"""Bulk import (FtM JSON lines, CSV or XLSX with a mapping) and export (JSON lines,
+CSV or XLSX)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,22 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, File, Form, UploadFile
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi.responses import Response, StreamingResponse
+from pydantic import BaseModel
 
 from liaison.api.deps import ActorDep, NodeDep, WhyDep
 from liaison.errors import InvalidInput
-from liaison.node.sources import EXPORT_SUMMARY, CsvMapping, Item, csv_items, jsonl_items
-from liaison.node.transfer import ExportReport
+from liaison.node.sources import (
+    EXPORT_SUMMARY,
+    CsvMapping,
+    Item,
+    csv_items,
+    jsonl_items,
+    xlsx_items,
+)
+from liaison.node.spreadsheet import SheetOptions
+from liaison.node.transfer import ExportReport, ImportReport, SheetKind
 from liaison.storage.records import RecordFilter
 
 router = APIRouter(tags=["import and export"])
@@ -23,6 +33,37 @@ router = APIRouter(tags=["import and export"])
 class Format(StrEnum):
     JSONL = "jsonl"
     CSV = "csv"
+    XLSX = "xlsx"
+
+
+class ExportFormat(StrEnum):
+    JSONL = "jsonl"
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+class RejectedLine(BaseModel):
+    line: int
+    field: str
+    value: str
+    reason: str
+
+
+class ImportOut(BaseModel):
+    """What an import wrote; ``rejected`` lists the first 1,000 refused lines."""
+
+    lines: int
+    created: int
+    updated: int
+    unchanged: int
+    batches: int
+    rejected: list[RejectedLine]
+    rejected_count: int
+    held_for_review: int
+
+    @classmethod
+    def of(cls, report: ImportReport) -> ImportOut:
+        return cls.model_validate(report.to_dict())
 
 
 def _json_field(name: str, text: str | None) -> dict[str, Any] | None:
@@ -38,37 +79,54 @@ def _json_field(name: str, text: str | None) -> dict[str, Any] | None:
     return value
 
 
-@router.post("/imports")
+@router.post("/imports", response_model=ImportOut)
 def import_file(
     node: NodeDep,
     actor: ActorDep,
     why: WhyDep,
-    file: Annotated[UploadFile, File(description="FtM JSON lines or CSV")],
+    file: Annotated[UploadFile, File(description="FtM JSON lines, CSV or XLSX")],
     format: Annotated[Format, Form()] = Format.JSONL,
-    mapping: Annotated[str | None, Form(description="CSV only: JSON column mapping")] = None,
+    mapping: Annotated[str | None, Form(description="CSV and XLSX: JSON column mapping")] = None,
     envelope: Annotated[str | None, Form(description="JSON envelope defaults")] = None,
     strict: Annotated[bool, Form(description="write nothing unless every line is valid")] = False,
-) -> dict[str, Any]:
+    delimiter: Annotated[
+        str | None, Form(description="CSV: , ; tab or | (left out: read from the header)")
+    ] = None,
+    date_order: Annotated[
+        str | None, Form(description="CSV and XLSX: dates like 03/04/1980 read dmy, mdy or ymd")
+    ] = None,
+    phone_country: Annotated[
+        str | None, Form(description="CSV and XLSX: country of phones written without +")
+    ] = None,
+) -> ImportOut:
+    options = SheetOptions.parse(delimiter, date_order, phone_country)
     data = file.file.read()  # a sync route: FastAPI runs it in a worker thread
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput("file", f"byte {exc.start}", "not UTF-8 text") from None
     defaults = _json_field("envelope", envelope) or {}
-    if format is Format.CSV:
+    if format is Format.XLSX:
         parsed = CsvMapping.from_dict(_json_field("mapping", mapping))
         defaults = {**parsed.envelope, **defaults}
 
         def items() -> Iterable[Item]:
-            return csv_items(io.StringIO(text, newline=""), parsed)
+            return xlsx_items(io.BytesIO(data), parsed, options)
     else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InvalidInput("file", f"byte {exc.start}", "not UTF-8 text") from None
+        if format is Format.CSV:
+            parsed = CsvMapping.from_dict(_json_field("mapping", mapping))
+            defaults = {**parsed.envelope, **defaults}
 
-        def items() -> Iterable[Item]:
-            return jsonl_items(text.split("\n"))  # not splitlines(): U+2028 is valid in JSON
+            def items() -> Iterable[Item]:
+                return csv_items(io.StringIO(text, newline=""), parsed, options)
+        else:
+
+            def items() -> Iterable[Item]:
+                return jsonl_items(text.split("\n"))  # not splitlines(): U+2028 is valid JSON
 
     source = f"upload:{file.filename or 'file'}"
     report = node.transfer.import_items(actor, items, defaults, strict, source=source, why=why)
-    return report.to_dict()
+    return ImportOut.of(report)
 
 
 _NDJSON: dict[int | str, dict[str, Any]] = {
@@ -79,7 +137,20 @@ _NDJSON: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.get("/export", response_class=StreamingResponse, responses=_NDJSON)
+_SHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_EXPORTS: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": (
+            "jsonl: FtM JSON lines, then one summary line (exported, withheld and why); "
+            "csv or xlsx: one row per record with its markings and originator's name "
+            "(the header X-Liaison-Withheld says how many records the policy kept here)"
+        ),
+        "content": {"application/x-ndjson": {}, "text/csv": {}, _SHEET: {}},
+    }
+}
+
+
+@router.get("/export", response_class=StreamingResponse, responses=_EXPORTS)
 def export(
     node: NodeDep,
     actor: ActorDep,
@@ -87,11 +158,25 @@ def export(
     schema: str | None = None,
     crime_area: str | None = None,
     q: str | None = None,
-) -> StreamingResponse:
-    """The records this user may take out of the node, as FtM JSON lines with
-    their envelopes, closed by one summary line ``{"liaison_export": {...}}``:
-    how many were exported and which were withheld, with the policy's reasons."""
-    flt = RecordFilter.parse(schema, None, None, crime_area, q, False)
+    originator: Annotated[
+        str | None, Query(description="only this agency's records: its name or node id")
+    ] = None,
+    format: ExportFormat = ExportFormat.JSONL,
+) -> Response:
+    """The records this user may take out of the node: FtM JSON lines with their
+    envelopes, closed by one summary line ``{"liaison_export": {...}}`` (how many
+    were exported and which were withheld, with the policy's reasons), or a CSV or
+    XLSX spreadsheet of them."""
+    source = node.transfer.originator_id(originator) if originator else None
+    flt = RecordFilter.parse(schema, None, None, crime_area, q, False, source)
+    if format is not ExportFormat.JSONL:
+        sheet = node.transfer.export_sheet(actor, flt, SheetKind(format.value), why)
+        headers = {
+            "Content-Disposition": f'attachment; filename="{sheet.filename}"',
+            "X-Liaison-Exported": str(sheet.report.exported),
+            "X-Liaison-Withheld": str(len(sheet.report.withheld)),
+        }
+        return Response(sheet.content, media_type=sheet.media_type, headers=headers)
     report = ExportReport()
     lines = node.transfer.export(actor, flt, why, report)
     return StreamingResponse(_closed(lines, report), media_type="application/x-ndjson")
