@@ -12,7 +12,15 @@ from liaison.matching.features import (
     token_overlap,
 )
 from liaison.matching.profile import Profile, build, dumps, keys, loads
-from liaison.matching.score import LEVELS, default_model, parse_model, score
+from liaison.matching.score import (
+    LEVELS,
+    Score,
+    dates_contradict,
+    default_model,
+    parse_model,
+    raises_alert,
+    score,
+)
 
 ORDERED = LEVELS
 CASES = [(kind, feature) for kind, table in ORDERED.items() for feature in table]
@@ -172,3 +180,43 @@ def test_keys_are_capped_for_a_hostile_organisation() -> None:
 )
 def test_names_that_the_review_found(left: str, right: str, level: str) -> None:
     assert names(person(left), person(right)).level == level
+
+
+def _pair(left_date: str | None, right_date: str | None, **more: list[str]) -> Score:
+    def side(date: str | None) -> Profile:
+        props = {"name": ["Juan dela Cruz"], **more}
+        return build("Person", {**props, "birthDate": [date]} if date else props)
+
+    return score(side(left_date), side(right_date))
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "contradict"),
+    [
+        ("1980-01-02", "1980-06-07", True),  # the same year only
+        ("1980-01-02", "1981-06-07", True),
+        ("1980-01-02", "1995-06-07", True),
+        ("1980", "1975-06-07", True),
+        ("1980-01-02", "1980-01-02", False),
+        ("1980-01-02", "1980-02-01", False),  # day and month swapped
+        ("1980-01-02", "1980-01-03", False),  # one typo
+        ("1980", "1980-06-07", False),  # a year against a date that has it
+        ("1980-01-02", None, False),  # one side does not know
+    ],
+)
+def test_dates_contradict_when_both_are_known_and_differ(
+    left: str, right: str | None, contradict: bool
+) -> None:
+    assert dates_contradict(_pair(left, right)) is contradict
+
+
+def test_namesakes_with_different_birth_dates_raise_no_alert() -> None:
+    namesakes = _pair("1980-01-02", "1980-06-07", nationality=["ph"], gender=["male"])
+    assert namesakes.score >= 0.7  # a match by the threshold alone
+    assert not raises_alert(namesakes, 0.7, 0.95)
+    assert raises_alert(namesakes, 0.7, 0.7)  # the setting lowered to the threshold
+    shared = _pair("1980-01-02", "1980-06-07", passportNumber=["P1234567"])
+    assert raises_alert(shared, 0.7, 0.95)  # a shared passport speaks for one person
+    same = _pair("1980-01-02", "1980-01-02")
+    assert raises_alert(same, 0.7, 0.95)
+    assert not raises_alert(same, 0.99, 0.5)  # never below the threshold itself

@@ -181,6 +181,32 @@ def sigmoid(odds: float) -> float:
     return 1 / (1 + math.exp(-max(-50.0, min(50.0, odds))))
 
 
+#: Date levels that say both dates are known and are not the same date: the same year
+#: only, or years apart. A slip of the pen reads ``typo`` or ``swapped``, and a year
+#: against a full date that has it ``partial``; neither contradicts.
+CONTRADICTING_DATES = frozenset({"year", "near", "differ", "far"})
+DATE_FEATURES = ("birth_date", "date")  # persons' birth dates; others' founding or build dates
+
+
+def dates_contradict(found: Score) -> bool:
+    """Both sides have a birth date (or, for other entities, a founding or build date)
+    and they differ: the pair is more often two namesakes than one person."""
+    return any(
+        found.features[name].level in CONTRADICTING_DATES
+        for name in DATE_FEATURES
+        if name in found.features
+    )
+
+
+def raises_alert(found: Score, threshold: float, contradicted: float) -> bool:
+    """Whether a cross-match is worth an analyst's look: a score at the threshold,
+    and at ``contradicted`` (never less than the threshold) when the dates contradict,
+    so that namesakes with different birth dates stay out unless something as strong
+    as a shared identifier or the same address speaks for them."""
+    bar = max(threshold, contradicted) if dates_contradict(found) else threshold
+    return found.score >= bar
+
+
 MISMATCH = Score(0.0, {"schema": Evidence("differ", 0.0, "different kinds of entity")}, -50.0)
 
 

@@ -4,8 +4,13 @@
 scored candidates the user may see. ``process`` takes the records waiting
 in the match queue (every local write and every received copy lands
 there in its own transaction) and raises an alert for each record or
-watchlist entry that matches above the threshold; a pair that an analyst
-rejected is not raised again. Alerts are confirmed, rejected or escalated.
+watchlist entry that matches above the threshold, or above
+``alert_date_conflict_threshold`` when both birth dates are known and differ
+(namesakes are the commonest false alert); a pair that an analyst
+rejected is not raised again. Alerts are read grouped by the record of this
+node they are about, best first, filtered by state, partner and watchlist
+(``liaison.storage.alerts``), and are confirmed, rejected or escalated one by
+one or several at once (each decision audited on its own).
 """
 
 from __future__ import annotations
@@ -19,20 +24,23 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection
+from sqlalchemy import ColumnElement, Connection
 
 from liaison.audit.chain import Action
-from liaison.errors import Conflict, InvalidInput, NotFound
+from liaison.errors import Conflict, InvalidInput, LiaisonError, NotFound
 from liaison.matching.profile import Profile, build, keys, loads
-from liaison.matching.score import Score, default_model, score
+from liaison.matching.score import Score, default_model, raises_alert, score
 from liaison.model.entities import parse_entity
 from liaison.model.roles import Actor
 from liaison.node.context import NO_REASON, NodeContext, Why, load_names
 from liaison.node.notices import NewAlert, tell_hits
 from liaison.node.setup import SYSTEM
 from liaison.policy.permissions import Permission
+from liaison.storage import alerts as alert_store
+from liaison.storage import federation as federation_store
 from liaison.storage import matching as store
 from liaison.storage import records as record_store
+from liaison.storage.alerts import AlertFilter
 
 P = Permission
 logger = logging.getLogger(__name__)
@@ -42,6 +50,10 @@ CANDIDATES = 100  # scored per query at most
 STOP_KEY = 2000  # a key shared by more subjects than this selects nothing
 DEFAULT_CUTOFF = 0.5  # yente's: results scoring under it are not returned
 DECISIONS = {"confirm": "confirmed", "reject": "rejected", "escalate": "escalated"}
+STATUSES = ("open", *DECISIONS.values())
+MAX_GROUPS = 100  # records per page of grouped alerts
+MAX_IN_GROUP = 50  # alerts shown under one record (the count says how many there are)
+MAX_BULK = 500  # alerts decided at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +89,12 @@ class Alert:
     note: str | None
     originator_told: str | None  # the partner told of the hit, if any
     watchlist: str | None  # the watchlist of the entry matched
-    target_caption: str | None  # the entry's caption, or the partner's name
+    target_caption: str | None  # the other record's or the entry's caption, or the partner's name
+    record_caption: str | None = None
+    record_schema: str | None = None
+    record_originator: str | None = None  # a node id: this node's or a partner's
+    target_schema: str | None = None  # the other record's or the entry's schema
+    target_originator: str | None = None  # the other record's originator
 
     @property
     def decidable(self) -> bool:
@@ -89,6 +106,33 @@ class Alert:
         """Each feature's evidence (none for a partner's hit: its score stays there)."""
         found: dict[str, dict[str, Any]] = self.explanation.get("features", {})
         return found
+
+
+@dataclass(frozen=True, slots=True)
+class AlertGroup:
+    """One record and its candidate matches, best first: at most ``MAX_IN_GROUP``
+    of its ``count`` alerts under the filter."""
+
+    record_id: str
+    caption: str | None
+    schema: str | None
+    originator: str | None
+    best: float
+    count: int
+    alerts: tuple[Alert, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AlertPage:
+    """A page of grouped alerts, best group first; ``total`` groups match the filter.
+    ``partners`` (node id to name) and ``watchlists`` are what the filter can choose."""
+
+    groups: tuple[AlertGroup, ...]
+    total: int
+    offset: int
+    limit: int
+    partners: dict[str, str]
+    watchlists: tuple[str, ...]
 
 
 WARM_NAMES = ("Juan dela Cruz", "Иван Петров", "محمد عبد الله", "Ivan Petrov")
@@ -288,9 +332,10 @@ class MatchService:
         self, conn: Connection, record_id: str, version: int, hits: Sequence[Hit], threshold: float
     ) -> list[NewAlert]:
         known = store.known_pairs(conn, record_id)
+        contradicted = self.ctx.settings.alert_date_conflict_threshold
         raised = []
         for hit in hits:
-            if not hit.score.is_match(threshold):
+            if not raises_alert(hit.score, threshold, contradicted):
                 continue
             explanation = explain(hit.score)
             previous = known.get(hit.subject)
@@ -318,33 +363,93 @@ class MatchService:
         return raised
 
     def alerts(
-        self, actor: Actor, status: str | None = None, after: int = 0, limit: int = 50
+        self,
+        actor: Actor,
+        status: str | None = None,
+        after: int = 0,
+        limit: int = 50,
+        partner: str | None = None,
+        watchlist: str | None = None,
     ) -> list[Alert]:
-        """Alerts on records the user may see (both sides), oldest first."""
+        """Alerts on records the user may see (both sides), oldest first, after the
+        ``after`` id; narrowed to a state, a partner (node id or name) or a watchlist."""
         with self.ctx.guard(actor):
             self.ctx.permit(actor, P.ALERT_READ, Action.ALERT_LIST, "alerts")
-            if status is not None and status not in {"open", *DECISIONS.values()}:
-                raise InvalidInput("status", status, "open, confirmed, rejected or escalated")
-            with self.ctx.tx() as conn:
-                rows = store.list_alerts(conn, status, after, min(max(limit, 1), 500))
-                shown = self._visible_alerts(conn, actor, rows)
-                self.ctx.record(conn, actor, Action.ALERT_LIST, "alerts", count=len(shown))
+            with self.ctx.read() as conn:
+                flt = self._filter(conn, status, partner, watchlist)
+                visible = self._visible(actor)
+                rows = alert_store.listed(
+                    conn, flt, visible, self.ctx.node_id, after, min(max(limit, 1), 500)
+                )
+                shown = [view_of(row) for row in rows]
+                self.ctx.record(
+                    conn, actor, Action.ALERT_LIST, "alerts", count=len(shown), filters=_said(flt)
+                )
         return shown
 
-    def _visible_alerts(self, conn: Connection, actor: Actor, rows: Sequence[Any]) -> list[Alert]:
-        ids = [r.record_id for r in rows] + [r.target for r in rows if r.target_kind == "record"]
-        allowed = record_store.visible_ids(
-            conn, ids, actor.clearance, actor.username, self.ctx.node_id
-        )
-        watch = store.entries(conn, [r.target for r in rows if r.target_kind == "watchlist"])
-        out = []
-        for row in rows:
-            if row.record_id not in allowed:
-                continue
-            if row.target_kind == "record" and row.target not in allowed:
-                continue
-            out.append(alert_view(row, watch.get(row.target)))
-        return out
+    def alert_groups(
+        self,
+        actor: Actor,
+        status: str | None = None,
+        partner: str | None = None,
+        watchlist: str | None = None,
+        offset: int = 0,
+        limit: int = 10,
+    ) -> AlertPage:
+        """Alerts grouped by the record of this node they are about, the group with
+        the best score first and, in a group, the best match first; a page of
+        ``limit`` groups from ``offset``. Audited as one list with the alerts shown."""
+        if not 1 <= limit <= MAX_GROUPS or offset < 0:
+            raise InvalidInput("limit", limit, f"1-{MAX_GROUPS} records a page, offset >= 0")
+        with self.ctx.guard(actor):
+            self.ctx.permit(actor, P.ALERT_READ, Action.ALERT_LIST, "alerts")
+            with self.ctx.read() as conn:
+                flt = self._filter(conn, status, partner, watchlist)
+                visible = self._visible(actor)
+                found, total = alert_store.groups(
+                    conn, flt, visible, self.ctx.node_id, limit, offset
+                )
+                rows = alert_store.in_groups(
+                    conn, flt, visible, self.ctx.node_id, [g.record_id for g in found]
+                )
+                page = AlertPage(
+                    groups=_grouped(found, rows),
+                    total=total,
+                    offset=offset,
+                    limit=limit,
+                    partners=_peer_names(conn),
+                    watchlists=tuple(r.name for r in store.all_watchlists(conn)),
+                )
+                shown = [a.id for g in page.groups for a in g.alerts]
+                self.ctx.record(
+                    conn, actor, Action.ALERT_LIST, "alerts", alerts=shown, filters=_said(flt)
+                )
+        return page
+
+    def _visible(self, actor: Actor) -> ColumnElement[bool]:
+        """The records the user may see (the rule of ``storage.records.visible_to``)."""
+        return record_store.visible_to(actor.clearance, actor.username, self.ctx.node_id)
+
+    def _filter(
+        self,
+        conn: Connection,
+        status: str | None,
+        partner: str | None,
+        watchlist: str | None,
+    ) -> AlertFilter:
+        """Checked filters; a partner is named by its node id or its name."""
+        if status and status not in STATUSES:
+            raise InvalidInput("status", status, "open, confirmed, rejected or escalated")
+        node_id = None
+        if partner:
+            names = _peer_names(conn)
+            by_name = {name: node for node, name in names.items()}
+            node_id = partner if partner in names else by_name.get(partner)
+            if node_id is None:
+                raise InvalidInput("partner", partner, "not a partner of this node")
+        if watchlist and store.watchlist_named(conn, watchlist) is None:
+            raise InvalidInput("watchlist", watchlist, "no watchlist of that name")
+        return AlertFilter(status or None, node_id, watchlist or None)
 
     def decide(
         self, actor: Actor, alert_id: int, decision: str, note: str = "", why: Why = NO_REASON
@@ -356,7 +461,11 @@ class MatchService:
                 raise InvalidInput("decision", decision, "confirm, reject or escalate")
             with self.ctx.tx() as conn:
                 row = store.alert(conn, alert_id, lock=True)
-                if row is None or not self._visible_alerts(conn, actor, [row]):
+                visible = self._visible(actor)
+                if (
+                    row is None
+                    or alert_store.one(conn, alert_id, visible, self.ctx.node_id) is None
+                ):
                     raise NotFound("alert", str(alert_id))
                 if row.status in ("confirmed", "rejected"):
                     raise Conflict(f"alert {alert_id} is already {row.status}")
@@ -378,9 +487,35 @@ class MatchService:
                     decision=status,
                     note=note[:200],
                 )
-                updated = store.alert(conn, alert_id)
+                updated = alert_store.one(conn, alert_id, visible, self.ctx.node_id)
                 assert updated is not None
-                return alert_view(updated, None)
+                return view_of(updated)
+
+    def decide_all(
+        self,
+        actor: Actor,
+        alert_ids: Sequence[int],
+        decision: str,
+        note: str = "",
+        why: Why = NO_REASON,
+    ) -> list[tuple[int, Alert | LiaisonError]]:
+        """The same decision on each of several alerts, each in its own transaction
+        and audited as a single decision is: one that fails (already decided by a
+        colleague, no longer visible) is reported and does not stop the others."""
+        if decision not in DECISIONS:
+            raise InvalidInput("decision", decision, "confirm, reject or escalate")
+        chosen = list(dict.fromkeys(alert_ids))
+        if not chosen:
+            raise InvalidInput("alerts", [], "choose at least one alert")
+        if len(chosen) > MAX_BULK:
+            raise InvalidInput("alerts", len(chosen), f"at most {MAX_BULK} at once")
+        out: list[tuple[int, Alert | LiaisonError]] = []
+        for alert_id in chosen:
+            try:
+                out.append((alert_id, self.decide(actor, alert_id, decision, note, why)))
+            except (Conflict, NotFound) as exc:
+                out.append((alert_id, exc))
+        return out
 
     # --- watchlists -----------------------------------------------------------------------
 
@@ -522,14 +657,15 @@ def result_view(hit: Hit, described: dict[str, Any], threshold: float) -> dict[s
     }
 
 
-def alert_view(row: Any, entry: Any) -> Alert:
-    """An alert row as the service hands it out; ``entry`` is the watchlist
-    entry it matched, if any."""
+def view_of(row: Any) -> Alert:
+    """An alert read with its sides (``liaison.storage.alerts``) as the service hands
+    it out."""
     explanation = orjson.loads(row.explanation)
-    caption = None
-    if entry is not None:
-        caption = entry.caption
-    elif row.target_kind == "partner":
+    if row.target_kind == "record":
+        caption = row.other_caption
+    elif row.target_kind == "watchlist":
+        caption = row.entry_caption
+    else:
         caption = explanation.get("partner")
     return Alert(
         id=row.id,
@@ -545,9 +681,51 @@ def alert_view(row: Any, entry: Any) -> Alert:
         decided_by=row.decided_by,
         note=row.note,
         originator_told=row.originator_told,
-        watchlist=entry.watchlist if entry is not None else None,
+        watchlist=row.watchlist,
         target_caption=caption,
+        record_caption=row.record_caption,
+        record_schema=row.record_schema,
+        record_originator=row.record_originator,
+        target_schema=row.other_schema if row.target_kind == "record" else None,
+        target_originator=row.other_originator,
     )
+
+
+def _grouped(groups: Sequence[alert_store.Group], rows: Sequence[Any]) -> tuple[AlertGroup, ...]:
+    """Each group with its alerts (at most ``MAX_IN_GROUP``), told from the rows
+    which side is the group's record."""
+    by_group: dict[str, list[Any]] = {}
+    for row in rows:
+        by_group.setdefault(row.grp, []).append(row)
+    out = []
+    for group in groups:
+        found = by_group.get(group.record_id, [])
+        first = found[0] if found else None
+        mine = first is not None and first.record_id == group.record_id
+        out.append(
+            AlertGroup(
+                record_id=group.record_id,
+                caption=(first.record_caption if mine else first.other_caption) if first else None,
+                schema=(first.record_schema if mine else first.other_schema) if first else None,
+                originator=(
+                    (first.record_originator if mine else first.other_originator) if first else None
+                ),
+                best=group.best,
+                count=group.count,
+                alerts=tuple(view_of(row) for row in found[:MAX_IN_GROUP]),
+            )
+        )
+    return tuple(out)
+
+
+def _said(flt: AlertFilter) -> dict[str, str]:
+    """The filters an audit entry names (those given)."""
+    given = {"status": flt.status, "partner": flt.partner, "watchlist": flt.watchlist}
+    return {k: v for k, v in given.items() if v}
+
+
+def _peer_names(conn: Connection) -> dict[str, str]:
+    return {row.node_id: row.name for row in federation_store.all_peers(conn)}
 
 
 def _entity(index: int, data: Any) -> Any:

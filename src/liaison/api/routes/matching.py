@@ -151,16 +151,55 @@ def match_dataset(
     return _match(body, node, actor, why, threshold, limit, cutoff)
 
 
+class AlertOut(BaseModel):
+    """A cross-match alert: a record against another record, a watchlist entry or a
+    partner's hit (``target_kind``), with both sides' captions as far as you may
+    see them, the score and each feature's evidence, and the decision if any."""
+
+    id: int
+    record_id: str
+    version: int
+    target: str
+    target_kind: Literal["record", "watchlist", "partner"]
+    score: float
+    explanation: dict[str, Any]
+    status: Literal["open", "confirmed", "rejected", "escalated"]
+    created: str
+    decided: str | None
+    decided_by: str | None
+    note: str | None
+    originator_told: str | None
+    watchlist: str | None
+    target_caption: str | None
+    record_caption: str | None
+    record_schema: str | None
+    record_originator: str | None
+    target_schema: str | None
+    target_originator: str | None
+
+    @classmethod
+    def of(cls, alert: Alert) -> AlertOut:
+        return cls.model_validate(alert, from_attributes=True)
+
+
+Filter = Annotated[str | None, Query(max_length=100)]
+
+
 @router.get("/alerts")
 def list_alerts(
     node: NodeDep,
     actor: ActorDep,
     status: Annotated[str | None, Query(max_length=16)] = None,
+    partner: Filter = None,
+    watchlist: Filter = None,
     after: Cursor = 0,
     limit: Annotated[Limit, Query(le=500)] = 50,
-) -> list[Alert]:
-    """Cross-match alerts on records you may see (both sides), oldest first."""
-    return node.matching.alerts(actor, status, after, limit)
+) -> list[AlertOut]:
+    """Cross-match alerts on records you may see (both sides), oldest first; narrowed
+    to a state (``open``, ``confirmed``, ``rejected``, ``escalated``), a partner (its
+    name or node id: alerts on its copies or its hits) or a watchlist (its name)."""
+    found = node.matching.alerts(actor, status, after, limit, partner, watchlist)
+    return [AlertOut.of(a) for a in found]
 
 
 class DecisionIn(BaseModel):
@@ -171,9 +210,9 @@ class DecisionIn(BaseModel):
 @router.post("/alerts/{alert_id}/decision")
 def decide_alert(
     alert_id: Id, body: DecisionIn, node: NodeDep, actor: ActorDep, why: WhyDep
-) -> Alert:
+) -> AlertOut:
     """Confirm, reject (the pair is not raised again) or escalate an alert."""
-    return node.matching.decide(actor, alert_id, body.decision, body.note, why)
+    return AlertOut.of(node.matching.decide(actor, alert_id, body.decision, body.note, why))
 
 
 class WatchlistIn(BaseModel):
