@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     hit_hourly_limit: int = Field(default=20_000, ge=1)  # identifiers a partner may have evaluated
     hit_name_only: bool = True  # index name-only person keys (false: a date is required)
     followup_hours: int = Field(default=48, ge=1, le=24 * 90)  # deadline of each follow-up step
+    default_country: str | None = Field(default=None, pattern=r"^[A-Za-z]{2}$")  # phones
 
     @property
     def key_path(self) -> Path:

@@ -105,3 +105,43 @@ def test_import_and_export_over_http(client: TestClient, node: Node, team: Team)
     exported = client.get("/api/v1/export", headers=headers)
     assert exported.headers["content-type"].startswith("application/x-ndjson")
     assert b"Maria Santos" in exported.content
+
+
+def test_lookup_by_identifier_over_http(client: TestClient, node: Node, team: Team) -> None:
+    headers = auth(node, team.analyst)
+    entity = person("Juan dela Cruz", phone=["+639171234567"], email=["Juan@Example.PH"])
+    made = client.post("/api/v1/records", json={"entity": entity}, headers=headers).json()
+    found = client.get(
+        "/api/v1/records/lookup",
+        params={"identifier": "0917 123 4567", "country": "ph"},
+        headers={**headers, "X-Liaison-Purpose": "cross_check"},
+    )
+    assert found.status_code == 200, found.text
+    body = found.json()
+    assert body["identifier"] == "0917 123 4567" and body["country"] == "PH"
+    assert {"kind": "phone", "value": "+639171234567"} in body["read_as"]
+    (item,) = body["items"]
+    assert item["record_id"] == made["record_id"] and item["schema"] == "Person"
+    assert item["matched"] == ["phone:+639171234567"] and body["next_cursor"] is None
+    by_mail = client.get(
+        "/api/v1/records/lookup", params={"identifier": "JUAN@example.ph"}, headers=headers
+    )
+    assert [i["record_id"] for i in by_mail.json()["items"]] == [made["record_id"]]
+    entry = node.audit.entries(team.auditor, action="record.search")[0]
+    assert entry.action == "record.search" and entry.purpose == "cross_check"
+    assert entry.detail["filter"] == {"identifier": "0917 123 4567", "country": "PH"}
+
+
+def test_lookup_refuses_a_name_and_declares_its_answer(
+    client: TestClient, node: Node, team: Team
+) -> None:
+    headers = auth(node, team.analyst)
+    name = client.get("/api/v1/records/lookup", params={"identifier": "Juan"}, headers=headers)
+    assert name.status_code == 422
+    assert name.headers["content-type"] == "application/problem+json"
+    assert "not read as an identifier" in name.text
+    paths = client.app.openapi()["paths"]  # type: ignore[attr-defined]
+    responses = paths["/api/v1/records/lookup"]["get"]["responses"]
+    assert responses["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/LookupOut"
+    }

@@ -15,6 +15,7 @@ from liaison.matching.identifiers import (
     icao_check_digit,
     identifiers_of,
     normalise,
+    readings,
 )
 
 # ICAO 9303 part 4 specimen passport, MRZ line 2.
@@ -457,3 +458,46 @@ def test_an_uncleaned_e164_looking_phone_is_still_validated() -> None:
     assert not found.valid
     (trusted,) = identifiers_of("Person", props, cleaned=True)
     assert trusted.valid  # the caller promised FtM had cleaned it: only say so when it did
+
+
+# --- readings: an identifier typed into a search box -----------------------------------------
+
+
+def _read(text: str, country: str | None = None) -> list[tuple[str, str]]:
+    return [(r.kind.value, r.value) for r in readings(text, country)]
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [("0917 123 4567", "PH"), ("+63 917 123 4567", None), ("+639171234567", "RU")],
+)
+def test_a_phone_reads_as_the_key_records_are_indexed_by(text: str, country: str | None) -> None:
+    assert ("phone", "+639171234567") in _read(text, country)
+    held = identifiers_of("Person", {"phone": ["+639171234567"]})
+    assert [(i.kind.value, i.value) for i in held] == [("phone", "+639171234567")]
+
+
+def test_unambiguous_formats_read_as_one_kind() -> None:
+    assert _read("J.Doe@Example.ORG") == [("email", "j.doe@example.org")]
+    assert _read("GB82 WEST 1234 5698 7654 32") == [("iban", "GB82WEST12345698765432")]
+    assert _read("IMO 9074729") == [("imo", "IMO9074729")]
+    assert _read("MMSI 273123456") == [("mmsi", "273123456")]
+    wallet = "0x52908400098527886E0F7030069857D2E4169EE7"
+    assert _read(wallet) == [("wallet", wallet.lower())]
+
+
+def test_numbers_read_every_plausible_way() -> None:
+    assert _read("P1234567A") == [("passport", "P1234567A"), ("id_number", "P1234567A")]
+    assert _read("9074729") == [
+        ("imo", "IMO9074729"),
+        ("passport", "9074729"),
+        ("id_number", "9074729"),
+    ]
+    assert ("phone", "+639171234567") not in _read("0917 123 4567")  # no country, no phone
+
+
+@pytest.mark.parametrize(
+    "text", ["Juan dela Cruz", "Ocean Star 2", "", "   ", "x@", "1234", "a" * 300, "GB82 WEST"]
+)
+def test_names_and_garbage_read_as_nothing(text: str) -> None:
+    assert readings(text, "PH") == ()

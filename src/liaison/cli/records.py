@@ -1,4 +1,4 @@
-"""`liaison record ...`: create, get, list, history, delete."""
+"""`liaison record ...`: create, get, list, look up by identifier, history, delete."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from rich.table import Table
 
 from liaison.cli.common import console, handle_errors, open_node, print_json, read_json_arg, sign_in
 from liaison.errors import InvalidInput
+from liaison.matching.identifiers import readings
 from liaison.node import Why
+from liaison.node.records import lookup_region
 from liaison.storage.records import RecordFilter
 
 app = typer.Typer(help="Create, read, list and delete records.", no_args_is_help=True)
@@ -88,6 +90,41 @@ def list_(
     console.print(table)
     if page.next_cursor:
         console.print(f"next page: --cursor {page.next_cursor}")
+    if q and not page.items and readings(q, lookup_region(None, node.ctx.settings.default_country)):
+        hint = f"--q searches names; to find the identifier: liaison record lookup {q!r}"
+        console.print(hint, markup=False, highlight=False)
+
+
+@app.command("lookup")
+@handle_errors
+def lookup(
+    identifier: Annotated[str, typer.Argument(help="phone, e-mail, IBAN, IMO, passport...")],
+    country: Annotated[
+        str | None, typer.Option(help="for phone numbers without +, e.g. PH")
+    ] = None,
+    cursor: str | None = None,
+    limit: int = 50,
+    purpose: PurposeOpt = None,
+) -> None:
+    """Records you may see that hold an identifier, however it is written."""
+    node = open_node()
+    found = node.records.lookup(sign_in(node), identifier, country, cursor, limit, Why(purpose))
+    read_as = ", ".join(f"{r.kind.value} {r.value}" for r in found.readings)
+    console.print(f"read as: {read_as}", markup=False, highlight=False)
+    table = Table("record", "schema", "caption", "holds", "originator", "tlp", "classification")
+    for item in found.items:
+        table.add_row(
+            item["record_id"],
+            item["schema"],
+            item["caption"],
+            ", ".join(item["matched"]),
+            item["originator"],
+            item["tlp"] or "",
+            item["classification"] or "",
+        )
+    console.print(table)
+    if found.next_cursor:
+        console.print(f"next page: --cursor {found.next_cursor}")
 
 
 @app.command("delete")

@@ -44,7 +44,14 @@ from rigour.ids import IMO as RIGOUR_IMO
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidLength, ValidationError
 
-__all__ = ["IdKind", "Identifier", "icao_check_digit", "identifiers_of", "normalise"]
+__all__ = [
+    "IdKind",
+    "Identifier",
+    "icao_check_digit",
+    "identifiers_of",
+    "normalise",
+    "readings",
+]
 
 MAX_IDENTIFIERS = 200
 MAX_VALUES = 1000
@@ -569,3 +576,54 @@ def identifiers_of(
         if len(found) >= MAX_IDENTIFIERS:
             break
     return found
+
+
+# --- What an identifier typed into a search box can be ------------------------------------------
+
+# Formats that cannot be anything else: an '@', an IBAN's or a wallet's checksum.
+_UNAMBIGUOUS = (IdKind.IBAN, IdKind.WALLET)
+_SHIP_LABELS = {"IMO": IdKind.IMO, "MMSI": IdKind.MMSI}
+_DOCUMENTS = (IdKind.PASSPORT, IdKind.ID_NUMBER)
+_PLAUSIBLE = (IdKind.PHONE, IdKind.IMO, IdKind.MMSI)
+MIN_DOCUMENT_LENGTH = 5
+
+
+def _document_like(value: str) -> bool:
+    """A document number, not a word or a vessel's name: at least as many digits as
+    letters (``P1234567A``, ``CS201912345``; not ``OCEANSTAR2``)."""
+    digits = sum(c.isdigit() for c in value)
+    return len(value) >= MIN_DOCUMENT_LENGTH and digits > 0 and digits * 2 >= len(value)
+
+
+def readings(text: str, country: str | None = None) -> tuple[Identifier, ...]:
+    """What ``text``, typed by someone looking for an identifier, can be: each reading
+    normalised by :func:`normalise` as :func:`identifiers_of` normalises an entity's
+    values, so that its ``kind:value`` is the key the candidate index holds.
+
+    ``country`` is the default region for phone numbers written without ``+``. Text
+    with an ``@`` is an e-mail address, and a valid IBAN or wallet is only that; a
+    label (``IMO 9074729``, ``MMSI 273...``) says the kind. Otherwise every valid
+    phone, IMO and MMSI reading, and a passport and an ID number when the text looks
+    like a document number (:func:`_document_like`). Invalid readings are left out
+    (records cannot hold them: FollowTheMoney refused them), so a name reads as
+    nothing (``()``).
+    """
+    raw = unicodedata.normalize("NFKC", text).strip()
+    if not raw or len(raw) > MAX_RAW_LENGTH:
+        return ()
+    if "@" in raw:
+        return _valid(IdKind.EMAIL, raw, None)
+    for kind in _UNAMBIGUOUS:
+        if definite := _valid(kind, raw, None):
+            return definite
+    label = next((k for p, k in _SHIP_LABELS.items() if raw.upper().startswith(p)), None)
+    if label is not None and (labelled := _valid(label, raw, None)):
+        return labelled
+    found = [r for kind in _PLAUSIBLE for r in _valid(kind, raw, country)]
+    found += [r for kind in _DOCUMENTS for r in _valid(kind, raw, None) if _document_like(r.value)]
+    return tuple(found)
+
+
+def _valid(kind: IdKind, raw: str, country: str | None) -> tuple[Identifier, ...]:
+    found = normalise(kind, raw, country)
+    return (found,) if found is not None and found.valid else ()

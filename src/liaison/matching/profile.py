@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from liaison.matching.identifiers import identifiers_of
+from liaison.matching.identifiers import Identifier, identifiers_of
 from liaison.matching.names import MAX_NAMES, NameForm, Part, analyse, make_part
 from liaison.matching.organisations import read
 from liaison.matching.text import skeleton
@@ -100,10 +100,21 @@ def build(schema: str, properties: Mapping[str, Sequence[str]], cleaned: bool = 
         countries=countries,
         genders=frozenset(g.lower() for g in _values(properties, ("gender",))[:2]),
         identifiers=frozenset(
-            f"{i.kind.value}:{i.value}" for i in identifiers_of(schema, properties, cleaned)
+            identifier_entry(i) for i in identifiers_of(schema, properties, cleaned)
         ),
         addresses=tuple(_values(properties, ("address", "addressEntity"))[:MAX_VALUES]),
     )
+
+
+def identifier_entry(identifier: Identifier) -> str:
+    """How a profile holds an identifier: ``kind:value`` (``phone:+639171234567``)."""
+    return f"{identifier.kind.value}:{identifier.value}"
+
+
+def identifier_key(entry: str) -> str:
+    """The blocking key of a profile's identifier entry: what the candidate index
+    stores, and what an identifier lookup asks it for."""
+    return f"i:{entry}"
 
 
 def refreshed(profile: Profile) -> Profile:
@@ -216,7 +227,7 @@ def keys(profile: Profile) -> set[str]:
     skeleton with a number of the address; identifiers. Organisations: their distinctive
     words and their initials. A query ranks candidates by the keys they share, rare keys
     weighing more (:func:`rank`)."""
-    out = {f"i:{ident}" for ident in profile.identifiers}
+    out = {identifier_key(entry) for entry in profile.identifiers}
     dates = {k for k in map(date_key, profile.birth_dates[:3]) if k}
     years = {d[:4] for d in profile.birth_dates[:3] if d[:4].isdigit()}
     out.update(f"b:{date}" for date in dates)

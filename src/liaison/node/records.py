@@ -1,5 +1,6 @@
-"""Record use cases: create, read, update, delete, history, list. Each one is one
-transaction that writes the change and its audit entry together."""
+"""Record use cases: create, read, update, delete, history, list, look up by
+identifier. Each one is one transaction that writes the change and its audit
+entry together."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ import base64
 from dataclasses import dataclass
 from typing import Any
 
+from followthemoney import registry
 from sqlalchemy import Connection
 
 from liaison.audit.chain import Action
 from liaison.errors import Conflict, InvalidInput, NotFound, ReadOnlyRecord
+from liaison.matching.identifiers import Identifier, readings
+from liaison.matching.profile import identifier_entry, identifier_key
 from liaison.model.markings import Classification
 from liaison.model.records import Record
 from liaison.model.roles import Actor
@@ -19,14 +23,28 @@ from liaison.node.context import NO_REASON, NodeContext, Why, deny_unless, load_
 from liaison.node.decisions import hold_if_flagged, may_view
 from liaison.node.outbox import propagate
 from liaison.policy.permissions import Permission, check_clearance
+from liaison.storage import lookup as lookup_store
 from liaison.storage import records as store
-from liaison.storage.records import RecordFilter
+from liaison.storage.records import RecordFilter, visible_to
 
 P = Permission
 
 
 @dataclass(frozen=True)
 class Page:
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """An identifier lookup: the text as typed, the country its phone numbers were
+    read in, what it was read as, and a page of the records holding any of those
+    identifiers (summaries, each with ``matched``: the ``kind:value`` it holds)."""
+
+    text: str
+    country: str | None
+    readings: tuple[Identifier, ...]
     items: list[dict[str, Any]]
     next_cursor: str | None
 
@@ -172,6 +190,52 @@ class RecordService:
         next_cursor = encode_cursor(rows[-1].id) if more and rows else None
         return Page([summary(r) for r in rows], next_cursor)
 
+    def lookup(
+        self,
+        actor: Actor,
+        text: str,
+        country: str | None = None,
+        cursor: str | None = None,
+        limit: int = 50,
+        why: Why = NO_REASON,
+    ) -> Lookup:
+        """Records the user may see (as ``search``: own records and received copies)
+        holding the identifier ``text`` reads as (``readings``, normalised as the
+        candidate index normalises records' identifiers), through that index.
+        ``country``: for phone numbers written without ``+`` (default: the node's
+        ``default_country``). Audited as a search, with the text as typed."""
+        limit = max(1, min(limit, self.ctx.settings.page_size_max))
+        after = decode_cursor(cursor)
+        region = lookup_region(country, self.ctx.settings.default_country)
+        with self.ctx.guard(actor, why):
+            self.ctx.permit(actor, P.RECORD_READ, Action.RECORD_SEARCH, "records")
+            found = readings(text, region)
+            if not found:
+                raise InvalidInput("identifier", text, UNREAD)
+            entries = {identifier_key(identifier_entry(r)): identifier_entry(r) for r in found}
+            with self.ctx.read() as conn:
+                visible = visible_to(actor.clearance, actor.username, self.ctx.node_id)
+                rows = lookup_store.holders(conn, entries, visible, after, limit + 1)
+                shown = rows[:limit]
+                held = lookup_store.keys_held(conn, [r.record_id for r in shown], entries)
+                self.ctx.record(
+                    conn,
+                    actor,
+                    Action.RECORD_SEARCH,
+                    "records",
+                    why,
+                    filter={"identifier": text, **({"country": region} if region else {})},
+                    read_as=list(entries.values()),
+                    returned=len(shown),
+                    results=[r.record_id for r in shown],
+                )
+        items = [
+            {**summary(r), "matched": [entries[k] for k in held.get(r.record_id, [])]}
+            for r in shown
+        ]
+        next_cursor = encode_cursor(shown[-1].id) if len(rows) > limit else None
+        return Lookup(text, region, found, items, next_cursor)
+
     def _writable(
         self, conn: Connection, actor: Actor, record_id: str, expected_version: int | None
     ) -> Record:
@@ -201,6 +265,27 @@ def _load(conn: Connection, head: Any, version: int | None = None) -> Record:
     if record is None:
         raise NotFound("record version", f"{head.record_id}@{version}")
     return record
+
+
+UNREAD = (
+    "not read as an identifier: a phone number (with + or a country), e-mail address, "
+    "IBAN, IMO or MMSI number, crypto wallet, or a passport or ID number (more digits "
+    "than letters)"
+)
+
+
+def lookup_region(given: str | None, default: str | None) -> str | None:
+    """The region phone numbers without ``+`` are read in: the country given (an
+    ISO 3166 code or a name, as FollowTheMoney reads countries), else the default."""
+    text = (given or "").strip()
+    if not text:
+        return default.upper() if default else None
+    code = registry.country.clean(text)
+    if code is None or len(code) != 2:
+        raise InvalidInput(
+            "country", given, "not a country: an ISO 3166 code such as PH, or a name"
+        )
+    return code.upper()
 
 
 def _may_mark(actor: Actor, record: Record, action: Action) -> None:

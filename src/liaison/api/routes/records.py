@@ -1,4 +1,4 @@
-"""Records: create, read, update, delete, versions, list."""
+"""Records: create, read, update, delete, versions, list, look up by identifier."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from liaison.api.deps import ActorDep, NodeDep, WhyDep
 from liaison.api.wire import Limit
 from liaison.errors import InvalidInput
+from liaison.matching.identifiers import MAX_RAW_LENGTH
+from liaison.node.records import Lookup
 from liaison.storage.records import RecordFilter
 
 router = APIRouter(tags=["records"])
@@ -62,6 +64,70 @@ def list_records(
     flt = RecordFilter.parse(schema, classification, tlp, crime_area, q, include_deleted)
     page = node.records.search(actor, flt, cursor, limit, why)
     return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+class Reading(BaseModel):
+    """What the identifier was read as: a kind and the normalised value the
+    candidate index holds for records (``phone``, ``+639171234567``)."""
+
+    kind: str
+    value: str
+
+
+class Found(BaseModel):
+    """A record holding the identifier: its summary, as ``GET /records`` lists it,
+    and the readings it holds (``kind:value``)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+    record_id: str
+    schema_: str = Field(alias="schema")
+    caption: str
+    version: int
+    originator: str
+    classification: str | None
+    tlp: str | None
+    crime_area: str | None
+    deleted: bool
+    modified: str
+    matched: list[str]
+
+
+class LookupOut(BaseModel):
+    identifier: str = Field(description="the text as given")
+    country: str | None = Field(description="where phone numbers without + were read")
+    read_as: list[Reading]
+    items: list[Found]
+    next_cursor: str | None
+
+
+def lookup_out(found: Lookup) -> LookupOut:
+    return LookupOut(
+        identifier=found.text,
+        country=found.country,
+        read_as=[Reading(kind=r.kind.value, value=r.value) for r in found.readings],
+        items=[Found.model_validate(item) for item in found.items],
+        next_cursor=found.next_cursor,
+    )
+
+
+@router.get("/records/lookup", response_model_by_alias=True)
+def lookup_records(
+    node: NodeDep,
+    actor: ActorDep,
+    why: WhyDep,
+    identifier: Annotated[
+        str, Query(min_length=1, max_length=MAX_RAW_LENGTH, description="as written")
+    ],
+    country: Annotated[
+        str | None, Query(max_length=100, description="for phones without +; e.g. PH")
+    ] = None,
+    cursor: Annotated[str | None, Query(max_length=100)] = None,
+    limit: Annotated[Limit, Query(le=500)] = 50,
+) -> LookupOut:
+    """Records this user may see (own and received copies) that hold an identifier —
+    phone, e-mail, IBAN, IMO, MMSI, wallet, passport or ID number — however it is
+    written; oldest first, with what it was read as. Audited as a search."""
+    return lookup_out(node.records.lookup(actor, identifier, country, cursor, limit, why))
 
 
 @router.get("/records/{record_id}")
