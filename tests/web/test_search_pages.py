@@ -266,3 +266,38 @@ def test_report_leaves_out_records_that_may_not_leave() -> None:
     assert rows[-1]["why"] == (
         "1 row left out: its record may not leave this node (onward sharing forbidden)"
     )
+
+
+def test_search_by_phone_says_what_it_read(browser_as: SignIn, node: Node, team: Team) -> None:
+    juan = node.records.create(team.analyst, person("Juan dela Cruz", phone=["+639171234567"]), {})
+    browser = browser_as("analyst")
+    for text, country in (("0917 123 4567", "PH"), ("+63 917 123 4567", ""), ("+639171234567", "")):
+        page = browser.get("/search", params={"q": text, "country": country})
+        assert page.status_code == 200, page.text
+        assert "Looked up as an identifier:" in page.text
+        assert "Phone number <code>+639171234567</code>" in page.text
+        assert f'href="/records/{juan.record_id}"' in page.text and "manila" in page.text
+    local = browser.get("/search", params={"q": "0917 123 4567"})  # no country: no phone
+    assert "Passport number <code>09171234567</code>" in local.text
+    assert "write it with + and its country code" in local.text
+    assert "No record you may see holds this identifier." in local.text
+    name = browser.get("/search", params={"q": "Juan dela Cruz"})
+    assert "Searched as a name." in name.text and "Looked up as" not in name.text
+    entry = node.audit.entries(team.auditor, action="record.search")[0]
+    assert entry.detail["filter"] == {"identifier": "0917 123 4567", "country": "PH"}
+
+
+def test_search_by_identifier_in_russian_and_for_an_auditor(
+    browser_as: SignIn, node: Node, team: Team
+) -> None:
+    node.records.create(team.analyst, person("Maria Clara", email=["Maria.Clara@Example.PH"]), {})
+    browser = browser_as("auditor")  # may read records, may not screen names
+    account = browser.get("/account")
+    browser.post("/account/language", data={"language": "ru", "csrf": csrf_of(account.text)})
+    page = browser.get("/search", params={"q": "MARIA.CLARA@example.ph"})
+    assert page.status_code == 200, page.text
+    assert "Распознано как идентификатор:" in page.text
+    assert "maria.clara@example.ph" in page.text and "Maria Clara" in page.text
+    assert browser.get("/search", params={"q": "Maria Clara"}).status_code == 403
+    bad = browser.get("/search", params={"q": "0917 123 4567", "country": "Narnia"})
+    assert bad.status_code == 422 and 'id="err-country"' in bad.text

@@ -185,6 +185,34 @@ def test_search_across_scripts_screening_with_progress_and_alerts(
     _no_csp_violations(tab)
 
 
+def test_search_by_a_phone_written_locally(open_as: OpenAs, cluster: Cluster) -> None:
+    with cluster.nodes["manila"].open() as node:
+        made = node.records.create(
+            actor(node, "analyst"),
+            {
+                "schema": "Person",
+                "properties": {"name": ["Rosa Telepono"], "phone": ["+639175550123"]},
+            },
+            {"crime_area": "fraud", "markings": {"classification": "RESTRICTED", "tlp": "GREEN"}},
+        )
+    tab = open_as("manila", "analyst")
+    tab.go("/search")
+    tab.page.locator("#q").fill("0917 555 0123")
+    tab.page.locator("#country").fill("PH")
+    tab.page.get_by_role("button", name="Search").click()
+    expect(tab.page.get_by_text("Looked up as an identifier:")).to_be_visible()
+    expect(tab.page.locator(".read-as")).to_contain_text("Phone number +639175550123")
+    expect(tab.page.get_by_role("link", name="Rosa Telepono")).to_have_attribute(
+        "href", f"/records/{made.record_id}"
+    )
+    tab.shot("16a-search-phone")
+    tab.page.locator("#q").fill("+63 917 555 0123")
+    tab.page.locator("#country").fill("")
+    tab.page.get_by_role("button", name="Search").click()
+    expect(tab.page.get_by_role("link", name="Rosa Telepono")).to_be_visible()
+    _no_csp_violations(tab)
+
+
 def _linked_people(cluster: Cluster) -> str:
     """Two fictitious people, their association and a passport, at manila."""
     envelope = {

@@ -1,8 +1,14 @@
-"""Name search and batch screening, both through ``node.matching.match``.
+"""Search by name or identifier, and batch screening through ``node.matching.match``.
 
-``/search`` scores one name (in any script, with an optional birth date and
-country) against the records the user may see and the watchlists, and shows
-why each candidate scored as it did. ``/screening`` takes a CSV upload and
+``/search`` takes a name or an identifier in one box. Text that reads as an
+identifier (``readings``: a phone, e-mail, IBAN, IMO, MMSI, wallet, passport
+or ID number) is looked up in the records the user may see
+(``node.records.lookup``; the country field is the region of phone numbers
+written without ``+``), and the page says what it was read as and which
+identifier each record holds. Anything else is a name: it is scored (in any
+script, with an optional birth date and country) against the records the
+user may see and the watchlists, and the page shows why each candidate
+scored as it did. ``/screening`` takes a CSV upload and
 screens its rows in a background thread (``liaison.web.jobs``), in batches so
 that the progress bar advances; the page polls its progress with htmx (or a
 refresh link without scripts), then shows the results page by page and
@@ -32,11 +38,14 @@ from liaison.api.wire import Offset
 from liaison.csvout import to_csv
 from liaison.errors import Forbidden, InvalidInput, LiaisonError
 from liaison.matching.features import FEATURES, MISSING
+from liaison.matching.identifiers import readings
 from liaison.model.roles import Actor
 from liaison.node import Node, Why
 from liaison.node.matching import query_profile
+from liaison.node.records import Lookup, lookup_region
 from liaison.node.transfer import Exits
 from liaison.policy.permissions import Permission as P  # noqa: N817 - as in node/
+from liaison.web.forms import schema_label
 from liaison.web.jobs import Job, Jobs
 from liaison.web.labels import N_
 from liaison.web.render import render
@@ -166,7 +175,8 @@ class SearchForm:
 
 
 def form_field(field: str) -> str:
-    """The form field an ``InvalidInput`` from ``match`` is about (``name`` is ``q``)."""
+    """The form field an ``InvalidInput`` from ``match`` or ``lookup`` is about
+    (``name`` and ``identifier`` are ``q``)."""
     last = field.rsplit(".", 1)[-1]
     if last in ("schema", "birthDate", "country"):
         return last
@@ -185,16 +195,47 @@ def search(
     schema: Annotated[str, Query(max_length=50)] = "Person",
     birthDate: Annotated[str, Query(max_length=20)] = "",  # noqa: N803 - FtM property name
     country: Annotated[str, Query(max_length=100)] = "",
+    cursor: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Response:
-    _require(user, P.MATCH)
+    if not (user.may(P.MATCH) or user.may(P.RECORD_READ)):
+        raise Forbidden(f"your role may not {P.MATCH.value} or {P.RECORD_READ.value}")
     form = SearchForm(q, schema, birthDate, country)
     if not q.strip():
         return _search_page(request, user, form, None, {})
+    if is_identifier(q, country, node.ctx.settings.default_country):
+        return _lookup(request, node, user, form, cursor)
+    _require(user, P.MATCH)
     try:
         found = node.matching.match(user.actor, {"search": form.query()}, None, SHOWN)
     except InvalidInput as exc:
         return _search_page(request, user, form, None, {form_field(exc.field): exc.reason}, 422)
     return _search_page(request, user, form, [candidate(r) for r in found["search"]], {})
+
+
+def is_identifier(text: str, country: str, default: str | None) -> bool:
+    """Whether the search box holds an identifier rather than a name (read with
+    the country given, if it is one, for phone numbers written without ``+``)."""
+    try:
+        region = lookup_region(country, default)
+    except InvalidInput:
+        region = default
+    return bool(readings(text, region))
+
+
+def _lookup(
+    request: Request, node: Node, user: WebUser, form: SearchForm, cursor: str | None
+) -> Response:
+    try:
+        found = node.records.lookup(user.actor, form.q, form.country or None, cursor, SHOWN)
+    except InvalidInput as exc:
+        return _search_page(request, user, form, None, {form_field(exc.field): exc.reason}, 422)
+    return _search_page(request, user, form, None, {}, lookup=found, origins=_origins(node))
+
+
+def _origins(node: Node) -> dict[str, str]:
+    """Node id → the name shown: this node's, or the partner's."""
+    names = {row.node_id: row.name for row in node.federation.peer_rows()}
+    return {**names, node.ctx.node_id: node.ctx.name}
 
 
 def _search_page(
@@ -204,6 +245,8 @@ def _search_page(
     results: list[Candidate] | None,
     errors: dict[str, str],
     status: int = 200,
+    lookup: Lookup | None = None,
+    origins: Mapping[str, str] | None = None,
 ) -> Response:
     return render(
         request,
@@ -212,9 +255,12 @@ def _search_page(
         status,
         form=form,
         results=results,
+        lookup=lookup,
+        origins=origins or {},
         errors=errors,
         schemata=SCHEMATA,
         shown=SHOWN,
+        schema_label=schema_label,
     )
 
 
