@@ -227,7 +227,7 @@ def run_one(backend: str, path: Path, batch: int) -> dict[str, object]:
     """In the child: a fresh node, one analyst, the import, then verify and the anchor."""
     from liaison.node import SYSTEM, Node
     from liaison.node.accounts import actor_of
-    from liaison.node.sources import jsonl_items
+    from liaison.node.sources import jsonl_lines
     from liaison.storage import users as user_store
 
     settings, data_dir, schema, admin = fresh_node(backend, batch)
@@ -243,7 +243,7 @@ def run_one(backend: str, path: Path, batch: int) -> dict[str, object]:
 
     def items():  # type: ignore[no-untyped-def]
         with path.open("rb") as handle:
-            yield from jsonl_items(handle)
+            yield from jsonl_lines(handle)
 
     load = os.getloadavg()[0]
     cpu_before = _cpu_seconds(os.getpid())

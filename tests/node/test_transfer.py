@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from liaison.errors import ImportRejected, InvalidInput
+from liaison.errors import Forbidden, ImportRejected, InvalidInput
 from liaison.node import Node
 from liaison.node.sources import CsvMapping, Item, csv_items, jsonl_items
 from liaison.storage.records import RecordFilter
@@ -104,6 +104,42 @@ def test_strict_import_writes_nothing_when_a_line_is_bad(node: Node, team: Team)
         run(node, team, data, strict=True)
     assert [(e.line, e.field) for e in caught.value.errors] == [(61, "properties.birthDate")]
     assert all_captions(node, team) == []
+
+
+def test_a_dry_run_finds_what_the_import_would_reject_and_writes_nothing(
+    node: Node, team: Team
+) -> None:
+    data = people(12) + lines(
+        {"schema": "Person", "properties": {"name": ["X"], "birthDate": ["soon"]}},
+        b"not json",
+        {
+            "schema": "Person",
+            "properties": {"name": ["Too Secret"]},
+            "envelope": {"markings": {"classification": "TOP_SECRET"}},
+        },
+    )
+    defaults = {"markings": {"tlp": "GREEN"}, "crime_area": "fraud"}
+    ticks: list[int] = []
+    check = node.transfer.check_items(
+        team.analyst, lambda: jsonl_items(data), defaults, ticks.append, shown=10
+    )
+    assert (check.lines, check.valid, sum(ticks)) == (15, 12, 15)
+    assert [line for line, _ in check.sample] == list(range(1, 11))
+    first = check.sample[0][1]
+    assert first.entity_id == "p0" and first.envelope.markings.to_dict()["tlp"] == "GREEN"
+    assert [(e.line, e.field) for e in check.rejected] == [
+        (13, "properties.birthDate"),
+        (14, "line"),
+        (15, "envelope.markings.classification"),  # above the analyst's clearance
+    ]
+    assert all_captions(node, team) == []
+    assert node.audit.entries(team.auditor, action="record.import") == []
+    report = run(node, team, data, defaults=defaults)  # the import rejects the same lines
+    assert sorted(report.rejected, key=lambda e: e.line) == check.rejected
+    with pytest.raises(Forbidden):
+        node.transfer.check_items(team.officer, lambda: jsonl_items(data))
+    denied = node.audit.entries(team.auditor, action="record.import", result="denied")
+    assert [e.object for e in denied] == ["dry run"]
 
 
 def test_csv_with_mapping() -> None:
@@ -300,3 +336,25 @@ def check_index(node: Node) -> None:
         assert stored[record.record_id] == expected.text
         assert tuple(sorted(keys[record.record_id])) == expected.keys
     assert any(k.startswith("i:phone:") for found in keys.values() for k in found)
+
+
+def test_lines_parsed_in_the_workers_report_as_lines_parsed_here(node: Node, team: Team) -> None:
+    """``jsonl_lines`` leaves each line to the import's workers to parse: broken lines
+    are named by number as before, an export's summary line is skipped, and what is
+    stored is the same."""
+    from liaison.node.sources import jsonl_lines
+
+    data = [
+        *people(70),
+        b"",
+        b'{"id": "t1", "schema": "Person", "properties": {"name": ["Trunc',
+        b'{"liaison_export": {"exported": 70, "withheld_count": 0}}',
+        b"[1, 2]",
+    ]
+    report = node.transfer.import_items(team.analyst, lambda: jsonl_lines(data))
+    assert report.created == 70 and report.batches == 2  # more than one batch: workers
+    assert [(e.line, e.field) for e in report.rejected] == [(72, "line"), (74, "line")]
+    assert report.rejected[0].reason.startswith("not valid JSON")
+    assert report.lines == 72  # the blank and the summary lines are not lines of data
+    again = node.transfer.import_items(team.analyst, lambda: jsonl_lines(people(70)))
+    assert (again.created, again.unchanged) == (0, 70)

@@ -33,3 +33,31 @@ def test_analyse_gives_the_planner_statistics_of_the_match_index(node: Node, tea
         assert before == 0
         assert _statistics(conn, "match_keys") > 0
         assert _statistics(conn, "records") > 0
+
+
+def test_rows_bound_by_a_worker_are_the_ones_the_node_would_bind(node: Node, team: Team) -> None:
+    """An import worker binds rows with a dialect made from the driver's name; they must
+    equal, value for value, what the node's own engine would hand its driver, and the
+    column lists the writer uses must be the rows' own keys."""
+    from liaison.storage.bulk import Binder
+    from liaison.storage.records import (
+        HEAD_COLUMNS,
+        VERSION_COLUMNS,
+        bound,
+        head_row,
+        version_row,
+    )
+
+    record = node.records.create(team.analyst, person("Фиктивный Бинд"), {"crime_area": "fraud"})
+    assert tuple(version_row(record)) == VERSION_COLUMNS
+    assert tuple(head_row(record, "names")) == HEAD_COLUMNS
+    engine = node.ctx.engine
+    worker = bound(record, "names", Binder.named(engine.url.drivername))
+    writer = bound(record, "names", Binder(engine.dialect))
+    assert worker == writer and worker.head is not None
+    with engine.connect() as conn:
+        stored = conn.execute(
+            sa.text("SELECT at FROM record_versions WHERE record_id = :r"), {"r": record.record_id}
+        ).scalar_one()
+    at = worker.version[VERSION_COLUMNS.index("at")]
+    assert at == stored  # the same text on SQLite, the same timestamp on PostgreSQL

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from liaison.cli.common import console, err, handle_errors, open_node, read_json_arg, sign_in
 from liaison.errors import InvalidInput
 from liaison.node import Why
-from liaison.node.sources import CsvMapping, Item, csv_items, jsonl_items, xlsx_items
+from liaison.node.sources import CsvMapping, Item, csv_items, jsonl_lines, xlsx_items
 from liaison.node.spreadsheet import SheetOptions
 from liaison.node.transfer import ExportReport, SheetKind
 from liaison.storage.records import RecordFilter
@@ -75,7 +75,7 @@ def import_(
 
         def items() -> Iterable[Item]:
             with path.open("rb") as handle:
-                yield from jsonl_items(handle)
+                yield from jsonl_lines(handle)
 
     total = _total(path, format)
     columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())

@@ -38,7 +38,7 @@ from liaison.demo.cluster import USERS, NodeProcess, actor, agree, mesh, parties
 from liaison.federation.tls import fingerprint
 from liaison.node import Node, Why
 from liaison.node.courier import hit_query_now, send_agreement_now
-from liaison.node.sources import jsonl_items
+from liaison.node.sources import jsonl_lines
 from liaison.storage import federation as fed_store
 
 console = Console()
@@ -104,7 +104,7 @@ def load(n: NodeProcess, count: int, seed: int) -> int:
         task = bar.add_task(f"{n.name}: importing fictitious records", total=len(lines))
         report = node.transfer.import_items(
             actor(node, "analyst"),
-            lambda: jsonl_items(lines),
+            lambda: jsonl_lines(lines),
             progress=lambda k: bar.advance(task, k),
             source="demo",
             why=Why("operational_analysis", "demo data load"),

@@ -26,7 +26,7 @@ from liaison.policy.decide import (
     Use,
     decide,
 )
-from liaison.policy.neutrality import screen
+from liaison.policy.neutrality import Signal, screen
 from liaison.storage import federation as federation_store
 from liaison.storage import policy as store
 
@@ -118,9 +118,18 @@ def local_user(actor: Actor) -> LocalUser:
     return LocalUser(actor.username, actor.role, actor.clearance)
 
 
-def hold_if_flagged(ctx: NodeContext, conn: Connection, actor: Actor, record: Record) -> bool:
-    """Screen a version just written; signals hold the record for review."""
-    signals = screen(record.properties)
+def hold_if_flagged(
+    ctx: NodeContext,
+    conn: Connection,
+    actor: Actor,
+    record: Record,
+    screened: tuple[Signal, ...] | None = None,
+) -> bool:
+    """Screen a version just written (``screened``: its signals, found already from
+    the same properties, as an import's workers do); signals hold it for review."""
+    if record.deleted:
+        return False
+    signals = screen(record.properties) if screened is None else screened
     if not signals:
         return False
     found = [s.to_dict() for s in signals]

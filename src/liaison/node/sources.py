@@ -21,7 +21,20 @@ from liaison.errors import InvalidInput, LineError
 from liaison.model.entities import get_schema
 from liaison.node.spreadsheet import SheetOptions, localise, sniff_delimiter, xlsx_rows
 
-Item = tuple[int, dict[str, Any] | LineError]
+
+@dataclass(frozen=True)
+class RawLine:
+    """A JSON line not parsed yet: a bulk import parses it where it validates the
+    entity, in its worker processes, and the process that writes never does."""
+
+    data: bytes | str
+
+    def parse(self, number: int) -> dict[str, Any] | LineError | None:
+        """The entity dict, the line's error, or None for an export's summary line."""
+        return _json_line(number, self.data)
+
+
+Item = tuple[int, dict[str, Any] | LineError | RawLine]
 
 #: Keys that FollowTheMoney exports carry besides id, schema and properties.
 FTM_METADATA = frozenset(
@@ -49,6 +62,20 @@ def jsonl_items(lines: Iterable[str | bytes]) -> Iterator[Item]:
         item = _json_line(number, line)
         if item is not None:
             yield number, item
+
+
+_SUMMARY_START = ('{"' + EXPORT_SUMMARY + '"').encode()
+
+
+def jsonl_lines(lines: Iterable[str | bytes]) -> Iterator[Item]:
+    """``jsonl_items`` with each line left for the importer to parse (``RawLine``)."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        start = line.lstrip()[: len(_SUMMARY_START)]
+        if start in (_SUMMARY_START, _SUMMARY_START.decode()) and _json_line(number, line) is None:
+            continue  # the closing line of an export over the API
+        yield number, RawLine(line)
 
 
 def _json_line(number: int, line: str | bytes) -> dict[str, Any] | LineError | None:

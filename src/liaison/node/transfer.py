@@ -50,19 +50,33 @@ from liaison.node.context import NO_REASON, NodeContext, Why, load_names
 from liaison.node.decisions import hold_if_flagged, local_decisions
 from liaison.node.outbox import propagate
 from liaison.node.records import RecordService
-from liaison.node.sources import Item
+from liaison.node.sources import Item, RawLine
 from liaison.node.spreadsheet import record_table
 from liaison.policy.decide import Decision, Use
+from liaison.policy.neutrality import Signal, screen
 from liaison.policy.permissions import Permission, check_clearance
 from liaison.storage import records as store
-from liaison.storage.bulk import analyse
+from liaison.storage.bulk import Binder, analyse
 from liaison.storage.federation import peer_names
 from liaison.storage.matching import Indexed, prepared
 from liaison.storage.records import RecordFilter
 
 Progress = Callable[[int], None]
-Built = tuple[int, Record, str, Indexed]  # line, record, names text, its match index rows
-Batch = list[tuple[int, dict[str, Any]]]
+Batch = list[tuple[int, dict[str, Any] | RawLine]]
+
+
+@dataclass(frozen=True)
+class Built:
+    """A line made into a first version, with all that writing it needs: its names
+    text, its match index rows, its neutrality signals and its rows bound for the
+    database. Import workers make these; the writing process only writes them."""
+
+    line: int
+    record: Record
+    names: str
+    indexed: Indexed
+    signals: tuple[Signal, ...]
+    rows: store.Bound
 
 
 @dataclass
@@ -86,6 +100,18 @@ class ImportReport:
             "rejected_count": len(self.rejected),
             "held_for_review": len(self.held),
         }
+
+
+@dataclass
+class ImportCheck:
+    """What an import would make of its lines, found without writing
+    (``TransferService.check_items``): the first valid lines as they would be
+    stored, and every line that would be rejected."""
+
+    lines: int = 0
+    valid: int = 0
+    sample: list[tuple[int, Record]] = field(default_factory=list)
+    rejected: list[LineError] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -164,10 +190,13 @@ class Sheet:
 class ImportBuilder:
     """Validates import lines for one actor and one set of envelope defaults. No I/O."""
 
-    def __init__(self, builder: RecordBuilder, actor: Actor, defaults: dict[str, Any]) -> None:
+    def __init__(
+        self, builder: RecordBuilder, actor: Actor, defaults: dict[str, Any], binder: Binder
+    ) -> None:
         self.builder = builder
         self.actor = actor
         self.defaults = as_object("envelope", defaults)
+        self.binder = binder
         self._envelopes: dict[bytes, Envelope] = {}
 
     def build(self, item: dict[str, Any], previous: Record | None = None) -> tuple[Record, str]:
@@ -188,11 +217,19 @@ class ImportBuilder:
     def build_batch(self, batch: Batch) -> list[Built | LineError]:
         out: list[Built | LineError] = []
         for number, item in batch:
+            entity = item.parse(number) if isinstance(item, RawLine) else item
+            if entity is None:  # an export's summary line
+                continue
+            if isinstance(entity, LineError):
+                out.append(entity)
+                continue
             try:
-                record, names = self.build(item)
+                record, names = self.build(entity)
                 record.content_hash  # noqa: B018 - computed here, in the worker, and cached
                 profile = build_profile(record.schema, record.properties, cleaned=True)
-                out.append((number, record, names, prepared(profile)))
+                signals = screen(record.properties)
+                rows = store.bound(record, names, self.binder)
+                out.append(Built(number, record, names, prepared(profile), signals, rows))
             except InvalidInput as exc:
                 out.append(LineError(number, exc.field, exc.value, exc.reason))
         return out
@@ -241,9 +278,12 @@ def check_owner(node_id: str, item: dict[str, Any]) -> None:
 _worker: ImportBuilder | None = None
 
 
-def _start_worker(node_id: str, review_years: int, actor: Actor, defaults: dict[str, Any]) -> None:
+def _start_worker(
+    node_id: str, review_years: int, actor: Actor, defaults: dict[str, Any], driver: str
+) -> None:
     global _worker  # one builder per worker process
-    _worker = ImportBuilder(RecordBuilder(node_id, review_years), actor, defaults)
+    builder = RecordBuilder(node_id, review_years)
+    _worker = ImportBuilder(builder, actor, defaults, Binder.named(driver))
 
 
 def _build_in_worker(batch: Batch) -> list[Built | LineError]:
@@ -296,7 +336,8 @@ class TransferService:
         deleted record, a record you may not change)."""
         with self.ctx.guard(actor, why):
             self.ctx.permit(actor, Permission.RECORD_IMPORT, Action.RECORD_IMPORT, source)
-        builder = ImportBuilder(self.records.builder, actor, defaults or {})
+        binder = Binder(self.ctx.engine.dialect)
+        builder = ImportBuilder(self.records.builder, actor, defaults or {}, binder)
         report = ImportReport()
         batches = self._batches(items(), report, progress)
         if not strict:
@@ -326,6 +367,44 @@ class TransferService:
             raise
         self._analyse(report)
         return report
+
+    def check_items(
+        self,
+        actor: Actor,
+        items: Callable[[], Iterable[Item]],
+        defaults: dict[str, Any] | None = None,
+        progress: Progress | None = None,
+        shown: int = 10,
+    ) -> ImportCheck:
+        """A dry run of ``import_items``: every line read and validated as the import
+        would (the reader's checks, then ``ImportBuilder``: the values, the envelope
+        and the actor's clearance), and nothing written. It reads nothing stored, so
+        only a refusal is audited; what only writing finds (a record deleted, not
+        this user's to change, or twice in one batch) is left to the import."""
+        with self.ctx.guard(actor):
+            self.ctx.permit(actor, Permission.RECORD_IMPORT, Action.RECORD_IMPORT, "dry run")
+        binder = Binder(self.ctx.engine.dialect)
+        builder = ImportBuilder(self.records.builder, actor, defaults or {}, binder)
+        check = ImportCheck()
+        for number, item in items():
+            check.lines += 1
+            if progress:
+                progress(1)
+            entity = item.parse(number) if isinstance(item, RawLine) else item
+            if entity is None:  # an export's summary line
+                continue
+            if isinstance(entity, LineError):
+                check.rejected.append(entity)
+                continue
+            try:
+                record, _ = builder.build(entity)
+            except InvalidInput as exc:
+                check.rejected.append(LineError(number, exc.field, exc.value, exc.reason))
+                continue
+            check.valid += 1
+            if len(check.sample) < shown:
+                check.sample.append((number, record))
+        return check
 
     def _analyse(self, report: ImportReport) -> None:
         """After a large import, the planner's statistics of the tables it grew."""
@@ -365,7 +444,14 @@ class TransferService:
             load_names()  # before the first batch takes the write lock
             yield from ((b, builder.build_batch(b)) for b in every)
             return
-        init = (self.ctx.node_id, self.ctx.settings.review_years, builder.actor, builder.defaults)
+        driver = self.ctx.engine.url.drivername
+        init = (
+            self.ctx.node_id,
+            self.ctx.settings.review_years,
+            builder.actor,
+            builder.defaults,
+            driver,
+        )
         pool = ProcessPoolExecutor(
             workers,
             mp_context=_fork_server(),
@@ -390,7 +476,7 @@ class TransferService:
         self,
         conn: Connection,
         builder: ImportBuilder,
-        items: dict[int, dict[str, Any]],
+        items: dict[int, dict[str, Any] | RawLine],
         results: list[Built | LineError],
         report: ImportReport,
         source: str,
@@ -401,12 +487,15 @@ class TransferService:
         report.rejected.extend(r for r in results if isinstance(r, LineError))
         if not built:
             return
-        heads = store.heads_for(conn, [r.record_id for _, r, _, _ in built])
+        heads = store.heads_for(conn, [b.record.record_id for b in built])
         writes = self._plan(conn, builder, items, built, heads, report)
-        profiles = {record.record_id: profile for _, record, _, profile in built}
-        store.write(conn, writes, profiles)
+        by_id = {b.record.record_id: b for b in built}
+        profiles = {rid: b.indexed for rid, b in by_id.items()}
+        store.write(conn, writes, profiles, {rid: b.rows for rid, b in by_id.items()})
         for record, _ in writes:
-            if not record.deleted and hold_if_flagged(self.ctx, conn, builder.actor, record):
+            made = by_id[record.record_id]  # an update was rebuilt: screened again here
+            signals = made.signals if made.record is record else None
+            if hold_if_flagged(self.ctx, conn, builder.actor, record, signals):
                 report.held.append(record.record_id)
         propagate(self.ctx, conn, [record for record, _ in writes])
         report.batches += 1
@@ -424,7 +513,7 @@ class TransferService:
         self,
         conn: Connection,
         builder: ImportBuilder,
-        items: dict[int, dict[str, Any]],
+        items: dict[int, dict[str, Any] | RawLine],
         built: list[Built],
         heads: dict[str, Any],
         report: ImportReport,
@@ -432,7 +521,8 @@ class TransferService:
         """New records are written; known ones become a new version only if they changed."""
         writes: list[tuple[Record, str]] = []
         seen: set[str] = set()
-        for number, record, names, _ in built:
+        for made in built:
+            number, record, names = made.line, made.record, made.names
             head = heads.get(record.record_id)
             problem = _problem(record, head, seen)
             if problem:
@@ -450,8 +540,11 @@ class TransferService:
                     LineError(number, "id", record.entity_id, "not a record you may change")
                 )
                 continue
+            item = items[number]
+            entity = item.parse(number) if isinstance(item, RawLine) else item
+            assert isinstance(entity, dict)  # the worker parsed the same line into a record
             try:
-                update = builder.build(items[number], previous)
+                update = builder.build(entity, previous)
             except InvalidInput as exc:
                 report.rejected.append(LineError(number, exc.field, exc.value, exc.reason))
                 continue
@@ -614,7 +707,7 @@ def _withheld(record: Record, decision: Decision) -> Withheld:
 
 
 def _line(result: Built | LineError) -> int:
-    return result.line if isinstance(result, LineError) else result[0]
+    return result.line
 
 
 def _export_line(record: Record) -> bytes:

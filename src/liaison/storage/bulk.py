@@ -10,11 +10,12 @@ connection and so in the same transaction as the rest of the batch.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlalchemy import Connection, Table, insert
+from sqlalchemy.engine import Dialect, make_url
 
 if TYPE_CHECKING:
     import psycopg
@@ -61,7 +62,56 @@ def _tuples(
     return out
 
 
-def _copy(conn: Connection, table: Table, names: list[str], rows: list[tuple[Any, ...]]) -> None:
+class Binder:
+    """Rows made into the values the driver receives, with each column's bind
+    processor for one dialect (SQLAlchemy's own, so what is stored is identical).
+    An import worker binds its rows with one made from the node's driver name, so
+    that the process that writes hands them to the driver as they are."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self.dialect = dialect
+        self._processors: dict[tuple[str, tuple[str, ...]], list[tuple[int, Any]]] = {}
+
+    @classmethod
+    def named(cls, driver: str) -> Binder:
+        """For a driver name such as ``sqlite`` or ``postgresql+psycopg``."""
+        return cls(make_url(f"{driver}://").get_dialect()())
+
+    def bind(self, table: Table, row: Mapping[str, Any]) -> tuple[Any, ...]:
+        """The row's values in its own key order, each processed for the dialect."""
+        names = tuple(row)
+        found = self._processors.get((table.name, names))
+        if found is None:
+            procs = [table.c[n].type._cached_bind_processor(self.dialect) for n in names]
+            found = [(i, proc) for i, proc in enumerate(procs) if proc is not None]
+            self._processors[(table.name, names)] = found
+        values = list(row.values())
+        for i, proc in found:
+            if values[i] is not None:
+                values[i] = proc(values[i])
+        return tuple(values)
+
+
+def insert_tuples(
+    conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """Insert rows already bound for this connection's dialect (``Binder``, or values
+    that need no processing: text and integers), in ``columns`` order."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        _copy(conn, table, list(columns), rows)
+        return
+    quote = conn.dialect.identifier_preparer.quote
+    names = ", ".join(quote(c) for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    sql = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})"  # noqa: S608 - names from the schema
+    conn.exec_driver_sql(sql, list(rows))
+
+
+def _copy(
+    conn: Connection, table: Table, names: list[str], rows: Sequence[tuple[Any, ...]]
+) -> None:
     raw = cast("psycopg.Connection[Any]", conn.connection.dbapi_connection)
     quoted = ", ".join(conn.dialect.identifier_preparer.quote(n) for n in names)
     with raw.cursor() as cursor, cursor.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:

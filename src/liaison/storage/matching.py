@@ -39,7 +39,7 @@ from sqlalchemy import (
 
 from liaison.matching.profile import Profile, build, dumps, key_weight, keys, loads, refreshed
 from liaison.model.records import Record
-from liaison.storage.bulk import chunks, insert_rows
+from liaison.storage.bulk import chunks, insert_rows, insert_tuples
 from liaison.storage.tables import (
     alerts,
     match_key_counts,
@@ -95,11 +95,11 @@ def _write(
         for subject, p in items
         if p is not None
     ]
-    insert_rows(conn, match_profiles, [{"subject": s, "profile": p.text} for s, p in kept])
-    rows = [{"key": k, "subject": s} for s, p in kept for k in p.keys]
-    insert_rows(conn, match_keys, rows)
+    insert_tuples(conn, match_profiles, ("subject", "profile"), [(s, p.text) for s, p in kept])
+    rows = [(k, s) for s, p in kept for k in p.keys]  # text needs no bind processing
+    insert_tuples(conn, match_keys, ("key", "subject"), rows)
     if counted:
-        count_keys(conn, Counter(row["key"] for row in rows))
+        count_keys(conn, Counter(key for key, _ in rows))
 
 
 def index_records(conn: Connection, records: Iterable[Record]) -> None:

@@ -17,7 +17,7 @@ from liaison.model.markings import TLP, Classification
 from liaison.model.records import Record
 from liaison.model.vocab import CrimeArea, parse_enum
 from liaison.storage import matching
-from liaison.storage.bulk import chunks, insert_rows
+from liaison.storage.bulk import Binder, chunks, insert_rows, insert_tuples
 from liaison.storage.tables import consents, copies, record_versions, records
 
 
@@ -257,19 +257,85 @@ def head_row(record: Record, names: str) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class Bound:
+    """A record version's rows bound for the database (``bulk.Binder``): an import
+    worker makes them so that the writing process only hands them to the driver.
+    ``head`` is the new head row of a first version (None for a later one)."""
+
+    version: tuple[Any, ...]
+    head: tuple[Any, ...] | None
+
+
+# the keys of version_row and head_row, in their order (a test holds them equal)
+VERSION_COLUMNS = (
+    "record_id",
+    "version",
+    "schema",
+    "entity",
+    "envelope",
+    "caption",
+    "deleted",
+    "reason",
+    "content_hash",
+    "actor",
+    "at",
+)
+HEAD_COLUMNS = (
+    "record_id",
+    "entity_id",
+    "originator",
+    "schema",
+    "caption",
+    "names",
+    "classification",
+    "tlp",
+    "crime_area",
+    "review_due",
+    "expires",
+    "version",
+    "content_hash",
+    "deleted",
+    "created",
+    "modified",
+    "created_by",
+    "modified_by",
+)
+
+
+_VERSION_AT = VERSION_COLUMNS.index("version")
+
+
+def bound(record: Record, names: str, binder: Binder) -> Bound:
+    version = binder.bind(record_versions, version_row(record))
+    head = binder.bind(records, head_row(record, names)) if record.version == 1 else None
+    return Bound(version, head)
+
+
 def write(
     conn: Connection,
     items: Sequence[tuple[Record, str]],
     profiles: Mapping[str, Profile | matching.Indexed] | None = None,
+    rows: Mapping[str, Bound] | None = None,
 ) -> None:
     """Append versions and move the heads; new records get a head row. The
     candidate index follows (``profiles``: those already built from the same
-    properties, by record id, as an import's workers do) and the records wait
-    to be cross-matched."""
+    properties, by record id, as an import's workers do; ``rows``: the rows they
+    bound, for the versions written here) and the records wait to be cross-matched."""
     if not items:
         return
-    insert_rows(conn, record_versions, [version_row(r) for r, _ in items])
-    insert_rows(conn, records, [head_row(r, names) for r, names in items if r.version == 1])
+    made_rows = rows or {}
+    binder = Binder(conn.dialect)
+    written = [
+        made_rows.get(r.record_id) if _same(made_rows.get(r.record_id), r) else None
+        for r, _ in items
+    ]
+    bound_rows = [
+        found or bound(record, names, binder)
+        for found, (record, names) in zip(written, items, strict=True)
+    ]
+    insert_tuples(conn, record_versions, VERSION_COLUMNS, [b.version for b in bound_rows])
+    insert_tuples(conn, records, HEAD_COLUMNS, [b.head for b in bound_rows if b.head is not None])
     for record, names in items:
         if record.version > 1:
             row = head_row(record, names)
@@ -288,6 +354,12 @@ def write(
     matching.index(conn, [(rid, p) for rid, p in entries.items() if rid in first], fresh=True)
     matching.index(conn, [(rid, p) for rid, p in entries.items() if rid not in first])
     matching.enqueue(conn, changed, max(r.modified for r in changed))
+
+
+def _same(rows: Bound | None, record: Record) -> bool:
+    """Whether rows bound elsewhere are this version's (an import's update is
+    rebuilt on the stored version, and its rows with it)."""
+    return rows is not None and rows.version[_VERSION_AT] == record.version
 
 
 def insert_heads(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:

@@ -20,7 +20,7 @@ from liaison.node.sources import (
     CsvMapping,
     Item,
     csv_items,
-    jsonl_items,
+    jsonl_lines,
     xlsx_items,
 )
 from liaison.node.spreadsheet import SheetOptions
@@ -122,7 +122,7 @@ def import_file(
         else:
 
             def items() -> Iterable[Item]:
-                return jsonl_items(text.split("\n"))  # not splitlines(): U+2028 is valid JSON
+                return jsonl_lines(text.split("\n"))  # not splitlines(): U+2028 is valid JSON
 
     source = f"upload:{file.filename or 'file'}"
     report = node.transfer.import_items(actor, items, defaults, strict, source=source, why=why)
