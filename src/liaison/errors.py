@@ -29,6 +29,8 @@ CLI prints the same fields without a stack trace.
     ├── ImportInterrupted       an import worker died (out of memory?):
     │                           its batch is not written              (503)
     ├── AuditChainBroken        verification found tampering           (500)
+    ├── BackupFailed            a backup or restore step failed: its step
+    │                           and why (a tool missing, a mismatch)   (500)
     └── AuditUnavailable        an access could not be logged, so it is
                                 refused (the audit store failed)         (503)
 """
@@ -252,3 +254,20 @@ class AuditUnavailable(LiaisonError):
 
     def details(self) -> dict[str, Any]:
         return {"reason": self.reason}
+
+
+class BackupFailed(LiaisonError):
+    """A step of a backup, restore or verification failed for a reason that is not
+    the operator's input: a tool missing (``pg_dump``), a tool that failed, or a
+    restored node that does not match its backup's manifest. Nothing was left
+    half-written."""
+
+    title = "Backup failed"
+
+    def __init__(self, step: str, reason: str) -> None:
+        super().__init__(f"{step}: {reason}")
+        self.step = step
+        self.reason = reason
+
+    def details(self) -> dict[str, Any]:
+        return {"step": self.step, "reason": self.reason}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -47,7 +48,16 @@ class Settings(BaseSettings):
     hit_hourly_limit: int = Field(default=20_000, ge=1)  # identifiers a partner may have evaluated
     hit_name_only: bool = True  # index name-only person keys (false: a date is required)
     followup_hours: int = Field(default=48, ge=1, le=24 * 90)  # deadline of each follow-up step
+    log_format: Literal["text", "json"] = "text"  # `liaison serve`'s log lines (liaison.logs)
+    log_level: Literal["debug", "info", "warning", "error"] | None = None  # see log_threshold
+    metrics_token: SecretStr | None = None  # GET /metrics: bearer token; unset, loopback only
     default_country: str | None = Field(default=None, pattern=r"^[A-Za-z]{2}$")  # phones
+
+    @property
+    def log_threshold(self) -> str:
+        """Liaison's log level: as set, else info for JSON lines (one per request) and
+        warning for text, which keeps ``serve``'s output what scripts reading it expect."""
+        return self.log_level or ("info" if self.log_format == "json" else "warning")
 
     @property
     def key_path(self) -> Path:

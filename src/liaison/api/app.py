@@ -11,15 +11,19 @@ from liaison import __version__
 from liaison.api import problems
 from liaison.api.deps import get_node_of
 from liaison.api.limits import BodySizeLimit
+from liaison.api.metrics import Metrics, node_gauges
+from liaison.api.observe import Observe
 from liaison.api.routes import (
     agreements,
     audit,
     auth,
     federation,
     followups,
+    health,
     hits,
     hub,
     matching,
+    metrics,
     node,
     policy,
     records,
@@ -76,6 +80,7 @@ def create_app(settings: Settings, node_: Node | None = None, workers: bool = Fa
     )
     app.state.settings = settings
     app.state.node = node_
+    app.state.metrics = Metrics(node_gauges(app))
     problems.install(app)
     routers = (
         node,
@@ -94,6 +99,9 @@ def create_app(settings: Settings, node_: Node | None = None, workers: bool = Fa
     )
     for module in routers:
         app.include_router(module.router, prefix="/api/v1")
+    for module in (health, metrics):  # at the root, where supervisors and scrapers look
+        app.include_router(module.router)
     install_web(app)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    app.add_middleware(Observe, metrics=app.state.metrics)  # outermost: sees every answer
     return app

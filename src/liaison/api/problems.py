@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -30,8 +31,21 @@ STATUS: dict[type[e.LiaisonError], int] = {
     e.NotInitialised: 503,
     e.ImportInterrupted: 503,
     e.AuditChainBroken: 500,
+    e.BackupFailed: 500,
     e.AuditUnavailable: 503,
 }
+
+
+PROBLEM = "application/problem+json"
+
+
+class Problem(BaseModel):
+    """An error as ``application/problem+json`` (RFC 9457), for the OpenAPI document."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
 
 
 def status_for(exc: e.LiaisonError) -> int:
@@ -46,8 +60,11 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
     headers = {"Retry-After": str(extra["retry_after"])} if "retry_after" in extra else None
     if status == 401:
         headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
-    return JSONResponse(body, status, headers=headers, media_type="application/problem+json")
+    return JSONResponse(body, status, headers=headers, media_type=PROBLEM)
 
+
+MACHINE_PATHS = ("/api/", "/static/", "/healthz", "/readyz", "/metrics")
+"""Paths answered for programs (problem+json errors), never as web pages."""
 
 Page = Callable[..., Response]
 """Renders an error for a web page: (request, status, title, detail, **details)."""
@@ -55,7 +72,7 @@ Page = Callable[..., Response]
 
 def _answer(request: Request, status: int, title: str, detail: str, **extra: Any) -> Response:
     page: Page | None = getattr(request.app.state, "error_page", None)
-    if page is not None and not request.url.path.startswith(("/api/", "/static/")):
+    if page is not None and not request.url.path.startswith(MACHINE_PATHS):
         return page(request, status, title, detail, **extra)
     return problem(status, title, detail, **extra)
 

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import gc
+import logging
 import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from liaison import logs
 from liaison.accounts.passwords import check_strength
 from liaison.cli import (
     agreements,
     audit,
+    backup,
     followups,
     hits,
     hub,
@@ -50,6 +53,9 @@ app.add_typer(matching.alerts, name="alerts")
 app.add_typer(followups.app, name="followup")
 app.add_typer(matching.watchlist, name="watchlist")
 app.add_typer(hub.app, name="hub")
+app.command("backup")(backup.backup)
+app.command("restore")(backup.restore)
+app.command("verify")(backup.verify)
 
 
 @app.command()
@@ -87,6 +93,7 @@ def serve(host: str | None = None, port: int | None = None) -> None:
     from liaison.api.app import create_app
 
     config = settings()
+    logs.configure(config)  # LIAISON_LOG_FORMAT: text or one JSON object per line
     node = open_node()  # fails here, clearly, if the node is not initialised
     cert = key = None
     if config.tls:
@@ -97,6 +104,8 @@ def serve(host: str | None = None, port: int | None = None) -> None:
     print(f"{node.ctx.name}: name analyser loaded in {took:.1f} s", flush=True)
     _tune_gc()  # after warm(): the analyser's objects are frozen out of the collector's way
     print(listening(node.ctx.name, host or config.host, port or config.port, cert), flush=True)
+    url = base_url(host or config.host, port or config.port, cert is not None)
+    logging.getLogger("liaison.serve").info("serving on %s", url, extra={"url": url})
     uvicorn.run(
         app_,
         host=host or config.host,
@@ -104,18 +113,25 @@ def serve(host: str | None = None, port: int | None = None) -> None:
         ssl_certfile=cert,
         ssl_keyfile=key,
         log_level="warning",
+        log_config=None,  # uvicorn's lines go through liaison.logs' handler
+        access_log=False,  # its access line has the query string; liaison.requests has not
     )
+
+
+def base_url(host: str, port: int, tls: bool) -> str:
+    where = f"[{host}]" if ":" in host else host
+    return f"{'https' if tls else 'http'}://{where}:{port}/"
 
 
 def listening(name: str, host: str, port: int, cert: str | None) -> str:
     """What ``serve`` says before it serves: where, and with which certificate
     (its SHA-256 fingerprint, to compare before accepting it in a browser)."""
-    where = f"[{host}]" if ":" in host else host
+    url = base_url(host, port, cert is not None)
     if cert is None:
-        return f"{name}: serving on http://{where}:{port}/ (web; API under /api/v1/), no TLS"
+        return f"{name}: serving on {url} (web; API under /api/v1/), no TLS"
     pem = Path(cert).read_text()
     return (
-        f"{name}: serving on https://{where}:{port}/ (web; API under /api/v1/)\n"
+        f"{name}: serving on {url} (web; API under /api/v1/)\n"
         f"  certificate {cert}\n  SHA-256 {fingerprint(pem)}"
     )
 
