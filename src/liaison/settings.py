@@ -41,8 +41,8 @@ class Settings(BaseSettings):
     federation_backoff_max_seconds: float = 60.0
     federation_timeout_seconds: float = 30.0
     match_threshold: float | None = Field(default=None, ge=0.0, le=1.0)
-    # a cross-match whose birth dates contradict raises an alert only at this score
-    alert_date_conflict_threshold: float = Field(default=0.95, ge=0.0, le=1.0)
+    # the score a cross-match with contradicting dates or no common name needs for an alert
+    alert_conflict_threshold: float = Field(default=0.95, ge=0.0, le=1.0)
     match_worker: bool = True
     match_poll_seconds: float = 2.0
     hit_hourly_limit: int = Field(default=20_000, ge=1)  # identifiers a partner may have evaluated

@@ -16,6 +16,7 @@ from liaison.matching.score import (
     LEVELS,
     Score,
     dates_contradict,
+    names_differ,
     default_model,
     parse_model,
     raises_alert,
@@ -220,3 +221,14 @@ def test_namesakes_with_different_birth_dates_raise_no_alert() -> None:
     same = _pair("1980-01-02", "1980-01-02")
     assert raises_alert(same, 0.7, 0.95)
     assert not raises_alert(same, 0.99, 0.5)  # never below the threshold itself
+
+
+def test_strangers_born_on_the_same_day_raise_no_alert() -> None:
+    day = {"birthDate": ["1970-01-02"]}
+    strangers = score(
+        build("Person", {"name": ["Иван Петров"], **day}),
+        build("Person", {"name": ["Maria Santos"], **day}),
+    )
+    assert names_differ(strangers) and strangers.score >= 0.7
+    assert not raises_alert(strangers, 0.7, 0.95)
+    assert not names_differ(_pair("1980-01-02", "1980-01-02"))

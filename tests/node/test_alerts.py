@@ -27,6 +27,13 @@ def test_namesakes_with_contradicting_birth_dates_raise_no_alert(node: Node, tea
     assert len(shown["q"]) == 3  # screening still shows them: only alerts hold back
 
 
+def test_strangers_born_on_the_same_day_raise_no_alert(node: Node, team: Team) -> None:
+    node.records.create(team.analyst, person("Иван Петров", birthDate=["1970-01-02"]), {})
+    node.records.create(team.analyst, person("Maria Santos", birthDate=["1970-01-02"]), {})
+    node.matching.process_all()
+    assert node.matching.alerts(team.analyst) == []
+
+
 def test_a_shared_passport_outweighs_contradicting_dates(node: Node, team: Team) -> None:
     one = person("Pedro Penduko", birthDate=["1975-01-02"], passportNumber=["P1234567"])
     other = person("Pedro Penduko", birthDate=["1957-01-02"], passportNumber=["P1234567"])

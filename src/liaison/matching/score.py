@@ -198,12 +198,21 @@ def dates_contradict(found: Score) -> bool:
     )
 
 
+def names_differ(found: Score) -> bool:
+    """The names have no part in common: only something else (a shared birthday)
+    brought the pair together."""
+    name = found.features.get("name")
+    return name is not None and name.level == "none"
+
+
 def raises_alert(found: Score, threshold: float, contradicted: float) -> bool:
     """Whether a cross-match is worth an analyst's look: a score at the threshold,
-    and at ``contradicted`` (never less than the threshold) when the dates contradict,
-    so that namesakes with different birth dates stay out unless something as strong
-    as a shared identifier or the same address speaks for them."""
-    bar = max(threshold, contradicted) if dates_contradict(found) else threshold
+    and at ``contradicted`` (never less than the threshold) when the evidence
+    contradicts itself (the dates differ, or the names have nothing in common),
+    so that namesakes born on other days and strangers born on the same day stay
+    out unless something as strong as a shared identifier speaks for them."""
+    conflict = dates_contradict(found) or names_differ(found)
+    bar = max(threshold, contradicted) if conflict else threshold
     return found.score >= bar
 
 

@@ -5,8 +5,9 @@ scored candidates the user may see. ``process`` takes the records waiting
 in the match queue (every local write and every received copy lands
 there in its own transaction) and raises an alert for each record or
 watchlist entry that matches above the threshold, or above
-``alert_date_conflict_threshold`` when both birth dates are known and differ
-(namesakes are the commonest false alert); a pair that an analyst
+``alert_conflict_threshold`` when the evidence contradicts itself (both
+birth dates known and different: namesakes, the commonest false alert; or
+no name in common: strangers born on the same day); a pair that an analyst
 rejected is not raised again. Alerts are read grouped by the record of this
 node they are about, best first, filtered by state, partner and watchlist
 (``liaison.storage.alerts``), and are confirmed, rejected or escalated one by
@@ -332,7 +333,7 @@ class MatchService:
         self, conn: Connection, record_id: str, version: int, hits: Sequence[Hit], threshold: float
     ) -> list[NewAlert]:
         known = store.known_pairs(conn, record_id)
-        contradicted = self.ctx.settings.alert_date_conflict_threshold
+        contradicted = self.ctx.settings.alert_conflict_threshold
         raised = []
         for hit in hits:
             if not raises_alert(hit.score, threshold, contradicted):
