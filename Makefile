@@ -38,8 +38,8 @@ $(STAMP_DEV): pyproject.toml
 install: $(STAMP_DEV)
 
 lint: $(STAMP_TEST)
-	$(VENV)/bin/ruff check src tests bench
-	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/ruff check src tests bench examples
+	$(VENV)/bin/ruff format --check src tests bench examples
 
 typecheck: $(STAMP_TEST)
 	$(VENV)/bin/mypy

@@ -5,9 +5,9 @@ module that ``src/liaison`` imports but that only arrives through another
 package, or through the `test` or `bench` extra, works in a developer's venv
 and breaks a fresh one. Each file is parsed (never imported); every absolute
 import, including those inside functions, is mapped to the distribution that
-installs it and checked against pyproject.toml: ``src/`` against the runtime
-``dependencies``, ``tests/`` against those plus the `test` extra, ``bench/``
-against those plus the `bench` and `evalgen` extras.
+installs it and checked against pyproject.toml: ``src/`` and ``examples/``
+against the runtime ``dependencies``, ``tests/`` against those plus the
+`test` extra, ``bench/`` against those plus the `bench` and `evalgen` extras.
 """
 
 from __future__ import annotations
@@ -101,6 +101,11 @@ def undeclared(tree: Path, allowed: set[str], optional: dict[str, str]) -> list[
 
 def test_src_imports_only_runtime_dependencies() -> None:
     assert undeclared(ROOT / "src" / "liaison", RUNTIME, OPTIONAL_IN_SRC) == []
+
+
+def test_examples_import_only_runtime_dependencies() -> None:
+    """examples/generate.py runs in the venv `make demo` makes."""
+    assert undeclared(ROOT / "examples", RUNTIME, {}) == []
 
 
 def test_tests_import_only_runtime_and_test_dependencies() -> None:
