@@ -21,6 +21,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8470
     max_body_bytes: int = 32 * 1024 * 1024
+    web_import_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1)  # a page's CSV or XLSX
     session_hours: int = 8
     login_max_failures: int = 5
     login_window_seconds: int = 900

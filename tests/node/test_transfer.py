@@ -118,7 +118,7 @@ def test_a_dry_run_finds_what_the_import_would_reject_and_writes_nothing(
             "envelope": {"markings": {"classification": "TOP_SECRET"}},
         },
     )
-    defaults = {"markings": {"tlp": "GREEN"}, "crime_area": "fraud"}
+    defaults: dict[str, object] = {"markings": {"tlp": "GREEN"}, "crime_area": "fraud"}
     ticks: list[int] = []
     check = node.transfer.check_items(
         team.analyst, lambda: jsonl_items(data), defaults, ticks.append, shown=10

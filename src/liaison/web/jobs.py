@@ -1,6 +1,7 @@
-"""Background screening jobs: a small, bounded, in-process registry.
+"""Background jobs: a small, bounded, in-process registry.
 
-A screening upload runs in a thread while its page polls the progress. The
+A screening upload (or a spreadsheet import, or its dry run) runs in a thread
+while its page polls the progress. The
 registry keeps each job's owner, progress and results in memory only (a
 restart forgets them; the audit log keeps what was screened). It is bounded:
 a user has at most ``per_user`` jobs (starting another forgets that user's
@@ -50,8 +51,15 @@ class Job:
 class Jobs:
     """The jobs of one web app; every method is safe to call from any thread."""
 
-    def __init__(self, clock: Clock = utcnow, per_user: int = PER_USER, ttl: dt.timedelta = TTL):
+    def __init__(
+        self,
+        clock: Clock = utcnow,
+        per_user: int = PER_USER,
+        ttl: dt.timedelta = TTL,
+        kind: str = "screening",
+    ):
         self.clock, self.per_user, self.ttl = clock, per_user, ttl
+        self.kind = kind  # what the jobs are, in messages: "screening", "import"
         self._lock = threading.Lock()
         self._jobs: dict[str, Job] = {}
 
@@ -66,7 +74,9 @@ class Jobs:
                 mine.remove(oldest)
                 del self._jobs[oldest.id]
             if len(mine) >= self.per_user:
-                raise Conflict(f"{len(mine)} screenings are still running; wait for one to finish")
+                raise Conflict(
+                    f"{len(mine)} {self.kind} jobs are still running; wait for one to finish"
+                )
             job = Job(secrets.token_urlsafe(18), owner, total, self.clock())
             self._jobs[job.id] = job
             return job
@@ -77,7 +87,7 @@ class Jobs:
             self._expire()
             job = self._jobs.get(job_id)
         if job is None or not secrets.compare_digest(job.owner, owner):
-            raise NotFound("screening", job_id)
+            raise NotFound(self.kind, job_id)
         return job
 
     def advance(self, job_id: str, done: int, results: Sequence[Any] = ()) -> bool:

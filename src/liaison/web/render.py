@@ -35,6 +35,7 @@ class NavItem:
 NAV = (
     NavItem("/", N_("Dashboard"), None),
     NavItem("/records", N_("Records"), Permission.RECORD_READ),
+    NavItem("/import", N_("Import"), Permission.RECORD_IMPORT),
     NavItem("/search", N_("Search"), Permission.MATCH),
     NavItem("/alerts", N_("Alerts"), Permission.ALERT_READ),
     NavItem("/hits", N_("Hit/no-hit"), Permission.HIT_QUERY),
