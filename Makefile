@@ -49,8 +49,10 @@ pytest: $(STAMP_TEST)
 
 test: lint typecheck pytest
 
+# make demo DEMO_ARGS='--no-serve --entities 200' (python -m liaison.demo --help)
+DEMO_ARGS ?=
 demo: $(STAMP_RUNTIME)
-	$(PY) -m liaison.demo
+	$(PY) -m liaison.demo $(DEMO_ARGS)
 
 # the browser tests, saving their screenshots into docs/screenshots (the tests
 # alone save them to a temporary folder and leave the working tree clean)
@@ -93,5 +95,7 @@ bench-fuzzy-psi: $(STAMP_BENCH)
 bench-hub: $(STAMP_BENCH)
 	$(PY) bench/hub.py
 
+# the README's walk-through ("Using a node") leaves its two nodes and files in the clone
+WALKTHROUGH := manila-data moscow-data manila-init.txt moscow-init.txt manila.log moscow.log ph-ru.json
 clean:
-	rm -rf demo-data bench-data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf demo-data bench-data $(WALKTHROUGH) .pytest_cache .mypy_cache .ruff_cache
