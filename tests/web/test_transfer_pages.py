@@ -358,6 +358,8 @@ def test_the_kind_of_a_file_and_its_lines() -> None:
     header, lines, examples = read_sheet(SheetKind.CSV, text, SheetOptions())
     assert header == ("Name", "Notes") and lines == 2  # blank lines are not lines
     assert examples == (("Ana", "two\nlines"), ("Ben", ""))
+    broken = b'name,notes\nAna,ok\nBen,"unterminated\n'  # the dry run reports line 3
+    assert read_sheet(SheetKind.CSV, broken, SheetOptions())[1] == 1
     wide = ",".join(f"c{i}" for i in range(201)).encode() + b"\n1\n"
     with pytest.raises(InvalidInput, match="more than 200"):
         read_sheet(SheetKind.CSV, wide, SheetOptions())

@@ -10,6 +10,7 @@ counted, with the same delimiter and the same rules for blank lines.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import itertools
@@ -100,16 +101,14 @@ def _fit(row: list[str], header: list[str]) -> tuple[str, ...]:
 
 def _csv_lines(data: bytes, options: SheetOptions) -> Generator[list[str], None, None]:
     """A CSV's rows as ``csv_items`` reads them (the delimiter given or recognised
-    from the header; blank lines skipped)."""
+    from the header; blank lines skipped), up to the first line the CSV reader
+    cannot read: ``csv_items`` stops there too, and the dry run reports it."""
     text = csv_text(data)
     first = text.split("\n", 1)[0]
     delimiter = options.delimiter or sniff_delimiter(first)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    try:
+    with contextlib.suppress(csv.Error):
         yield from (row for row in reader if any(cell.strip() for cell in row))
-    except csv.Error as exc:
-        line = f"line {reader.line_num}"
-        raise InvalidInput("file", line, f"not a readable CSV ({exc})") from None
 
 
 def _xlsx_lines(data: bytes) -> Generator[list[str], None, None]:
