@@ -22,6 +22,7 @@ GENESIS = "0" * 64
 
 class Action(StrEnum):
     NODE_INIT = "node.init"
+    NODE_BACKUP = "node.backup"
     RECORD_CREATE = "record.create"
     RECORD_READ = "record.read"
     RECORD_UPDATE = "record.update"

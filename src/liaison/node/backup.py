@@ -25,7 +25,9 @@ directory become the data directory. Whatever fails, nothing is left behind
 (for PostgreSQL, the restored schema is dropped again).
 
 The archive holds the node's private keys and every record: keep it as
-secret as the data directory itself.
+secret as the data directory itself. Taking one is logged in the audit chain
+(``node.backup``, by ``system``, naming the archive, the chain head it holds
+and its SHA-256), after the snapshot.
 """
 
 from __future__ import annotations
@@ -49,10 +51,10 @@ from sqlalchemy import Connection, Engine, create_engine, select
 from sqlalchemy.pool import NullPool
 
 from liaison import __version__
-from liaison.audit.chain import Verification
+from liaison.audit.chain import Action, Verification
 from liaison.audit.log import Clock, utcnow
 from liaison.errors import BackupFailed, InvalidInput, NotInitialised
-from liaison.node.setup import load_context
+from liaison.node.setup import SYSTEM, load_context
 from liaison.settings import Settings
 from liaison.storage import backup as store
 from liaison.storage.db import make_engine
@@ -211,7 +213,31 @@ def backup(settings: Settings, archive: Path, clock: Clock = utcnow) -> Manifest
         created = clock().isoformat()
         manifest = Manifest(created, kind, facts, files, schema)
         _write_archive(archive, work, manifest, members)
+    try:
+        _audit(settings, archive, manifest, clock)
+    except BaseException:  # no data leaves without its entry: no entry, no archive
+        archive.unlink(missing_ok=True)
+        raise
     return manifest
+
+
+def _audit(settings: Settings, archive: Path, manifest: Manifest, clock: Clock) -> None:
+    """A backup takes every record out of the node: it is logged like an export, after
+    the snapshot (the entry names the chain head the archive holds, and its SHA-256)."""
+    ctx = load_context(settings, clock)
+    try:
+        with ctx.tx() as conn:
+            ctx.record(
+                conn,
+                SYSTEM,
+                Action.NODE_BACKUP,
+                archive.name,
+                audit_seq=manifest.facts.audit_seq,
+                records=manifest.facts.tallies["records"].count,
+                sha256=_sha256(archive),
+            )
+    finally:
+        ctx.engine.dispose()
 
 
 def _check_new_archive(archive: Path) -> None:
