@@ -40,7 +40,7 @@ def test_the_terms_read_as_sentences() -> None:
     found = {c.message: c for c in clauses(doc)}
     sharing = [c for c in clauses(doc) if c.message.startswith("%(party)s shares")]
     assert [c.values["party"] for c in sharing] == [p.name for p in doc.parties]
-    assert sharing[0].values["schemata"] == ("LegalEntity", "Passport", "Person")
+    assert sharing[0].values["schemata"] == ("Legal entity", "Passport", "Person")  # labels
     years = found["A partner keeps %(category)s for at most %(num)d year."]
     assert years.count == 5 and years.plural is not None
     assert found["A partner keeps %(category)s for at most %(num)d month."].count == 18
@@ -71,7 +71,7 @@ def test_sign_activate_and_suspend_through_the_pages(
     assert listing.status_code == 200 and f'href="{URL}"' in listing.text
     assert "0 of 2" in listing.text
     page = supervisor.get(URL)
-    assert "manila shares with moscow records of these kinds: LegalEntity, Passport, Person." in (
+    assert "manila shares with moscow records of these kinds: Legal entity, Passport, Person." in (
         page.text
     )
     assert "No party may" not in page.text and "only with the originator" in page.text

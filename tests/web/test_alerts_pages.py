@@ -114,7 +114,7 @@ def test_alert_names_are_escaped(browser_as: SignIn, node: Node, team: Team) -> 
     assert "<script>alert(1)" not in html
 
 
-def test_alerts_page_by_cursor(
+def test_alerts_page_by_records(
     browser_as: SignIn, node: Node, team: Team, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(alerts_page, "PAGE", 1)
@@ -125,10 +125,95 @@ def test_alerts_page_by_cursor(
     url = "/alerts?status=open"
     for _ in range(10):
         page = browser.get(url)
+        assert page.text.count('<section class="alert-group"') == 1
         seen += alert_ids(page.text)
-        found = re.search(r'href="(\?[^"]*cursor=\d+[^"]*)" rel="next"', page.text)
+        found = re.search(r'href="(\?[^"]*offset=\d+[^"]*)" rel="next"', page.text)
         if not found:
             break
         url = "/alerts" + found.group(1).replace("&amp;", "&")
-    expected = [a.id for a in node.matching.alerts(team.analyst, "open")]
-    assert len(expected) >= 2 and seen == expected
+    expected = node.matching.alert_groups(team.analyst, "open").groups
+    assert len(expected) >= 2 and seen == [a.id for g in expected for a in g.alerts]
+
+
+def _groups(html: str) -> list[str]:
+    return re.findall(r'<section class="alert-group" id="record-([^"]+)"', html)
+
+
+def _three_candidates(node: Node, team: Team) -> str:
+    """Maria with three candidates written after her (so hers is the group) and a
+    watchlist entry; returns her record id."""
+    maria = node.records.create(
+        team.analyst, person("Maria Cristina De La Cruz", birthDate=["1980-03-04"]), {}
+    )
+    node.matching.process_all()
+    node.matching.add_watchlist(team.supervisor, "ph-watch", "fictitious")
+    entry = {"id": "w-1", **person("Ligaya Reyes", birthDate=["1990-05-06"])}
+    node.matching.add_entries(team.supervisor, "ph-watch", [entry])
+    node.records.create(team.analyst, person("Ligaya Reyes", birthDate=["1990-05-06"]), {})
+    for name, date in [
+        ("Ma. Cristina dela Cruz", "1980-04-03"),
+        ("Maria Cristina De La Cruz", "1980-03-04"),
+        ("Maria Cristina Cruz", "1980-03-14"),
+    ]:
+        node.records.create(team.analyst, person(name, birthDate=[date]), {})
+    node.matching.process_all()
+    return maria.record_id
+
+
+def test_alerts_are_grouped_by_record_and_filtered(
+    browser_as: SignIn, node: Node, team: Team
+) -> None:
+    _three_candidates(node, team)
+    browser = browser_as("analyst")
+    page = browser.get("/alerts")
+    groups = node.matching.alert_groups(team.analyst, "open").groups
+    assert _groups(page.text) == [g.record_id for g in groups]
+    assert alert_ids(page.text) == [a.id for g in groups for a in g.alerts]
+    assert re.search(r'<span class="score">\d+% — [a-z ]+</span>', page.text)
+    assert "%</td>" not in page.text  # no bare percent: every score says what it means
+    watched = browser.get("/alerts", params={"watchlist": "ph-watch"})
+    (only,) = _groups(watched.text)
+    assert "watchlist ph-watch" in watched.text
+    assert [a.target_kind for g in groups if g.record_id == only for a in g.alerts] == ["watchlist"]
+    unknown = browser.get("/alerts", params={"watchlist": "nope"})
+    assert unknown.status_code == 422 and 'id="err-watchlist"' in unknown.text
+    everything = browser.get("/alerts", params={"status": "all"})
+    assert alert_ids(everything.text) == alert_ids(page.text)
+
+
+def test_ticked_alerts_are_decided_at_once(browser_as: SignIn, node: Node, team: Team) -> None:
+    _three_candidates(node, team)
+    browser = browser_as("analyst")
+    page = browser.get("/alerts")
+    ticked = alert_ids(page.text)[:2]
+    assert f'form="bulk" id="tick-{ticked[0]}"' in page.text
+    form = {"decision": "confirm", "note": "same woman", "status": "open", "alert": ticked}
+    refused = browser.post("/alerts/decisions", data=form)
+    assert refused.status_code == 403  # no CSRF token: nothing changes
+    assert len(node.matching.alerts(team.analyst, "confirmed")) == 0
+    done = browser.post(
+        "/alerts/decisions", data={**form, "csrf": csrf_of(page.text)}, follow_redirects=False
+    )
+    assert done.status_code == 303
+    assert "decided=2" in done.headers["location"]
+    assert "2 alerts decided." in browser.get(done.headers["location"]).text
+    confirmed = node.matching.alerts(team.analyst, "confirmed")
+    assert sorted(a.id for a in confirmed) == sorted(ticked)
+    assert {a.note for a in confirmed} == {"same woman"}
+    again = browser.post(
+        "/alerts/decisions",
+        data={**form, "decision": "reject", "csrf": csrf_of(page.text)},
+        follow_redirects=False,
+    )
+    assert f"refused={ticked[0]}%2C{ticked[1]}" in again.headers["location"]
+    none = browser.post(
+        "/alerts/decisions", data={"csrf": csrf_of(page.text), "decision": "confirm"}
+    )
+    assert none.status_code == 422 and 'id="err-bulk"' in none.text
+    officer = browser_as("officer")
+    assert 'id="bulk"' not in officer.get("/alerts").text
+    denied = officer.post(
+        "/alerts/decisions",
+        data={"csrf": csrf_of(officer.get("/alerts").text), "decision": "reject", "alert": [1]},
+    )
+    assert denied.status_code == 403

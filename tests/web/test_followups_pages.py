@@ -250,3 +250,23 @@ def test_the_officer_may_release_some_of_several_records(pair: Pair) -> None:
     released = manila.node.followups.show(manila.team.analyst, ours)["records"]
     assert [r["record_id"] for r in released] == [chosen] and released[0]["arrived"]
     assert "Ana Reyes" in analyst.get(f"/followups/{ours}").text
+
+
+def test_the_inbox_says_what_a_request_concerns(pair: Pair) -> None:
+    """Issue 19: the inbox said "Concerning: YMVm5Rg9f016…", the hit's opaque
+    reference; it names the phone of ours that hit, the record, the agreement
+    and the requester's justification."""
+    file_from_hit(pair, pair.browser(pair.manila, "analyst"))
+    officer = pair.browser(pair.moscow, "officer")
+    inbox = officer.get("/followups?direction=in").text
+    assert "Phone number <code>+639175550123</code>" in inbox
+    assert re.search(
+        r'in our record:\s*<a href="/records/rec-[0-9a-f]+">Maria Clara Bautista</a>', inbox
+    )
+    assert "(Person)" in inbox and "under ph-ru" in inbox
+    assert WHY.replace("'", "&#39;") in inbox
+    assert "…</code>" not in inbox  # no opaque reference
+    page = officer.get(f"/followups/{incoming(pair, officer)}").text
+    assert "Phone number <code>+639175550123</code>" in page
+    dashboard = officer.get("/").text
+    assert "Phone number <code>+639175550123</code>" in dashboard

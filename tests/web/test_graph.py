@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+from liaison.web import STATIC
 from liaison.web.graph import (
     OWN_COLOUR,
     PALETTE,
@@ -101,3 +104,15 @@ def test_neighbours_are_capped_and_the_cap_is_told() -> None:
     assert elements.capped
     assert elements.to_json(3)["capped"] and elements.to_json(3)["limit"] == 3
     assert not build(ivan, passports, HOLDER, NAMES, 5).capped
+
+
+def test_the_legend_swatches_have_the_nodes_colours() -> None:
+    """A partner's nodes and its legend swatch are the same colour: the stylesheet's
+    ``origin-<slot>`` classes are the palette the nodes are filled with, and the
+    script never tints a node (selection is an outline, the TLP border outside)."""
+    css = (STATIC / "css" / "graph.css").read_text()
+    found = dict(re.findall(r"\.origin-(own|\d+) \{ background: (#[0-9a-f]{6}); \}", css))
+    assert found == {"own": OWN_COLOUR, **{str(i): c for i, c in enumerate(PALETTE)}}
+    script = (STATIC / "js" / "graph.js").read_text()
+    assert '"border-position": "outside"' in script
+    assert '"overlay-opacity": 0' in script and '"overlay-color"' not in script

@@ -47,7 +47,7 @@ def test_search_finds_cyrillic_from_latin_and_explains(
     assert page.status_code == 200, page.text
     assert f'href="/records/{ivan.record_id}"' in page.text
     assert "Иван Петров" in page.text
-    assert "<dt>name</dt><dd><strong>exact</strong>" in page.text
+    assert '<dt>name</dt><dd><strong><span class="score">100% — exact</span>' in page.text
     assert "<dt>birth date</dt><dd><strong>exact</strong>" in page.text
     assert "<dt>country</dt><dd><strong>same</strong>" in page.text
     assert "match</strong>" in page.text
@@ -152,7 +152,7 @@ def test_screening_end_to_end(browser_as: SignIn, node: Node, team: Team) -> Non
     assert "5 of 5 rows screened" in final
     page = browser.get(job_url)
     assert f'href="/records/{ivan.record_id}"' in page.text
-    assert "<dt>name</dt><dd><strong>exact</strong>" in page.text
+    assert '<dt>name</dt><dd><strong><span class="score">100% — exact</span>' in page.text
     assert "5 rows: 2 with a match, 2 not screened." in page.text
     # the bad rows, with row number, field, value and reason
     assert "<td>3</td><td>name</td><td></td><td>is empty</td>" in page.text

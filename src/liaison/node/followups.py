@@ -37,7 +37,7 @@ from liaison.model.roles import Actor
 from liaison.model.vocab import Purpose
 from liaison.node.context import NO_REASON, NodeContext, Why
 from liaison.node.decisions import agreement_index, local_decisions, may_view
-from liaison.node.hits import domain_name
+from liaison.node.hits import HitService, domain_name
 from liaison.node.outbox import propagate_ids
 from liaison.policy import followups as rules
 from liaison.policy.decide import Use
@@ -274,7 +274,10 @@ class FollowupService:
             rows, total = store.page(conn, direction, states, limit, offset)
             names = _peer_names(conn)
             self.ctx.record(conn, actor, Action.FOLLOWUP_LIST, "followups", returned=len(rows))
-            items = [self._summary(r, names) for r in rows]
+            items = [
+                {**self._summary(r, names), "records": self._records(conn, actor, _ids(r))}
+                for r in rows
+            ]
         return {"total": total, "limit": limit, "offset": offset, "items": items}
 
     def show(self, actor: Actor, followup_id: int) -> dict[str, Any]:
@@ -288,7 +291,6 @@ class FollowupService:
         if row is None:
             raise NotFound("follow-up request", str(followup_id))
         out = self._summary(row, _peer_names(conn))
-        out["justification"] = row.justification
         out["history"] = [
             {
                 "step": s.step,
@@ -299,7 +301,7 @@ class FollowupService:
             }
             for s in store.steps(conn, row.id)
         ]
-        out["records"] = self._records(conn, actor, orjson.loads(row.records))
+        out["records"] = self._records(conn, actor, _ids(row))
         return out
 
     def _records(self, conn: Connection, actor: Actor, ids: Sequence[str]) -> list[dict[str, Any]]:
@@ -324,9 +326,11 @@ class FollowupService:
             "partner": names.get(row.partner, row.partner),
             "partner_id": row.partner,
             "agreement": row.agreement_id,
+            "period": row.period,
             "reference": row.reference,
             "subject": row.subject,
             "purpose": row.purpose,
+            "justification": row.justification,
             "state": state.value,
             "waiting_for": _waiting_for(row.direction, state),
             "due": row.due.isoformat() if row.due else None,
@@ -368,6 +372,7 @@ def _take_request(
         "agreement_id": body["agreement"],
         "period": body["period"],
         "reference": body["reference"],
+        "subject": _what_hit(ctx, conn, sender.node_id, body, records),
         "purpose": body["purpose"],
         "justification": body["justification"],
         "state": State.PENDING.value,
@@ -417,6 +422,24 @@ def _resolve(conn: Connection, requester: str, body: Mapping[str, Any]) -> list[
         return []
     most = max(counts.values())
     return sorted(r for r, n in counts.items() if n == most)
+
+
+def _what_hit(
+    ctx: NodeContext,
+    conn: Connection,
+    requester: str,
+    body: Mapping[str, Any],
+    records: Sequence[str],
+) -> str | None:
+    """What of ours the request's references hit, for the liaison officer who
+    decides it (``HitService.what_hit``): an identifier, or a person's strongest
+    matching key. A hub's candidate pair has no key of ours behind it."""
+    if not records or body["period"].startswith(HUB):
+        return None
+    given = [body["reference"], *(body.get("also") or ())]
+    raw = [found for ref in given if (found := _unb64(ref)) is not None]
+    own = record_store.current_for(conn, records)
+    return HitService(ctx).what_hit(body["agreement"], requester, body["period"], raw, own)
 
 
 def _unb64(text: str) -> bytes | None:
@@ -581,6 +604,12 @@ def _mine(conn: Connection, followup_id: int, direction: str) -> Row[Any]:
         kind = "incoming" if direction == IN else "outgoing"
         raise NotFound(f"{kind} follow-up request", str(followup_id))
     return row
+
+
+def _ids(row: Row[Any]) -> list[str]:
+    """The records a request concerns (ours, or the copies released to us)."""
+    found: list[str] = orjson.loads(row.records)
+    return found
 
 
 def _peer_names(conn: Connection) -> dict[str, str]:

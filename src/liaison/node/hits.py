@@ -257,6 +257,32 @@ class HitService:
             for record_id in carriers[item]
         ]
 
+    def what_hit(
+        self,
+        agreement: str,
+        partner: str,
+        period: str,
+        references: Sequence[bytes],
+        records: Sequence[Record],
+    ) -> str | None:
+        """What of these own records a partner's references stand for, to tell the
+        liaison officer who decides its follow-up request: ``kind:value`` of an
+        identifier (``phone:+639171234567``), or ``person:<tier>`` for a person's
+        match key (``person:name and birth date``, the strongest tier that hit);
+        ``None`` when none of them does any more. Each record's items are evaluated
+        under the domain's key again, as ``build`` did (a few per record)."""
+        domain = psi.Domain(domain_name(agreement, partner), period)
+        live = [r for r in records if not r.deleted]
+        items = sorted({i for r in live for i in _offered_items(profile_of(r), self._name_only)})
+        entries = psi.index_entries(self.key(domain), domain, items)
+        wanted = set(references)
+        found = [item for item, e in zip(items, entries, strict=True) if e.reference in wanted]
+        ids = [f"{kind}:{value}" for kind, value in found if kind != person_keys.KIND]
+        if ids:
+            return ids[0]
+        strongest = person_keys.strongest(person_keys.tier_of(value) for _, value in found)
+        return f"{person_keys.KIND}:{strongest.label}" if strongest else None
+
     # --- asking --------------------------------------------------------------------------
 
     def prepare(

@@ -7,7 +7,8 @@ is the partner's copy, or when the partner told this node of a hit on one of
 its records) and by watchlist. Each alert belongs to a **group**: the record
 of this node it is about, so that one of the analyst's records comes with
 its candidate matches under it (a pair of two of our own records, or of two
-received copies, goes under the record that was written last). Groups are
+received copies, goes under the record whose cross-matching raised it: the
+one written or changed later, as the match queue took them). Groups are
 ordered by their best score, best first, and paged; the API's list reads the
 same filtered alerts in id order.
 

@@ -498,7 +498,7 @@ followups = Table(
     Column("agreement_id", String(80), nullable=False),
     Column("period", String(80), nullable=False),  # the key period, or hub:<project>
     Column("reference", String(32), nullable=False),  # the hit's opaque reference
-    Column("subject", Text),  # requester only: what it asked about (never sent)
+    Column("subject", Text),  # what we asked about (never sent), or what of ours hit
     Column("purpose", String(32), nullable=False),
     Column("justification", Text, nullable=False),
     Column("state", String(16), nullable=False),

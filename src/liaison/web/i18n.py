@@ -22,6 +22,7 @@ from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
 from liaison.model.roles import Language
+from liaison.web import scores
 
 LOCALES = Path(__file__).parent / "locales"
 NAMES = {Language.ENGLISH: "English", Language.FILIPINO: "Filipino", Language.RUSSIAN: "Русский"}
@@ -79,6 +80,18 @@ class Formats:
         if value is None:
             return ""
         return numbers.format_percent(value, "#,##0.0%", locale=self.language.value)
+
+    def whole_percent(self, value: float) -> str:
+        """A score as a whole percent, rounded down (``liaison.web.scores``)."""
+        return numbers.format_percent(scores.floored(value), locale=self.language.value)
+
+    def score_word(self, value: float) -> str:
+        """The message id saying what a pair's score means (the template translates it)."""
+        return scores.word(value)
+
+    def similarity(self, detail: str) -> tuple[float | None, str]:
+        """A feature's detail split into its leading similarity, if any, and the rest."""
+        return scores.similarity(detail)
 
 
 def _parse(value: dt.date | dt.datetime | str | None) -> dt.datetime | dt.date | None:

@@ -27,6 +27,7 @@ from liaison.policy.agreements import (
     OnwardRule,
 )
 from liaison.policy.permissions import Permission as P  # noqa: N817 - as in node/
+from liaison.web.forms import schema_label
 from liaison.web.labels import N_, Nn_
 from liaison.web.render import render
 from liaison.web.session import FormDep, UserDep, WebUser
@@ -101,7 +102,11 @@ def _sharing(doc: AgreementDocument) -> Iterable[Clause]:
         partners = tuple(p.name for p in doc.parties if p.node_id != party.node_id)
         yield Clause(
             N_("%(party)s shares with %(partners)s records of these kinds: %(schemata)s."),
-            {"party": party.name, "partners": partners, "schemata": tuple(sorted(doc.schemata))},
+            {
+                "party": party.name,
+                "partners": partners,
+                "schemata": tuple(sorted(schema_label(s) for s in doc.schemata)),
+            },
         )
 
 

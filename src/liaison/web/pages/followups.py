@@ -23,6 +23,7 @@ from liaison.model.vocab import Purpose
 from liaison.node import Node
 from liaison.policy.followups import MAX_TEXT, MIN_JUSTIFICATION, MIN_REASON, State
 from liaison.policy.permissions import Permission as P  # noqa: N817 - as in node/
+from liaison.web.forms import schema_label
 from liaison.web.render import render
 from liaison.web.session import FormDep, UserDep, WebUser
 
@@ -126,6 +127,7 @@ def _list(
         params=params,
         states=STATES,
         errors=errors or {},
+        schema_label=schema_label,
     )
 
 
@@ -208,6 +210,7 @@ def _detail(
         user,
         status,
         f=shown,
+        schema_label=schema_label,
         records=records,
         deciding=deciding,
         choices=field_choices(records) if deciding else [],

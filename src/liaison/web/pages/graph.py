@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse, Response
 
 from liaison.api.deps import NodeDep
 from liaison.node import Node
+from liaison.web.forms import schema_label
 from liaison.web.graph import Elements, GraphRecord, build
 from liaison.web.render import render
 from liaison.web.session import UserDep, WebUser
@@ -26,7 +27,15 @@ def graph_page(
     request: Request, node: NodeDep, user: UserDep, record: RecordQuery = None
 ) -> Response:
     if not record:
-        return render(request, "graph.html", user, record=None, elements=None, limit=LIMIT)
+        return render(
+            request,
+            "graph.html",
+            user,
+            record=None,
+            elements=None,
+            limit=LIMIT,
+            schema_label=schema_label,
+        )
     elements = neighbourhood(node, user, record.strip())
     labels = {n["data"]["id"]: n["data"]["label"] for n in elements.nodes}
     return render(
@@ -37,6 +46,7 @@ def graph_page(
         elements=elements,
         labels=labels,
         limit=LIMIT,
+        schema_label=schema_label,
     )
 
 

@@ -25,10 +25,23 @@ from liaison.policy.decide import Use
 from liaison.policy.permissions import Permission as P  # noqa: N817 - as in node/
 from liaison.storage.records import RecordFilter
 from liaison.web import forms
+from liaison.web.labels import N_
 from liaison.web.render import render
 from liaison.web.session import FormDep, UserDep, WebUser
 
 router = APIRouter()
+
+#: What a partner would do with a record, in the words of the policy explanation's
+#: choice (the policy's ``Use`` values; "push" is the federation's word for it).
+USES = {
+    Use.PUSH.value: N_("receive a copy from us"),
+    Use.VIEW.value: N_("look at it"),
+    Use.HIT_ONLY.value: N_("learn only that we hold it (hit/no-hit)"),
+    Use.EXPORT.value: N_("take it out of the system (export)"),
+    Use.ONWARD_SHARE.value: N_("pass it on to another agency"),
+    Use.COURT_USE.value: N_("use it as evidence in court"),
+    Use.COERCIVE_ALERT.value: N_("act on it (arrest, search, seizure)"),
+}
 
 PAGE = 50  # rows per page of the list
 MAX_REFERENCES = 20  # referenced records looked up for one record page
@@ -138,7 +151,7 @@ def record_page(
         **_record_context(node, user, record),
         explanations=_explanations(node, user, record, chosen_use, chosen_purpose),
         disclosures=_disclosures(node, user, record),
-        uses=[u.value for u in Use],
+        uses=USES,
         purposes=[p.value for p in Purpose],
         chosen={"use": chosen_use, "purpose": chosen_purpose},
     )

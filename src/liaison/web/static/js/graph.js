@@ -17,24 +17,44 @@
     maxZoom: 1.5, // a small graph is not blown up to fill the canvas
     style: [
       {
+        // The fill is the originator's colour, exactly as the legend's swatch shows it:
+        // the TLP border is drawn outside the fill, and selection is an outline around
+        // the node, never a tint over it.
         selector: "node",
         style: {
           "background-color": "data(colour)",
           "border-color": "data(border)",
-          "border-width": 5,
+          "border-width": 4,
+          "border-position": "outside",
           label: "data(label)",
           "font-size": 11,
           "text-valign": "bottom",
-          "text-margin-y": 4,
+          "text-margin-y": 6,
           "text-wrap": "ellipsis",
           "text-max-width": 140,
+          "text-background-color": "#fff",
+          "text-background-opacity": 0.9,
+          "text-background-padding": 2,
+          "z-index": 10,
           width: 30,
           height: 30,
         },
       },
       { selector: "node[?centre]", style: { width: 44, height: 44 } },
-      { selector: "node:selected", style: { "overlay-opacity": 0.25, "overlay-color": "#f0a500" } },
       {
+        selector: "node:selected",
+        style: {
+          "overlay-opacity": 0,
+          "outline-width": 2,
+          "outline-color": "#1d232a",
+          "outline-style": "dashed",
+          "outline-offset": 5,
+        },
+      },
+      { selector: "node:active", style: { "overlay-opacity": 0 } },
+      {
+        // Edge labels sit on a white ground along the edge, under the nodes and their
+        // names (z-index), so a label never covers a record.
         selector: "edge",
         style: {
           width: 2,
@@ -44,9 +64,12 @@
           "curve-style": "bezier",
           label: "data(label)",
           "font-size": 9,
+          color: "#3d4650",
           "text-rotation": "autorotate",
           "text-background-color": "#fff",
-          "text-background-opacity": 0.8,
+          "text-background-opacity": 1,
+          "text-background-padding": 1,
+          "z-index": 1,
         },
       },
     ],
@@ -100,7 +123,21 @@
       status(fresh.length ? "" : message("none"));
     }
     var around = cy.getElementById(recordId);
-    cy.layout({ name: "cose", animate: false, fit: true, padding: 30 }).run();
+    // Edges long enough for their labels, node names counted as part of the nodes.
+    cy.layout({
+      name: "cose",
+      animate: false,
+      fit: true,
+      padding: 40,
+      nodeDimensionsIncludeLabels: true,
+      idealEdgeLength: function () {
+        return 160;
+      },
+      nodeRepulsion: function () {
+        return 40000;
+      },
+      nodeOverlap: 20,
+    }).run();
     if (!around.empty()) {
       around.select();
     }
