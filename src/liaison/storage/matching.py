@@ -1,4 +1,5 @@
-"""The candidate index, the match queue, watchlists and alerts in the database.
+"""The candidate index, the match queue, watchlists and alerts in the database
+(alerts as they are raised and decided; reading them is ``liaison.storage.alerts``).
 
 Every record head and watchlist entry has a match profile and its blocking
 keys (``match_keys``, indexed by key); ``match_key_counts`` holds how many
@@ -407,13 +408,6 @@ def refresh_alert(conn: Connection, alert_id: int, **values: Any) -> None:
 def alert(conn: Connection, alert_id: int, lock: bool = False) -> Row[Any] | None:
     query = select(alerts).where(alerts.c.id == alert_id)
     return conn.execute(query.with_for_update() if lock else query).first()
-
-
-def list_alerts(conn: Connection, status: str | None, after: int, limit: int) -> list[Row[Any]]:
-    query = select(alerts).where(alerts.c.id > after).order_by(alerts.c.id).limit(limit)
-    if status:
-        query = query.where(alerts.c.status == status)
-    return list(conn.execute(query))
 
 
 def _new_id(key: Any) -> int:
