@@ -33,8 +33,18 @@ def test_outbox_waits_per_peer_until_acknowledged(federation: Federation) -> Non
         for sample in family.samples
     }
     assert exposed == {("moscow",): 2, ("kuala-lumpur",): 0}
+    assert before.oldest_pending["moscow"] is not None
+    assert before.oldest_pending["kuala-lumpur"] is None
+    lag = {
+        tuple(sample.labels.values()): sample.value
+        for family in text_string_to_metric_families(manila.app.state.metrics.exposition().decode())
+        if family.name == "liaison_courier_lag_seconds"
+        for sample in family.samples
+    }
+    assert lag[("kuala-lumpur",)] == 0.0 and 0.0 < lag[("moscow",)] < 600
     federation.settle()
     after = read(manila.node)
     assert after.outbox == {"moscow": 0, "kuala-lumpur": 0}
     assert after.notices == {"moscow": 0, "kuala-lumpur": 0}
+    assert after.oldest_pending == {"moscow": None, "kuala-lumpur": None}
     assert after.audit_entries > before.audit_entries

@@ -23,6 +23,7 @@ traffic and queue sizes still say something about a node's work.
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import ipaddress
 import logging
@@ -100,6 +101,15 @@ def _families(gauges: Gauges) -> Iterator[Metric]:
     for peer, count in sorted(gauges.notices.items()):
         notices.add_metric([peer], count)
     yield notices
+    lag = GaugeMetricFamily(
+        "liaison_courier_lag_seconds",
+        "Age of the oldest change the peer has not acknowledged (0 when none waits)",
+        labels=["peer"],
+    )
+    now = dt.datetime.now(dt.UTC)
+    for peer, oldest in sorted(gauges.oldest_pending.items()):
+        lag.add_metric([peer], 0.0 if oldest is None else (now - oldest).total_seconds())
+    yield lag
 
 
 class Metrics:

@@ -8,6 +8,7 @@ append to the audit chain too), not only for the server's own requests.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,8 @@ class Gauges:
     alerts_open: int  # cross-match alerts no one has decided
     outbox: dict[str, int] = field(default_factory=dict)  # peer name: changes not acknowledged
     notices: dict[str, int] = field(default_factory=dict)  # peer name: notices not delivered
+    # peer name: when the oldest change it has not acknowledged was made (None: none waits)
+    oldest_pending: dict[str, dt.datetime | None] = field(default_factory=dict)
 
 
 def read(conn: Connection) -> Gauges:
@@ -50,6 +53,7 @@ def read(conn: Connection) -> Gauges:
         ),
         outbox=_per_peer_outbox(conn),
         notices=_per_peer_notices(conn),
+        oldest_pending=_oldest_pending(conn),
     )
 
 
@@ -69,6 +73,30 @@ def _per_peer_outbox(conn: Connection) -> dict[str, int]:
         .group_by(peers.c.name)
     )
     return {name: int(count) for name, count in conn.execute(query)}
+
+
+def _oldest_pending(conn: Connection) -> dict[str, dt.datetime | None]:
+    """Each peer's oldest change not acknowledged: the courier's lag is its age."""
+    query = (
+        select(peers.c.name, func.min(outbox.c.created))
+        .select_from(
+            peers.outerjoin(
+                outbox, and_(outbox.c.peer == peers.c.node_id, outbox.c.seq > peers.c.acked_seq)
+            )
+        )
+        .group_by(peers.c.name)
+    )
+    return {name: _utc(oldest) for name, oldest in conn.execute(query)}
+
+
+def _utc(value: Any) -> dt.datetime | None:
+    """MIN() of a UTC column comes back as the driver's raw value (SQLite: text)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    assert isinstance(value, dt.datetime)
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 def _per_peer_notices(conn: Connection) -> dict[str, int]:
