@@ -161,7 +161,7 @@ class FederationService:
         with self.ctx.guard(actor):
             self.ctx.permit(actor, P.DISCLOSURE_READ, Action.DISCLOSURE_LIST, "disclosures")
             with self.ctx.tx() as conn:
-                names = {row.node_id: row.name for row in store.all_peers(conn)}
+                names = store.peer_names(conn)
                 peer_id = _node_of(names, peer) if peer else None
                 rows = store.register_rows(conn, peer_id, record_id, max(1, min(limit, 10_000)))
                 self.ctx.record(

@@ -272,7 +272,7 @@ class FollowupService:
             self.ctx.permit(actor, P.FOLLOWUP_READ, Action.FOLLOWUP_LIST, "followups")
         with self.ctx.tx() as conn:
             rows, total = store.page(conn, direction, states, limit, offset)
-            names = _peer_names(conn)
+            names = federation_store.peer_names(conn)
             self.ctx.record(conn, actor, Action.FOLLOWUP_LIST, "followups", returned=len(rows))
             items = [
                 {**self._summary(r, names), "records": self._records(conn, actor, _ids(r))}
@@ -290,7 +290,7 @@ class FollowupService:
         row = store.get(conn, followup_id)
         if row is None:
             raise NotFound("follow-up request", str(followup_id))
-        out = self._summary(row, _peer_names(conn))
+        out = self._summary(row, federation_store.peer_names(conn))
         out["history"] = [
             {
                 "step": s.step,
@@ -610,7 +610,3 @@ def _ids(row: Row[Any]) -> list[str]:
     """The records a request concerns (ours, or the copies released to us)."""
     found: list[str] = orjson.loads(row.records)
     return found
-
-
-def _peer_names(conn: Connection) -> dict[str, str]:
-    return federation_store.peer_names(conn)

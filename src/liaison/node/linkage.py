@@ -367,7 +367,7 @@ class LinkageService:
                 visible = self._visible(conn, actor, [r.record_id for r in rows])
                 shown = [r for r in rows if r.record_id in visible]
                 self.ctx.record(conn, actor, Action.HUB_LIST, f"hub:{name}", returned=len(shown))
-                names = {p.node_id: p.name for p in federation_store.all_peers(conn)}
+                names = federation_store.peer_names(conn)
         return [_candidate(r, names) for r in shown]
 
     def _visible(self, conn: Connection, actor: Actor, record_ids: Sequence[str]) -> set[str]:
@@ -514,7 +514,7 @@ def _membership_row(
 
 def _membership(conn: Connection, row: Row[Any] | None) -> dict[str, Any]:
     assert row is not None
-    names = {p.node_id: p.name for p in federation_store.all_peers(conn)}
+    names = federation_store.peer_names(conn)
     return {
         "project": row.project,
         "hub": names.get(row.hub, row.hub),

@@ -418,7 +418,7 @@ class MatchService:
                     total=total,
                     offset=offset,
                     limit=limit,
-                    partners=_peer_names(conn),
+                    partners=federation_store.peer_names(conn),
                     watchlists=tuple(r.name for r in store.all_watchlists(conn)),
                 )
                 shown = [a.id for g in page.groups for a in g.alerts]
@@ -443,7 +443,7 @@ class MatchService:
             raise InvalidInput("status", status, "open, confirmed, rejected or escalated")
         node_id = None
         if partner:
-            names = _peer_names(conn)
+            names = federation_store.peer_names(conn)
             by_name = {name: node for node, name in names.items()}
             node_id = partner if partner in names else by_name.get(partner)
             if node_id is None:
@@ -723,10 +723,6 @@ def _said(flt: AlertFilter) -> dict[str, str]:
     """The filters an audit entry names (those given)."""
     given = {"status": flt.status, "partner": flt.partner, "watchlist": flt.watchlist}
     return {k: v for k, v in given.items() if v}
-
-
-def _peer_names(conn: Connection) -> dict[str, str]:
-    return {row.node_id: row.name for row in federation_store.all_peers(conn)}
 
 
 def _entity(index: int, data: Any) -> Any:

@@ -600,11 +600,15 @@ class TransferService:
         """FtM JSON lines with each record's envelope (see ``export_records``)."""
         return map(_export_line, self.export_records(actor, flt, why, report, "records"))
 
+    def _agency_names(self) -> dict[str, str]:
+        """Node id to agency name: this node's and every partner's."""
+        with self.ctx.read() as conn:
+            return {**peer_names(conn), self.ctx.node_id: self.ctx.name}
+
     def originator_id(self, text: str) -> str:
         """The node id of an originator given by name (this node's or a partner's, in
         any case) or by node id; an unknown one is an error listing those known."""
-        with self.ctx.read() as conn:
-            names = {**peer_names(conn), self.ctx.node_id: self.ctx.name}
+        names = self._agency_names()
         wanted = text.strip()
         if wanted in names:
             return wanted
@@ -623,9 +627,7 @@ class TransferService:
         audited as every export is."""
         report = ExportReport()
         records = list(self.export_records(actor, flt, why, report, f"spreadsheet:{kind.value}"))
-        with self.ctx.read() as conn:
-            names = {**peer_names(conn), self.ctx.node_id: self.ctx.name}
-        header, rows = record_table(records, names)
+        header, rows = record_table(records, self._agency_names())
         if kind is SheetKind.XLSX:
             return Sheet(to_xlsx(header, rows, "Liaison records"), kind, report)
         return Sheet(to_csv(header, rows).encode("utf-8-sig"), kind, report)
