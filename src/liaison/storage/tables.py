@@ -614,3 +614,30 @@ hub_candidates = Table(  # on a member: candidate hits for a human to follow up
     Column("received", UTCDateTime, nullable=False),
     Index("ix_hub_candidates_project", "project"),
 )
+
+# --- feeds: TAXII 2.1 collections this node subscribes to ---------------------------------
+
+feeds = Table(
+    "feeds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(63), nullable=False, unique=True),
+    Column("api_root", String(500), nullable=False),  # the TAXII API root's URL
+    Column("collection", String(200), nullable=False),  # the collection's id
+    Column("auth", String(8), nullable=False),  # none, basic or token
+    Column("username", String(255)),  # basic: the user name (not a secret)
+    Column("secret_env", String(100)),  # the environment variable holding the password/token
+    Column("markings", Text, nullable=False),  # JSON: markings for objects that carry none
+    Column("evaluation", Text),  # JSON: the evaluation the administrator gives the feed
+    Column("added", UTCDateTime, nullable=False),
+    Column("added_by", String(255), nullable=False),
+    Column("cursor", String(40)),  # the last page's X-TAXII-Date-Added-Last, as the server wrote it
+    Column("cursor_partial", Boolean, nullable=False, default=False),  # the pull stopped mid-way
+    Column("last_pull", UTCDateTime),  # the last pull that ended, well or not
+    Column("last_success", UTCDateTime),
+    Column("last_objects", Integer, nullable=False, default=0),  # the last pull's counts
+    Column("last_written", Integer, nullable=False, default=0),
+    Column("last_unchanged", Integer, nullable=False, default=0),
+    Column("last_skipped", Integer, nullable=False, default=0),
+    Column("last_error", Text),
+)
