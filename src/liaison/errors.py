@@ -14,7 +14,9 @@ CLI prints the same fields without a stack trace.
     │   ├── ImportRejected      lines of an import were rejected
     │   ├── ForeignRecord       input names another node as the record's
     │   │                       originator (or an id derived from one)
-    │   └── InvalidSignature    a signature does not verify with the pinned key
+    │   ├── InvalidSignature    a signature does not verify with the pinned key
+    │   └── BadRequest          a query a protocol answers with 400 (yente:
+    │                           an unknown algorithm, schema or dataset scope) (400)
     ├── PayloadTooLarge         a body over the configured limit      (413)
     ├── NotFound                no such record, user, token...        (404)
     ├── Conflict                version mismatch, duplicate name      (409)
@@ -73,6 +75,13 @@ class InvalidInput(LiaisonError):
 
 class InvalidEntity(InvalidInput):
     title = "Invalid entity"
+
+
+class BadRequest(InvalidInput):
+    """Bad input that a protocol the node speaks answers with 400, not 422 (yente
+    refuses an unknown algorithm or a query it cannot read that way)."""
+
+    title = "Bad request"
 
 
 class InvalidEnvelope(InvalidInput):

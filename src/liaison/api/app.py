@@ -29,6 +29,7 @@ from liaison.api.routes import (
     records,
     transfer,
     users,
+    yente,
 )
 from liaison.node import Node
 from liaison.node.courier import CourierThread
@@ -99,7 +100,8 @@ def create_app(settings: Settings, node_: Node | None = None, workers: bool = Fa
     )
     for module in routers:
         app.include_router(module.router, prefix="/api/v1")
-    for module in (health, metrics):  # at the root, where supervisors and scrapers look
+    # at the root: where supervisors and scrapers look, and where yente's clients do
+    for module in (health, metrics, yente):
         app.include_router(module.router)
     install_web(app)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)

@@ -48,12 +48,19 @@ async def node_of_request(request: Request) -> Node:
 NodeDep = Annotated[Node, Depends(node_of_request)]
 
 
+SCHEMES = ("bearer ", "apikey ")
+"""``Bearer`` (the node's own clients) and ``ApiKey`` (how yente's clients send a key):
+both carry a node API token."""
+
+
 async def bearer_token(authorization: Annotated[str | None, Header()] = None) -> str:
-    if not authorization or not authorization.lower().startswith("bearer "):
+    scheme = next((s for s in SCHEMES if (authorization or "").lower().startswith(s)), None)
+    if not authorization or scheme is None:
         raise AuthenticationFailed(
-            "send `Authorization: Bearer <token>`; get one at /api/v1/auth/login"
+            "send `Authorization: Bearer <token>` (or `ApiKey <token>`); "
+            "get one at /api/v1/auth/login"
         )
-    return authorization[7:].strip()
+    return authorization[len(scheme) :].strip()
 
 
 TokenDep = Annotated[str, Depends(bearer_token)]

@@ -19,6 +19,7 @@ from liaison import errors as e
 log = logging.getLogger(__name__)
 
 STATUS: dict[type[e.LiaisonError], int] = {
+    e.BadRequest: 400,
     e.InvalidInput: 422,
     e.PayloadTooLarge: 413,
     e.NotFound: 404,
@@ -63,7 +64,19 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
     return JSONResponse(body, status, headers=headers, media_type=PROBLEM)
 
 
-MACHINE_PATHS = ("/api/", "/static/", "/healthz", "/readyz", "/metrics")
+MACHINE_PATHS = (
+    "/api/",
+    "/static/",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    # yente's paths (liaison.api.routes.yente)
+    "/match/",
+    "/search/",
+    "/entities/",
+    "/algorithms",
+    "/catalog",
+)
 """Paths answered for programs (problem+json errors), never as web pages."""
 
 Page = Callable[..., Response]

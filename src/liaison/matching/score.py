@@ -23,6 +23,7 @@ with the score) still order them.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -229,3 +230,24 @@ def score(query: Profile, candidate: Profile, model: Model | None = None) -> Sco
     features = evidence(fitted, compare(query, candidate))
     odds = log_odds(fitted, features)
     return Score(round(sigmoid(odds), 4), features, round(odds, 4))
+
+
+def reweigh(found: Score, weights: Mapping[str, float]) -> Score:
+    """The score with some features' weights scaled (yente's ``weights``: a feature
+    named there counts ``weights[name]`` times its fitted log-odds; 0 ignores it,
+    1 changes nothing). Features not named keep their weight."""
+    if not weights or found is MISMATCH:
+        return found
+    features = {
+        name: Evidence(e.level, round(e.weight * weights.get(name, 1.0), 4), e.detail)
+        for name, e in found.features.items()
+    }
+    present = [name for name, e in found.features.items() if e.level != MISSING]
+    shift = sum(features[name].weight - found.features[name].weight for name in present)
+    odds = found.log_odds + shift
+    return Score(round(sigmoid(odds), 4), features, round(odds, 4))
+
+
+def feature_names() -> tuple[str, ...]:
+    """Every feature of every kind of entity, each once (what ``weights`` may name)."""
+    return tuple(dict.fromkeys(name for kind in LEVELS.values() for name in kind))

@@ -18,6 +18,7 @@ from liaison.node.policy import Explanation, PolicyService
 from liaison.node.records import Page, RecordService
 from liaison.node.setup import SYSTEM, NodeInfo, init_node, load_context
 from liaison.node.transfer import ImportReport, TransferService
+from liaison.node.yente import YenteService
 from liaison.settings import Settings
 
 
@@ -39,6 +40,7 @@ class Node:
         self.matching = MatchService(ctx)
         self.followups = FollowupService(ctx)
         self.graph = GraphService(ctx)
+        self.yente = YenteService(ctx, self.matching, self.records, self.graph)
 
     @classmethod
     def open(cls, settings: Settings, clock: Clock = utcnow) -> Node:

@@ -263,15 +263,16 @@ class MatchService:
         profiles: Mapping[str, Profile],
         limit: int,
         exclude: Mapping[str, str] | None = None,
+        candidates: int = CANDIDATES,
     ) -> dict[str, list[Hit]]:
-        """The best ``limit`` hits of each query among the candidates the actor may see
-        (``None``: the node itself, which sees every record and received copy); a
+        """The best ``limit`` hits of each query among the ``candidates`` the actor may
+        see (``None``: the node itself, which sees every record and received copy); a
         query's ``exclude`` subject (the record being cross-matched) is left out."""
         visible = None
         if actor is not None:
             visible = record_store.visible_to(actor.clearance, actor.username, self.ctx.node_id)
         wanted = {name: keys(profile) for name, profile in profiles.items()}
-        found = store.candidates(conn, wanted, CANDIDATES, STOP_KEY, visible)
+        found = store.candidates(conn, wanted, candidates, STOP_KEY, visible)
         skip = exclude or {}
         return {
             name: self._scored(
@@ -279,6 +280,14 @@ class MatchService:
             )
             for name in profiles
         }
+
+    def ranked(
+        self, conn: Connection, actor: Actor, profiles: Mapping[str, Profile], candidates: int
+    ) -> dict[str, list[Hit]]:
+        """Every candidate of each query that the actor may see (at most ``candidates``),
+        scored, best first: a protocol that counts matches or scopes results reads them
+        all before it keeps its ``limit``."""
+        return self._hits(conn, actor, profiles, candidates, candidates=candidates)
 
     def _scored(self, profile: Profile, found: Sequence[store.Candidate], limit: int) -> list[Hit]:
         hits = [Hit(c.subject, score(profile, loads(c.profile), self.model)) for c in found]

@@ -33,7 +33,10 @@ class CheckOut(BaseModel):
 
 
 class ReadinessOut(BaseModel):
+    """The checks; ``detail`` says it in a line (what yente's clients read on a 503)."""
+
     status: Literal["ready", "not ready"]
+    detail: str
     failed: list[str]
     checks: list[CheckOut]
 
@@ -41,6 +44,7 @@ class ReadinessOut(BaseModel):
     def of(cls, found: Readiness) -> ReadinessOut:
         return cls(
             status="ready" if found.ready else "not ready",
+            detail="ready" if found.ready else "not ready: " + ", ".join(found.failed),
             failed=found.failed,
             checks=[CheckOut(name=c.name.value, ok=c.ok, detail=c.detail) for c in found.checks],
         )
