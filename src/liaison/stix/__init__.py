@@ -17,6 +17,18 @@ around these; the TAXII server and client build on them.
 """
 
 from liaison.stix.export import bundle, to_objects
+from liaison.stix.imports import Item, Parsed, Problem, ReadReport, read_bundle
 from liaison.stix.markings import EXTENSION_ID, PAP_IDS, TLP_IDS
 
-__all__ = ["EXTENSION_ID", "PAP_IDS", "TLP_IDS", "bundle", "to_objects"]
+__all__ = [
+    "EXTENSION_ID",
+    "PAP_IDS",
+    "TLP_IDS",
+    "Item",
+    "Parsed",
+    "Problem",
+    "ReadReport",
+    "bundle",
+    "read_bundle",
+    "to_objects",
+]
