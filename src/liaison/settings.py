@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     hit_hourly_limit: int = Field(default=20_000, ge=1)  # identifiers a partner may have evaluated
     hit_name_only: bool = True  # index name-only person keys (false: a date is required)
     followup_hours: int = Field(default=48, ge=1, le=24 * 90)  # deadline of each follow-up step
+    # the TAXII 2.1 server (liaison.node.taxii; docs/interop.md): user name -> partner
+    # (name or node id) whose collection that account reads; requests a minute per user
+    taxii_users: dict[str, str] = Field(default_factory=dict)
+    taxii_requests_per_minute: int = Field(default=600, ge=1)
+    taxii_max_page: int = Field(default=1000, ge=1, le=10_000)  # objects a page at most
     log_format: Literal["text", "json"] = "text"  # `liaison serve`'s log lines (liaison.logs)
     log_level: Literal["debug", "info", "warning", "error"] | None = None  # see log_threshold
     metrics_token: SecretStr | None = None  # GET /metrics: bearer token; unset, loopback only

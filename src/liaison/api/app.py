@@ -31,6 +31,7 @@ from liaison.api.routes import (
     users,
     yente,
 )
+from liaison.api.routes.taxii import router as taxii_router
 from liaison.node import Node
 from liaison.node.courier import CourierThread
 from liaison.node.matching import MatchWorker
@@ -103,6 +104,7 @@ def create_app(settings: Settings, node_: Node | None = None, workers: bool = Fa
     # at the root: where supervisors and scrapers look, and where yente's clients do
     for module in (health, metrics, yente):
         app.include_router(module.router)
+    app.include_router(taxii_router)  # TAXII 2.1 at /taxii2/, where TAXII clients look
     install_web(app)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
     app.add_middleware(Observe, metrics=app.state.metrics)  # outermost: sees every answer

@@ -15,6 +15,9 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from liaison import errors as e
+from liaison.taxii import media as taxii_media
+from liaison.taxii.media import NotAcceptable
+from liaison.taxii.resources import Error as TaxiiError
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +37,7 @@ STATUS: dict[type[e.LiaisonError], int] = {
     e.AuditChainBroken: 500,
     e.BackupFailed: 500,
     e.AuditUnavailable: 503,
+    NotAcceptable: 406,
 }
 
 
@@ -79,11 +83,31 @@ MACHINE_PATHS = (
 )
 """Paths answered for programs (problem+json errors), never as web pages."""
 
+TAXII_PATHS = "/taxii2/"
+"""Paths of the TAXII 2.1 server (liaison.api.routes.taxii): errors there are TAXII
+error messages, never problem+json nor web pages."""
+
+
+def taxii_error(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
+    """An error as TAXII 2.1 has it (``application/taxii+json``; ``http_status`` a
+    string). Invalid input is TAXII's 400 (bad request), not 422."""
+    status = 400 if status == 422 else status
+    details = {k: v for k, v in extra.items() if k != "retry_after"} or None
+    body = TaxiiError(title=title, description=detail, http_status=str(status), details=details)
+    headers = {"Retry-After": str(extra["retry_after"])} if "retry_after" in extra else {}
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Basic realm="taxii", Bearer'
+    content = body.model_dump(exclude_none=True)
+    return JSONResponse(content, status, headers=headers, media_type=taxii_media.TAXII)
+
+
 Page = Callable[..., Response]
 """Renders an error for a web page: (request, status, title, detail, **details)."""
 
 
 def _answer(request: Request, status: int, title: str, detail: str, **extra: Any) -> Response:
+    if request.url.path.startswith(TAXII_PATHS):
+        return taxii_error(status, title, detail, **extra)
     page: Page | None = getattr(request.app.state, "error_page", None)
     if page is not None and not request.url.path.startswith(MACHINE_PATHS):
         return page(request, status, title, detail, **extra)

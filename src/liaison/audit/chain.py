@@ -84,6 +84,7 @@ class Action(StrEnum):
     FOLLOWUP_ANSWER = "followup.answer"
     FOLLOWUP_REPLY = "followup.reply"
     FOLLOWUP_LIST = "followup.list"
+    TAXII_READ = "taxii.read"  # a partner's TAXII collection read (objects, manifest, versions)
     HUB_CREATE = "hub.create"
     HUB_JOIN = "hub.join"
     HUB_SUBMIT = "hub.submit"

@@ -17,6 +17,7 @@ from liaison.node.matching import MatchService
 from liaison.node.policy import Explanation, PolicyService
 from liaison.node.records import Page, RecordService
 from liaison.node.setup import SYSTEM, NodeInfo, init_node, load_context
+from liaison.node.taxii import TaxiiService
 from liaison.node.transfer import ImportReport, TransferService
 from liaison.node.yente import YenteService
 from liaison.settings import Settings
@@ -40,6 +41,7 @@ class Node:
         self.matching = MatchService(ctx)
         self.followups = FollowupService(ctx)
         self.graph = GraphService(ctx)
+        self.taxii = TaxiiService(ctx)  # the partners' TAXII collections
         self.yente = YenteService(ctx, self.matching, self.records, self.graph)
 
     @classmethod

@@ -244,6 +244,10 @@ class AccountService:
             row = store.token_owner(conn, hash_token(token), self.ctx.now())
         if row is None or not row.active:
             raise AuthenticationFailed("unknown, expired or revoked token")
+        if via != "taxii" and row.username in self.ctx.settings.taxii_users:
+            raise AuthenticationFailed(  # a partner's account reads its collection only
+                "this is a partner's TAXII account: its tokens are accepted only at /taxii2/"
+            )
         return actor_of(row, via)
 
     def create_token(self, actor: Actor, name: str, days: int) -> IssuedToken:

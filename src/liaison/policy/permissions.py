@@ -44,6 +44,7 @@ class Permission(StrEnum):
     FOLLOWUP_FILE = "followup:file"  # ask a partner for what a hit found
     FOLLOWUP_READ = "followup:read"
     FOLLOWUP_DECIDE = "followup:decide"  # approve, deny, ask for more
+    COLLECTION_READ = "collection:read"  # read every partner's TAXII collection
 
 
 P = Permission
@@ -58,6 +59,8 @@ P = Permission
 #: only officers decide the partners' requests; supervisors and auditors read them.
 #: In hub mode administrators create projects (on a hub) and join them (on a
 #: member); analysts and officers submit and read the candidate pairs.
+#: Auditors read every partner's TAXII collection (what each partner receives);
+#: a partner's own TAXII account reads only its partner's (``policy.collections``).
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMINISTRATOR: frozenset(
         {P.USER_MANAGE, P.AUDIT_VERIFY, P.AGREEMENT_READ, P.PEER_MANAGE, P.PEER_READ, P.HUB_MANAGE}
@@ -128,6 +131,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.PEER_READ,
             P.DISCLOSURE_READ,
             P.FOLLOWUP_READ,
+            P.COLLECTION_READ,
         }
     ),
 }

@@ -9,9 +9,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from liaison.errors import LiaisonError
+
 TAXII = "application/taxii+json;version=2.1"
 STIX = "application/stix+json;version=2.1"
 VERSION = "2.1"
+
+
+class NotAcceptable(LiaisonError):
+    """The request's ``Accept`` names no range TAXII 2.1's media type satisfies (406)."""
+
+    title = "Not acceptable"
+
+    def __init__(self, accept: str) -> None:
+        super().__init__(f"this server answers only {TAXII}; the request accepts {accept!r}")
+        self.accept = accept
+
+    def details(self) -> dict[str, str]:
+        return {"accept": self.accept, "served": TAXII}
 
 
 @dataclass(frozen=True)
