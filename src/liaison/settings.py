@@ -58,6 +58,13 @@ class Settings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] | None = None  # see log_threshold
     metrics_token: SecretStr | None = None  # GET /metrics: bearer token; unset, loopback only
     default_country: str | None = Field(default=None, pattern=r"^[A-Za-z]{2}$")  # phones
+    # TAXII 2.1 feeds this node subscribes to (liaison.node.feeds; docs/interop.md)
+    feed_worker: bool = False  # `liaison serve` pulls every feed every feed_interval_seconds
+    feed_interval_seconds: float = Field(default=3600.0, ge=10.0)
+    feed_pull_max_seconds: float = Field(default=300.0, gt=0.0)  # a pull stops, resumes next time
+    feed_timeout_seconds: float = Field(default=30.0, gt=0.0)  # each request to a feed's server
+    feed_page_size: int = Field(default=100, ge=1, le=10_000)  # objects asked for per request
+    feed_allow_http: bool = False  # feeds at http:// URLs (tests, loopback); https otherwise
 
     @property
     def log_threshold(self) -> str:

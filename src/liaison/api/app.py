@@ -18,6 +18,7 @@ from liaison.api.routes import (
     audit,
     auth,
     federation,
+    feeds,
     followups,
     health,
     hits,
@@ -34,21 +35,25 @@ from liaison.api.routes import (
 from liaison.api.routes.taxii import router as taxii_router
 from liaison.node import Node
 from liaison.node.courier import CourierThread
+from liaison.node.feeds import FeedWorker
 from liaison.node.matching import MatchWorker
 from liaison.settings import Settings
 from liaison.web import install as install_web
 
-Worker = CourierThread | MatchWorker
+Worker = CourierThread | MatchWorker | FeedWorker
 
 
 def background_workers(settings: Settings, node_: Node) -> list[Worker]:
     """The threads that run beside the API, each under its own switch: the
-    courier (``federation_worker``) and the match worker (``match_worker``)."""
+    courier (``federation_worker``), the match worker (``match_worker``) and
+    the feeds' puller (``feed_worker``, off unless set)."""
     workers: list[Worker] = []
     if settings.federation_worker:
         workers.append(CourierThread(node_.federation, settings))
     if settings.match_worker:
         workers.append(MatchWorker(node_.matching, settings.match_poll_seconds))
+    if settings.feed_worker:
+        workers.append(FeedWorker(node_.feeds, settings.feed_interval_seconds))
     return workers
 
 
@@ -98,6 +103,7 @@ def create_app(settings: Settings, node_: Node | None = None, workers: bool = Fa
         hits,
         followups,
         hub,
+        feeds,
     )
     for module in routers:
         app.include_router(module.router, prefix="/api/v1")

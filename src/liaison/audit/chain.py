@@ -91,6 +91,10 @@ class Action(StrEnum):
     HUB_LINK = "hub.link"
     HUB_RESULTS = "hub.results"
     HUB_LIST = "hub.list"
+    FEED_ADD = "feed.add"
+    FEED_REMOVE = "feed.remove"
+    FEED_LIST = "feed.list"
+    FEED_PULL = "feed.pull"
 
 
 class Result(StrEnum):

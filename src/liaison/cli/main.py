@@ -16,6 +16,7 @@ from liaison.cli import (
     agreements,
     audit,
     backup,
+    feeds,
     followups,
     hits,
     hub,
@@ -53,6 +54,7 @@ app.add_typer(matching.alerts, name="alerts")
 app.add_typer(followups.app, name="followup")
 app.add_typer(matching.watchlist, name="watchlist")
 app.add_typer(hub.app, name="hub")
+app.add_typer(feeds.app, name="feed")
 app.command("backup")(backup.backup)
 app.command("restore")(backup.restore)
 app.command("verify")(backup.verify)

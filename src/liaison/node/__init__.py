@@ -9,6 +9,7 @@ from liaison.node.agreements import AgreementService
 from liaison.node.auditing import AuditService
 from liaison.node.context import NO_REASON, NodeContext, Why
 from liaison.node.federation import FederationService
+from liaison.node.feeds import FeedService, stix_ingest
 from liaison.node.followups import FollowupService
 from liaison.node.graph import GraphService
 from liaison.node.hits import HitService
@@ -41,6 +42,7 @@ class Node:
         self.matching = MatchService(ctx)
         self.followups = FollowupService(ctx)
         self.graph = GraphService(ctx)
+        self.feeds = FeedService(ctx, stix_ingest(ctx))  # TAXII 2.1 feeds, via the STIX import
         self.taxii = TaxiiService(ctx)  # the partners' TAXII collections
         self.yente = YenteService(ctx, self.matching, self.records, self.graph)
 

@@ -45,6 +45,7 @@ class Permission(StrEnum):
     FOLLOWUP_READ = "followup:read"
     FOLLOWUP_DECIDE = "followup:decide"  # approve, deny, ask for more
     COLLECTION_READ = "collection:read"  # read every partner's TAXII collection
+    FEED_MANAGE = "feed:manage"  # subscribe to TAXII feeds, pull them, read their state
 
 
 P = Permission
@@ -61,9 +62,19 @@ P = Permission
 #: member); analysts and officers submit and read the candidate pairs.
 #: Auditors read every partner's TAXII collection (what each partner receives);
 #: a partner's own TAXII account reads only its partner's (``policy.collections``).
+#: Administrators subscribe the node to TAXII feeds and pull them (the records a
+#: feed brings are written by the node's STIX import, with the feed as provenance).
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMINISTRATOR: frozenset(
-        {P.USER_MANAGE, P.AUDIT_VERIFY, P.AGREEMENT_READ, P.PEER_MANAGE, P.PEER_READ, P.HUB_MANAGE}
+        {
+            P.USER_MANAGE,
+            P.AUDIT_VERIFY,
+            P.AGREEMENT_READ,
+            P.PEER_MANAGE,
+            P.PEER_READ,
+            P.HUB_MANAGE,
+            P.FEED_MANAGE,
+        }
     ),
     Role.ANALYST: frozenset(
         {
