@@ -6,7 +6,7 @@ yente's semantics, over what the user may see of this node:
 
 - **datasets**: ``default`` (everything below), ``records`` (own records and
   received copies) and one ``watchlist:<name>`` per watchlist;
-- **match**: each query example read as yente reads it (``liaison.matching.examples``),
+- **match**: each query example read as yente reads it (``liaison.matching.yente``),
   scored against the candidates of the dataset by the node's one algorithm
   (``liaison-logistic``, also answering to yente's ``best``); ``weights`` scale a
   feature's log-odds; results above ``cutoff`` (never above ``threshold``) are
@@ -25,21 +25,42 @@ graph services, which audit it).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from typing import Any
 
-import orjson
-from followthemoney import model, registry
+from followthemoney import model
 from sqlalchemy import Connection, select
 
 from liaison.audit.chain import Action
 from liaison.errors import BadRequest, InvalidInput, NotFound
-from liaison.matching.examples import Example, level_value, read_example
 from liaison.matching.profile import build
-from liaison.matching.score import ENTITY, PERSON, Score, feature_names, reweigh
-from liaison.model.records import Record
+from liaison.matching.score import ENTITY, PERSON, Score, reweigh
+from liaison.matching.yente import (
+    ALGORITHM,
+    CANDIDATES_PER_RESULT,
+    DEFAULT,
+    MAX_CANDIDATES,
+    MAX_LIMIT,
+    MAX_OFFSET,
+    MIN_CANDIDATES,
+    RECORDS,
+    WATCHLIST,
+    Entry,
+    Example,
+    Matches,
+    MatchOptions,
+    Scored,
+    algorithm_named,
+    check_weights,
+    explained,
+    kept,
+    nest,
+    read_example,
+    record_entry,
+    seen,
+    watch_entry,
+)
 from liaison.model.roles import Actor
 from liaison.node.context import NO_REASON, NodeContext, Why
 from liaison.node.decisions import local_decisions
@@ -55,81 +76,7 @@ from liaison.storage.tables import records as records_table
 from liaison.storage.tables import watchlists
 
 P = Permission
-ALGORITHM = "liaison-logistic"
-ALIASES = {"best": ALGORITHM}  # yente's alias for the recommended algorithm
-DEFAULT, RECORDS, WATCHLIST = "default", "records", "watchlist:"
-MAX_LIMIT = 500  # yente's MAX_MATCHES and MAX_PAGE
-MAX_OFFSET = 9_499  # yente's MAX_RESULTS - MAX_PAGE
-MIN_CANDIDATES = 20  # yente scores at least 20 candidates, even for limit 1
-CANDIDATES_PER_RESULT = 10  # yente's MATCH_CANDIDATES
-MAX_CANDIDATES = 500  # yente's MAX_MATCH_CANDIDATES
 NESTED_MAX = 200  # adjacent records nested in one entity
-
-
-@dataclass(frozen=True, slots=True)
-class MatchOptions:
-    """A ``/match`` call's parameters, yente's names and defaults (``threshold``
-    ``None``: the node's configured threshold)."""
-
-    dataset: str = DEFAULT
-    limit: int = 5
-    threshold: float | None = None
-    cutoff: float | None = None
-    algorithm: str = "best"
-    weights: Mapping[str, float] = field(default_factory=dict)
-    config: Mapping[str, Any] = field(default_factory=dict)
-    include_dataset: Sequence[str] = ()
-    exclude_dataset: Sequence[str] = ()
-    exclude_schema: Sequence[str] = ()
-    exclude_entity_ids: Sequence[str] = ()
-    topics: Sequence[str] = ()
-    changed_since: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """An entity as yente returns it. A property's values are strings, or adjacent
-    entries where the entity is returned with what is next to it."""
-
-    id: str
-    caption: str
-    schema: str
-    properties: dict[str, list[str | Entry]]
-    datasets: list[str]
-    referents: list[str]
-    target: bool
-    first_seen: str | None
-    last_seen: str | None
-    last_change: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Explained:
-    """One feature's result as nomenklatura reports it: a value in [0, 1] and why."""
-
-    score: float
-    detail: str | None
-    query: str | None = None
-    candidate: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Scored:
-    entry: Entry
-    score: float
-    match: bool
-    log_odds: float
-    explanations: dict[str, Explained]
-
-
-@dataclass(frozen=True, slots=True)
-class Matches:
-    """One query's answer: the example as read, the results kept, and ``total``:
-    how many of all the candidates scored are matches."""
-
-    query: Example
-    results: list[Scored]
-    total: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,91 +104,6 @@ class DatasetInfo:
     entity_count: int | None
     children: list[str]
     updated_at: str | None
-
-
-def algorithm_named(name: str) -> str:
-    """The algorithm a yente client asks for by name (``best`` included); any other
-    name is refused with 400, as yente refuses it."""
-    clean = name.strip().lower()
-    found = ALIASES.get(clean, clean)
-    if found != ALGORITHM:
-        raise BadRequest(
-            "algorithm", name, f"Invalid algorithm: {name} (this node offers {ALGORITHM})"
-        )
-    return found
-
-
-def check_weights(weights: Mapping[str, Any], config: Mapping[str, Any]) -> dict[str, float]:
-    """``weights`` may scale the algorithm's features (a number ≥ 0 each); it takes no
-    configuration parameter (yente refuses one the algorithm does not have)."""
-    for key in config:
-        raise BadRequest(
-            f"config.{key}",
-            config[key],
-            f"Invalid configuration parameter: {key} for algorithm {ALGORITHM}",
-        )
-    known = feature_names()
-    out: dict[str, float] = {}
-    for key, value in weights.items():
-        if key not in known:
-            raise BadRequest(
-                f"weights.{key}", value, f"no such feature of {ALGORITHM}: {', '.join(known)}"
-            )
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise BadRequest(f"weights.{key}", value, "must be a number of 0 or more")
-        out[key] = float(value)
-    return out
-
-
-def seen(moment: dt.datetime | None) -> str | None:
-    """yente's time format: ISO 8601 to the second, UTC, without a zone."""
-    if moment is None:
-        return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
-    return moment.replace(microsecond=0).isoformat()
-
-
-def record_entry(record: Record) -> Entry:
-    return Entry(
-        id=record.record_id,
-        caption=record.caption,
-        schema=record.schema,
-        properties={k: list(v) for k, v in record.properties.items()},
-        datasets=[RECORDS],
-        referents=[record.entity_id],
-        target=False,
-        first_seen=seen(record.created),
-        last_seen=seen(record.modified),
-        last_change=seen(record.modified),
-    )
-
-
-def watch_entry(row: Any) -> Entry:
-    entity = orjson.loads(row.entity)
-    added = seen(row.added)
-    return Entry(
-        id=row.entry_id,
-        caption=row.caption,
-        schema=row.schema,
-        properties={k: list(v) for k, v in entity["properties"].items()},
-        datasets=[f"{WATCHLIST}{row.watchlist}"],
-        referents=[entity["id"]] if entity.get("id") else [],
-        target=True,
-        first_seen=added,
-        last_seen=added,
-        last_change=added,
-    )
-
-
-def explained(kind: str, found: Score) -> dict[str, Explained]:
-    return {
-        name: Explained(
-            score=level_value(kind, name, e.level),
-            detail=f"{e.level}: {e.detail} ({e.weight:+.2f} log-odds)",
-        )
-        for name, e in found.features.items()
-    }
 
 
 class YenteService:
@@ -370,7 +232,7 @@ class YenteService:
         scored: list[tuple[Score, Entry]] = []
         for hit in hits:
             entry = entries.get(hit.subject)
-            if entry is None or not _kept(entry, scope, options):
+            if entry is None or not kept(entry, scope, options):
                 continue
             scored.append((reweigh(hit.score, weights), entry))
         scored.sort(key=lambda pair: (-pair[0].log_odds, pair[1].id))
@@ -512,60 +374,3 @@ class YenteService:
                     raise NotFound("entity", entry_id)
                 self.ctx.record(conn, actor, Action.MATCH, entry_id, why, protocol="yente")
         return watch_entry(row)
-
-
-def nest(centre: Record, neighbours: Sequence[Record]) -> Entry:
-    """The centre's entry with each neighbour in place: where the centre names the
-    neighbour's entity (a forward property), the id becomes the neighbour's entry;
-    where the neighbour names the centre (a property with a reverse), the neighbour
-    is listed under the reverse property of the centre's schema."""
-    top = record_entry(centre)
-    by_entity = {n.entity_id: n for n in neighbours}
-    props: dict[str, list[str | Entry]] = {}
-    schema = model.get(centre.schema)
-    for name, values in top.properties.items():
-        prop = schema.get(name) if schema else None
-        linked = prop is not None and prop.type == registry.entity
-        props[name] = [
-            record_entry(by_entity[v]) if linked and isinstance(v, str) and v in by_entity else v
-            for v in values
-        ]
-    for other in neighbours:
-        other_schema = model.get(other.schema)
-        if other_schema is None:
-            continue
-        for name, named in other.properties.items():
-            prop = other_schema.get(name)
-            if prop is None or prop.type != registry.entity or centre.entity_id not in named:
-                continue
-            reverse = prop.reverse
-            if reverse is None or schema is None or schema.get(reverse.name) is None:
-                continue
-            listed: list[str | Entry] = props.setdefault(reverse.name, [])
-            if not any(isinstance(v, Entry) and v.id == other.record_id for v in listed):
-                listed.append(record_entry(other))
-    return replace(top, properties=props)
-
-
-def _kept(entry: Entry, scope: str, options: MatchOptions) -> bool:
-    """Whether a result stays under the dataset scope and yente's filters."""
-    datasets = set(entry.datasets)
-    if scope != DEFAULT and scope not in datasets:
-        return False
-    if options.include_dataset and not datasets & set(options.include_dataset):
-        return False
-    if datasets & set(options.exclude_dataset):
-        return False
-    if entry.schema in options.exclude_schema:
-        return False
-    if {entry.id, *entry.referents} & set(options.exclude_entity_ids):
-        return False
-    if options.topics:
-        topics = {v for v in entry.properties.get("topics", []) if isinstance(v, str)}
-        if not topics & set(options.topics):
-            return False
-    return not (
-        options.changed_since
-        and entry.last_change is not None
-        and entry.last_change < options.changed_since
-    )

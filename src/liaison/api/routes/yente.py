@@ -20,9 +20,9 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from liaison.api.deps import ActorDep, NodeDep, WhyDep
+from liaison.matching import yente as service
 from liaison.matching.score import LEVELS, feature_names
-from liaison.node import yente as service
-from liaison.node.yente import MAX_LIMIT, MAX_OFFSET, Entry, MatchOptions
+from liaison.matching.yente import MAX_LIMIT, MAX_OFFSET, Entry, MatchOptions
 
 router = APIRouter(tags=["yente"])
 TS_PATTERN = r"^\d{4}-\d{2}-\d{2}(T\d{2}(:\d{2}(:\d{2})?)?)?$"  # yente's changed_since
