@@ -18,6 +18,7 @@ from liaison.node.matching import MatchService
 from liaison.node.policy import Explanation, PolicyService
 from liaison.node.records import Page, RecordService
 from liaison.node.setup import SYSTEM, NodeInfo, init_node, load_context
+from liaison.node.stix import StixService
 from liaison.node.taxii import TaxiiService
 from liaison.node.transfer import ImportReport, TransferService
 from liaison.node.yente import YenteService
@@ -33,6 +34,7 @@ class Node:
         self.accounts = AccountService(ctx)
         self.audit = AuditService(ctx)
         self.transfer = TransferService(ctx, self.records)
+        self.stix = StixService(ctx, self.transfer)  # STIX 2.1 bundles in and out
         self.agreements = AgreementService(ctx)
         self.policy = PolicyService(ctx)
         self.hits = HitService(ctx)
