@@ -5,14 +5,18 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import orjson
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from liaison.cli.common import console, err, handle_errors, open_node, read_json_arg, sign_in
 from liaison.errors import InvalidInput
-from liaison.node import Why
+from liaison.model.grading import Evaluation
+from liaison.model.markings import Markings
+from liaison.model.roles import Actor
+from liaison.node import Node, Why
 from liaison.node.sources import CsvMapping, Item, csv_items, jsonl_lines, xlsx_items
 from liaison.node.spreadsheet import SheetOptions
 from liaison.node.transfer import ExportReport, SheetKind
@@ -36,7 +40,7 @@ def _total(path: Path, format: str) -> int | None:
 @handle_errors
 def import_(
     path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="file to import")],
-    format: Annotated[str, typer.Option(help="jsonl, csv or xlsx")] = "jsonl",
+    format: Annotated[str, typer.Option(help="jsonl, csv, xlsx or stix")] = "jsonl",
     mapping: Annotated[
         str | None, typer.Option(help="CSV/XLSX column mapping: JSON or @file")
     ] = None,
@@ -53,13 +57,17 @@ def import_(
     ] = None,
     purpose: str | None = None,
 ) -> None:
-    """Import FollowTheMoney JSON lines, or CSV or XLSX with a column mapping, in batches."""
-    if format not in ("jsonl", "csv", "xlsx"):
-        raise InvalidInput("format", format, "must be jsonl, csv or xlsx")
+    """Import FollowTheMoney JSON lines, or CSV or XLSX with a column mapping, in batches;
+    or a STIX 2.1 bundle (format stix: one transaction, every object reported)."""
+    if format not in ("jsonl", "csv", "xlsx", "stix"):
+        raise InvalidInput("format", format, "must be jsonl, csv, xlsx or stix")
     options = SheetOptions.parse(delimiter, date_order, phone_country)
     node = open_node()
     actor = sign_in(node)
     defaults = read_json_arg("envelope", envelope) or {}
+    if format == "stix":
+        _import_stix(node, actor, path, defaults, Why(purpose))
+        return
     if format in ("csv", "xlsx"):
         parsed = CsvMapping.from_dict(read_json_arg("mapping", mapping))
         defaults = {**parsed.envelope, **defaults}
@@ -101,10 +109,28 @@ def import_(
         raise typer.Exit(2)
 
 
+def _import_stix(node: Node, actor: Actor, path: Path, defaults: dict[str, Any], why: Why) -> None:
+    """A STIX bundle: ``--envelope``'s markings and evaluation go to objects without."""
+    markings = Markings.from_dict(defaults.get("markings"))
+    evaluation = Evaluation.from_dict(defaults.get("evaluation"))
+    source = f"file:{path.name}"
+    report = node.stix.import_bundle(actor, path.read_bytes(), source, markings, evaluation, why)
+    console.print(
+        f"{report.objects} objects: {report.created} created, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {len(report.skipped)} skipped, "
+        f"{len(report.refused)} refused"
+    )
+    for kind, problems in (("skipped", report.skipped), ("refused", report.refused)):
+        for problem in problems[:20]:
+            err.print(f"  {kind} {problem.stix_id} ({problem.type}): {problem.reason}")
+    if report.refused:
+        raise typer.Exit(2)
+
+
 @handle_errors
 def export(
     out: Annotated[Path | None, typer.Option(help="file to write; stdout if not given")] = None,
-    format: Annotated[str, typer.Option(help="jsonl, csv or xlsx")] = "jsonl",
+    format: Annotated[str, typer.Option(help="jsonl, csv, xlsx or stix")] = "jsonl",
     schema: str | None = None,
     crime_area: str | None = None,
     originator: Annotated[
@@ -114,10 +140,11 @@ def export(
     purpose: str | None = None,
 ) -> None:
     """Export the records you may take out of this node: FtM JSON lines with their
-    envelopes, or a spreadsheet (CSV, XLSX) with one row per record, its markings
-    and its originator's name. What the policy keeps here is listed, with the reasons."""
-    if format not in ("jsonl", "csv", "xlsx"):
-        raise InvalidInput("format", format, "must be jsonl, csv or xlsx")
+    envelopes, a spreadsheet (CSV, XLSX) with one row per record, its markings
+    and its originator's name, or a STIX 2.1 bundle. What the policy keeps here is
+    listed, with the reasons."""
+    if format not in ("jsonl", "csv", "xlsx", "stix"):
+        raise InvalidInput("format", format, "must be jsonl, csv, xlsx or stix")
     if format == "xlsx" and out is None:
         raise InvalidInput("out", None, "an XLSX workbook needs a file (--out records.xlsx)")
     node = open_node()
@@ -132,6 +159,14 @@ def export(
             handle.write(line)
         if out:
             handle.close()
+    elif format == "stix":
+        stix = node.stix.export_bundle(actor, flt, Why(purpose))
+        report = stix.report
+        content = orjson.dumps(stix.bundle, option=orjson.OPT_INDENT_2) + b"\n"
+        if out:
+            out.write_bytes(content)
+        else:
+            sys.stdout.buffer.write(content)
     else:
         sheet = node.transfer.export_sheet(actor, flt, SheetKind(format), Why(purpose))
         report = sheet.report
