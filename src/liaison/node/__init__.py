@@ -21,6 +21,7 @@ from liaison.node.setup import SYSTEM, NodeInfo, init_node, load_context
 from liaison.node.stix import StixService
 from liaison.node.taxii import TaxiiService
 from liaison.node.transfer import ImportReport, TransferService
+from liaison.node.transparency import TransparencyLog
 from liaison.node.yente import YenteService
 from liaison.settings import Settings
 
@@ -47,6 +48,7 @@ class Node:
         self.feeds = FeedService(ctx, stix_ingest(ctx))  # TAXII 2.1 feeds, via the STIX import
         self.taxii = TaxiiService(ctx)  # the partners' TAXII collections
         self.yente = YenteService(ctx, self.matching, self.records, self.graph)
+        self.transparency = TransparencyLog(ctx)  # the audit log's tree, checkpoints, proofs
 
     @classmethod
     def open(cls, settings: Settings, clock: Clock = utcnow) -> Node:
