@@ -3,24 +3,19 @@ MISP's own converter (``misp-stix``'s ``MISPtoSTIX21Parser``).
 
 The first event: a smuggling network (a threat-actor galaxy cluster), a person
 (MISP's person object), an e-mail address, a domain, a URL and a bitcoin
-wallet; tagged ``tlp:amber`` and with the Admiralty scale's source reliability
-B and information credibility 2 on the event, one attribute tagged
-``tlp:green`` of its own. The second, published later: one more e-mail
-address and domain.
+wallet; the event tagged ``tlp:amber`` and with the Admiralty scale's source
+reliability B and information credibility 2, the person's attributes tagged
+``tlp:amber+strict`` (personal data) and the same grades, the e-mail address
+``tlp:green``. The second, published later: one more e-mail address and a
+domain.
 """
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import orjson
-
-with warnings.catch_warnings():
-    # misp-stix imports python-stix 1.x, whose dateutil import meets six's legacy meta-path
-    # importer: an ImportWarning in their code, not ours (pytest makes warnings errors)
-    warnings.simplefilter("ignore", ImportWarning)
-    from misp_stix_converter import MISPtoSTIX21Parser
+from misp_stix_converter import MISPtoSTIX21Parser  # its ImportWarning: see pyproject.toml
 
 ORG = {"name": "Fictitious Regional CERT", "uuid": "a1b2c3d4-0000-4000-8000-000000000001"}
 WHEN = "1795996800"  # 2026-11-30 00:00 UTC
@@ -74,7 +69,7 @@ def smuggling_network() -> dict[str, Any]:
         "timestamp": WHEN,
         "Attribute": [
             _attribute(f"c0ffee00-0000-4000-8000-00000000000{i}", kind, "Person", value)
-            | {"object_relation": kind}
+            | {"object_relation": kind, "Tag": [{"name": "tlp:amber+strict"}, *ADMIRALTY]}
             for i, (kind, value) in enumerate(
                 [
                     ("first-name", "Juan"),

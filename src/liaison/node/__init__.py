@@ -45,8 +45,8 @@ class Node:
         self.matching = MatchService(ctx)
         self.followups = FollowupService(ctx)
         self.graph = GraphService(ctx)
-        self.feeds = FeedService(ctx, stix_ingest(ctx))  # TAXII 2.1 feeds, via the STIX import
         self.taxii = TaxiiService(ctx)  # the partners' TAXII collections
+        self.feeds = FeedService(ctx, stix_ingest(self.stix))  # TAXII 2.1 feeds, via STIX import
         self.yente = YenteService(ctx, self.matching, self.records, self.graph)
         self.transparency = TransparencyLog(ctx)  # the audit log's tree, checkpoints, proofs
 

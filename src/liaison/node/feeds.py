@@ -39,11 +39,12 @@ from urllib.parse import urlsplit
 from liaison.audit.chain import Action, Result
 from liaison.errors import Conflict, InvalidInput, LiaisonError, NotFound
 from liaison.model.grading import Evaluation
-from liaison.model.markings import Markings
-from liaison.model.roles import Actor
+from liaison.model.markings import Classification, Markings
+from liaison.model.roles import Actor, Role
 from liaison.node.context import NO_REASON, NodeContext, Why
 from liaison.node.feed_reader import Page, pages, resume_after
 from liaison.node.setup import SYSTEM
+from liaison.node.stix import StixService
 from liaison.policy.permissions import Permission
 from liaison.storage import feeds as store
 from liaison.storage.feeds import Auth, Counts, Feed, NewFeed
@@ -67,7 +68,9 @@ class Source:
 class Ingest(Protocol):
     """The node's STIX import of one page (a bundle), in one transaction, idempotent."""
 
-    def __call__(self, actor: Actor, bundle: dict[str, Any], source: Source) -> Counts: ...
+    def __call__(
+        self, actor: Actor, bundle: dict[str, Any], source: Source, why: Why
+    ) -> Counts: ...
 
 
 @dataclass(frozen=True)
@@ -242,7 +245,7 @@ class FeedService:
                 feed = _feed(conn, name)
         run = _Run(feed)
         try:
-            self._pages(actor, feed, run, deadline)
+            self._pages(feed, run, deadline, why)
         except LiaisonError as exc:
             self._ended(actor, feed, run, why, exc.message)
             raise
@@ -251,7 +254,7 @@ class FeedService:
             raise
         return self._ended(actor, feed, run, why, None)
 
-    def _pages(self, actor: Actor, feed: Feed, run: _Run, deadline: float) -> None:
+    def _pages(self, feed: Feed, run: _Run, deadline: float, why: Why) -> None:
         settings = self.ctx.settings
         after = resume_after(feed.cursor, feed.cursor_partial)
         found = self.reader(feed, after, settings.feed_page_size, settings.feed_timeout_seconds)
@@ -263,7 +266,7 @@ class FeedService:
                     "id": f"bundle--{uuid.uuid4()}",
                     "objects": page.objects,
                 }
-                counts = self.ingest(actor, bundle, source_of(feed))
+                counts = self.ingest(feed_actor(feed), bundle, source_of(feed), why)
             run.cursor = page.date_added_last or run.cursor
             run.partial = page.more
             with self.ctx.tx() as conn:  # after the page's own transaction has committed
@@ -399,10 +402,28 @@ def report_of(report: PullReport) -> dict[str, Any]:
     }
 
 
-def stix_ingest(ctx: NodeContext) -> Ingest:
-    """The node's STIX import as a feed's ingest step (``liaison.node.stix``)."""
+def stix_ingest(stix: StixService) -> Ingest:
+    """The node's STIX import (``liaison.node.stix``) as a feed's ingest step: one
+    page, one transaction, its own audit entries; its report read as counts."""
 
-    def ingest(actor: Actor, bundle: dict[str, Any], source: Source) -> Counts:
-        raise LiaisonError("the STIX import (liaison.node.stix) is not in this build yet")
+    def ingest(actor: Actor, bundle: dict[str, Any], source: Source, why: Why) -> Counts:
+        report = stix.import_bundle(
+            actor, bundle, source.provenance, source.markings, source.evaluation, why
+        )
+        return Counts(
+            objects=report.objects,
+            written=report.created + report.updated,
+            unchanged=report.unchanged,
+            skipped=len(report.skipped) + len(report.refused),
+        )
 
     return ingest
+
+
+def feed_actor(feed: Feed) -> Actor:
+    """Whom a feed's records are written by: the feed itself (``feed:<name>`` in the
+    audit log and as the records' creator), with the right to import and no
+    clearance above the classification its administrator gave it, so that a feed
+    brings in nothing classified higher than the administrator declared."""
+    clearance = feed.markings.classification or Classification.UNCLASSIFIED
+    return Actor(None, feed.name, Role.ANALYST, clearance, via="feed")
