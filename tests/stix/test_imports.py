@@ -175,3 +175,43 @@ def test_a_bundle_that_is_not_one_is_invalid_input(data: bytes, field: str) -> N
     with pytest.raises(InvalidInput) as caught:
         read_bundle(data, max_objects=2, max_bundle_bytes=1000)
     assert caught.value.field == field
+
+
+ODD_VALUES = [None, 5, "x", [1, [2]], {"a": {}}, 2**70, True, 1.5]
+
+
+@pytest.mark.parametrize("value", ODD_VALUES)
+def test_odd_values_anywhere_are_reported_never_raised(value: Any) -> None:
+    """Whatever an object holds, the reader reports it: no exception but InvalidInput."""
+    made = to_objects(records(12), NAMES)
+    for key in (
+        "object_marking_refs",
+        "granular_markings",
+        "created_by_ref",
+        "source_ref",
+        "object_refs",
+        "modified",
+        "extensions",
+        "revoked",
+        "name",
+        "country",
+    ):
+        objects = copy.deepcopy(made)
+        for obj in objects:
+            obj[key] = value
+            for ext in (
+                (obj.get("extensions") or {}).values()
+                if isinstance(obj.get("extensions"), dict)
+                else ()
+            ):
+                if isinstance(ext, dict):
+                    for field in (
+                        "properties",
+                        "recipients",
+                        "derived_from",
+                        "entity_id",
+                        "handling",
+                    ):
+                        ext[field] = value
+        parsed = read_bundle(bundle(objects), recipients=[NODE])
+        assert parsed.report.objects == len(objects)

@@ -41,6 +41,7 @@ from liaison.model.entities import parse_entity
 from liaison.model.envelope import Envelope
 from liaison.model.markings import PAP, TLP
 from liaison.stix import extension, kinds
+from liaison.stix.ids import parse_timestamp
 from liaison.stix.markings import (
     PAP_BY_ID,
     PAP_EXTENSION,
@@ -228,12 +229,19 @@ def _first_pass(
         if not _ID.match(stix_id) or not stix_id.startswith(f"{kind}--"):
             reading.refused.append(Problem(stix_id, kind, "malformed id"))
             continue
-        size = len(orjson.dumps(obj))
+        try:
+            size = len(orjson.dumps(obj))
+        except (TypeError, orjson.JSONEncodeError):  # a number JSON allows but no one reads
+            reading.refused.append(Problem(stix_id, kind, "a value that is not portable JSON"))
+            continue
         if size > max_bytes:
             reason = f"oversized: {size} bytes, more than {max_bytes}"
             reading.refused.append(Problem(stix_id, kind, reason))
             continue
         version = obj.get("modified")
+        if version is not None and parse_timestamp(version) is None:
+            reading.refused.append(Problem(stix_id, kind, "modified is not a STIX timestamp"))
+            continue
         if (stix_id, version) in seen:
             reason = "duplicate: the same id and modified came earlier in the bundle"
             reading.skipped.append(Problem(stix_id, kind, reason))
@@ -293,17 +301,19 @@ def _tlp_named(level: str) -> TLP | None:
 
 def _find_producers(reading: _Reading) -> None:
     """Identities that are only ever the ``created_by_ref`` of other objects."""
-    creators = {o.get("created_by_ref") for o in reading.objects.values()}
+    creators: set[str] = {
+        o["created_by_ref"]
+        for o in reading.objects.values()
+        if isinstance(o.get("created_by_ref"), str)
+    }
     referenced: set[str] = set()
     for obj in reading.objects.values():
         for key in ("source_ref", "target_ref", "sighting_of_ref"):
             if isinstance(obj.get(key), str):
                 referenced.add(obj[key])
         for key in ("object_refs", "where_sighted_refs"):
-            refs = obj.get(key)
-            if isinstance(refs, list):
-                referenced.update(r for r in refs if isinstance(r, str))
-    reading.producers = {c for c in creators if isinstance(c, str)} - referenced
+            referenced.update(r for r in _list(obj.get(key)) if isinstance(r, str))
+    reading.producers = creators - referenced
 
 
 def _ordered(reading: _Reading) -> list[dict[str, Any]]:
@@ -344,7 +354,8 @@ def _read(reading: _Reading, obj: dict[str, Any]) -> Item:
         raise _Skipped(_METADATA[kind])
     payload = extension.read(obj)
     if payload is not None and "derived_from" in payload:
-        raise _Skipped(f"derived by Liaison from {', '.join(payload['derived_from'])}")
+        sources = ", ".join(str(s) for s in _list(payload["derived_from"]))
+        raise _Skipped(f"derived by Liaison from {sources}")
     if payload is not None and "node_id" in payload:
         raise _Skipped("the identity of an originating agency (kept as provenance)")
     if obj["id"] in reading.producers:
@@ -361,8 +372,8 @@ def _read(reading: _Reading, obj: dict[str, Any]) -> Item:
 def _markings(reading: _Reading, obj: Mapping[str, Any]) -> tuple[TLP | None, PAP | None]:
     """The tightest TLP and PAP among the object's markings (granular ones too: a
     marking on part of an object marks the whole record)."""
-    refs = list(obj.get("object_marking_refs") or [])
-    for granular in obj.get("granular_markings") or []:
+    refs = list(_list(obj.get("object_marking_refs")))
+    for granular in _list(obj.get("granular_markings")):
         if isinstance(granular, Mapping) and "marking_ref" in granular:
             refs.append(granular["marking_ref"])
     tlps: list[TLP] = []
@@ -386,7 +397,7 @@ def _markings(reading: _Reading, obj: Mapping[str, Any]) -> tuple[TLP | None, PA
 def _check_red(reading: _Reading, tlp: TLP | None, payload: Mapping[str, Any]) -> None:
     if tlp is not TLP.RED:
         return
-    named = set(payload.get("recipients") or []) | {payload.get("originator")}
+    named = {str(r) for r in _list(payload.get("recipients"))} | {str(payload.get("originator"))}
     if not named & reading.recipients:
         raise _Refused("TLP:RED offered without a recipient this node is part of")
 
@@ -400,7 +411,9 @@ def _from_payload(
 ) -> Item:
     """An object Liaison wrote: the record from its extension."""
     raw_props = payload.get("properties") or {}
-    entity = {"id": payload.get("entity_id"), "schema": payload.get("schema")}
+    if not isinstance(payload.get("entity_id"), str):
+        raise _Refused("the extension has no entity_id")
+    entity = {"id": payload["entity_id"], "schema": payload.get("schema")}
     envelope = extension.envelope_of(payload, tlp, pap)
     revoked = bool(obj.get("revoked") or payload.get("deleted"))
     if not revoked:
@@ -419,8 +432,8 @@ def _from_payload(
         obj.get("modified"),
         revoked,
         needs,
-        payload.get("originator"),
-        payload.get("record_id"),
+        _text(payload.get("originator")),
+        _text(payload.get("record_id")),
     )
 
 
@@ -567,6 +580,10 @@ def _relationship(reading: _Reading, obj: Mapping[str, Any]) -> Read:
 def _link_fits(reading: _Reading, obj: Mapping[str, Any], schema: Schema) -> bool:
     ends = ((obj["source_ref"], schema.edge_source), (obj["target_ref"], schema.edge_target))
     return all(_fits(reading, ref, schema.get(prop or "")) for ref, prop in ends)
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _list(value: Any) -> list[Any]:

@@ -1,20 +1,21 @@
 """Bulk import (FtM JSON lines, CSV or XLSX with a mapping) and export (JSON lines,
-CSV or XLSX)."""
+CSV or XLSX); STIX 2.1 bundles in and out."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Iterator
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import orjson
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, Body, File, Form, Query, UploadFile
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel
 
 from liaison.api.deps import ActorDep, NodeDep, WhyDep
 from liaison.errors import InvalidInput
+from liaison.model.markings import Markings
 from liaison.node.sources import (
     EXPORT_SUMMARY,
     CsvMapping,
@@ -24,6 +25,7 @@ from liaison.node.sources import (
     xlsx_items,
 )
 from liaison.node.spreadsheet import SheetOptions
+from liaison.node.stix import StixImportReport
 from liaison.node.transfer import ExportReport, ImportReport, SheetKind
 from liaison.storage.records import RecordFilter
 
@@ -185,3 +187,85 @@ def export(
 def _closed(lines: Iterator[bytes], report: ExportReport) -> Iterator[bytes]:
     yield from lines
     yield orjson.dumps({EXPORT_SUMMARY: report.to_dict()}) + b"\n"
+
+
+class StixBundleOut(BaseModel):
+    """A STIX 2.1 bundle (docs/interop.md: which object each record becomes)."""
+
+    type: Literal["bundle"]
+    id: str
+    objects: list[dict[str, Any]]
+
+
+class StixProblem(BaseModel):
+    stix_id: str
+    type: str
+    reason: str
+
+
+class StixImportOut(BaseModel):
+    """What a STIX import did with every object of the bundle: counts by STIX type,
+    records created, updated or unchanged, which STIX object became which record,
+    and each object skipped or refused with its reason."""
+
+    source: str
+    objects: int
+    counts: dict[str, int]
+    created: int
+    updated: int
+    unchanged: int
+    held_for_review: int
+    written: dict[str, str]
+    skipped: list[StixProblem]
+    refused: list[StixProblem]
+
+    @classmethod
+    def of(cls, report: StixImportReport) -> StixImportOut:
+        return cls.model_validate(report.to_dict())
+
+
+@router.get("/export/stix", response_model=StixBundleOut)
+def export_stix(
+    node: NodeDep,
+    actor: ActorDep,
+    why: WhyDep,
+    response: Response,
+    schema: str | None = None,
+    crime_area: str | None = None,
+    q: str | None = None,
+    originator: Annotated[
+        str | None, Query(description="only this agency's records: its name or node id")
+    ] = None,
+) -> StixBundleOut:
+    """The records this user may take out of the node, as a STIX 2.1 bundle: decided
+    and audited as ``GET /api/v1/export`` is; the headers ``X-Liaison-Exported`` and
+    ``X-Liaison-Withheld`` give the counts."""
+    source = node.transfer.originator_id(originator) if originator else None
+    flt = RecordFilter.parse(schema, None, None, crime_area, q, False, source)
+    made = node.stix.export_bundle(actor, flt, why)
+    response.headers["X-Liaison-Exported"] = str(made.report.exported)
+    response.headers["X-Liaison-Withheld"] = str(len(made.report.withheld))
+    response.headers["Content-Disposition"] = f'attachment; filename="{made.filename}"'
+    return StixBundleOut.model_validate(made.bundle)
+
+
+@router.post("/imports/stix", response_model=StixImportOut)
+def import_stix(
+    node: NodeDep,
+    actor: ActorDep,
+    why: WhyDep,
+    bundle: Annotated[dict[str, Any], Body(description="a STIX 2.1 bundle")],
+    source: Annotated[str, Query(max_length=200, description="where it came from")] = "upload",
+    tlp: Annotated[str | None, Query(description="for objects without markings")] = None,
+    pap: Annotated[str | None, Query(description="for objects without markings")] = None,
+    classification: Annotated[str | None, Query(description="for objects without markings")] = None,
+    handling: Annotated[
+        list[str] | None, Query(description="H0-H2, for objects without markings")
+    ] = None,
+) -> StixImportOut:
+    """Import a STIX 2.1 bundle as local records, in one transaction (all or nothing);
+    every object is counted, and each one skipped or refused is named with its reason."""
+    given = {"tlp": tlp, "pap": pap, "classification": classification, "handling": handling}
+    markings = Markings.from_dict({k: v for k, v in given.items() if v})
+    report = node.stix.import_bundle(actor, bundle, f"api:{source}", markings, why=why)
+    return StixImportOut.of(report)
