@@ -260,10 +260,14 @@ class TaxiiService:
         self, conn: Connection, actor: Actor, info: CollectionInfo, records: Sequence[Record]
     ) -> set[tuple[str, int]]:
         """The versions the partner may receive in full today and the reader may
-        see; a deletion is given to a partner that held the record (the register
-        says so, or it would not be read here)."""
+        see; a deletion is given to a partner that was sent the record in full (not
+        to one that only held a hit/no-hit reference to it)."""
         live = [r for r in records if not r.deleted]
-        allowed = {(r.record_id, r.version) for r in records if r.deleted}
+        gone = [r for r in records if r.deleted]
+        held = (
+            store.sent_in_full(conn, info.partner, [r.record_id for r in gone]) if gone else set()
+        )
+        allowed = {(r.record_id, r.version) for r in gone if r.record_id in held}
         if not live:
             return allowed
         context = policy_context(self.ctx, conn, [r.record_id for r in live])

@@ -10,11 +10,11 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, and_, or_, select
 
-from liaison.federation.plan import Level
+from liaison.federation.plan import ChangeKind, Level
 from liaison.model.records import Record
 from liaison.storage.bulk import chunks
 from liaison.storage.records import to_record
-from liaison.storage.tables import disclosures, record_versions, records
+from liaison.storage.tables import disclosures, outbox, record_versions, records
 
 Start = tuple[dt.datetime, str, int]
 """A place in collection order: (time of the version, record id, version)."""
@@ -81,4 +81,20 @@ def every_version(conn: Connection, record_ids: Sequence[str]) -> dict[str, list
         )
         for row in conn.execute(query):
             found.setdefault(row.record_id, []).append(to_record(row, row))
+    return found
+
+
+def sent_in_full(conn: Connection, peer: str, record_ids: Sequence[str]) -> set[str]:
+    """Which of these records ``peer`` was ever sent in full (the outbox keeps every
+    message queued for it), as against only a hit/no-hit reference."""
+    found: set[str] = set()
+    for chunk in chunks(sorted(set(record_ids))):
+        query = select(outbox.c.record_id).where(
+            and_(
+                outbox.c.peer == peer,
+                outbox.c.kind == ChangeKind.FULL.value,
+                outbox.c.record_id.in_(chunk),
+            )
+        )
+        found.update(conn.execute(query.distinct()).scalars())
     return found
