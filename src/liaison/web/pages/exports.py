@@ -1,8 +1,9 @@
-"""Spreadsheet export from the records list.
+"""Spreadsheet and STIX export from the records list.
 
 The records of the list's filters (and, if named, of one originator: an
 agency's name or node id) that may leave the node, as CSV or XLSX, through
-``TransferService.export_sheet``: each record decided for ``Use.EXPORT`` and
+``TransferService.export_sheet``, or as a STIX 2.1 bundle, through
+``StixService.export_bundle``: each record decided for ``Use.EXPORT`` and
 the export audited as every export is. The file is made at once and held for
 its owner (``liaison.web.held``) behind a page that says how many records it
 holds and, when the policy withheld some, how many and why; the page links to
@@ -17,13 +18,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated
 
+import orjson
 from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import RedirectResponse, Response
 
 from liaison.api.deps import NodeDep
 from liaison.errors import Forbidden, InvalidInput
 from liaison.node import Node, Why
-from liaison.node.transfer import ExportReport, Sheet, SheetKind
+from liaison.node.stix import MEDIA_TYPE as STIX_MEDIA_TYPE
+from liaison.node.transfer import ExportReport, SheetKind
 from liaison.policy.permissions import Permission as P  # noqa: N817 - as in node/
 from liaison.storage.records import RecordFilter
 from liaison.web import forms
@@ -51,7 +54,7 @@ HeldId = Annotated[str, Path(max_length=64)]
 class Exported:
     """What the page knows of a held export: its form, what it holds, what it left out."""
 
-    kind: SheetKind
+    kind: str  # csv, xlsx or stix
     media_type: str
     report: ExportReport
     filters: dict[str, str]
@@ -127,22 +130,34 @@ def export_post(request: Request, node: NodeDep, user: UserDep, form: FormDep) -
     values = {key: str(form.get(key) or "").strip()[:200] for key in (*FILTERS, "format")}
     why = Why(str(form.get("purpose") or "").strip()[:200] or None)
     try:
-        sheet = _sheet(node, user, values, why)
+        name, content, state = _made(node, user, values, why)
     except InvalidInput as exc:
         field = exc.field if exc.field in (*FILTERS, "format") else "q"
         return _form_page(request, node, user, values, {field: exc.reason}, 422)
-    state = Exported(sheet.kind, sheet.media_type, sheet.report, values)
-    held = exports(request, node).put(user.actor.username, sheet.filename, sheet.content, state)
+    held = exports(request, node).put(user.actor.username, name, content, state)
     return RedirectResponse(f"/exports/{held.id}", 303)
 
 
-def _sheet(node: Node, user: WebUser, values: Mapping[str, str], why: Why) -> Sheet:
-    try:
-        kind = SheetKind(values["format"] or "csv")
-    except ValueError:
-        raise InvalidInput("format", values["format"], "must be csv or xlsx") from None
+def _made(
+    node: Node, user: WebUser, values: Mapping[str, str], why: Why
+) -> tuple[str, bytes, Exported]:
+    """The file of the form's format, its name, and what the page says of it."""
+    chosen = values["format"] or "csv"
+    if chosen not in ("csv", "xlsx", "stix"):
+        raise InvalidInput("format", chosen, "must be csv, xlsx or stix")
+    flt = _filter(node, values)
+    if chosen == "stix":
+        stix = node.stix.export_bundle(user.actor, flt, why)
+        state = Exported("stix", STIX_MEDIA_TYPE, stix.report, dict(values))
+        return stix.filename, orjson.dumps(stix.bundle), state
+    sheet = node.transfer.export_sheet(user.actor, flt, SheetKind(chosen), why)
+    state = Exported(sheet.kind.value, sheet.media_type, sheet.report, dict(values))
+    return sheet.filename, sheet.content, state
+
+
+def _filter(node: Node, values: Mapping[str, str]) -> RecordFilter:
     origin = values["originator"]
-    flt = RecordFilter.parse(
+    return RecordFilter.parse(
         values["schema"] or None,
         values["classification"] or None,
         values["tlp"] or None,
@@ -151,7 +166,6 @@ def _sheet(node: Node, user: WebUser, values: Mapping[str, str], why: Why) -> Sh
         False,
         node.transfer.originator_id(origin) if origin else None,
     )
-    return node.transfer.export_sheet(user.actor, flt, kind, why)
 
 
 def _held(request: Request, node: Node, user: WebUser, held_id: str) -> tuple[Held, Exported]:
