@@ -404,7 +404,8 @@ def report_of(report: PullReport) -> dict[str, Any]:
 
 def stix_ingest(stix: StixService) -> Ingest:
     """The node's STIX import (``liaison.node.stix``) as a feed's ingest step: one
-    page, one transaction, its own audit entries; its report read as counts."""
+    page, one transaction, its own audit entries; its report read as counts (an
+    object skipped or refused for several reasons counts once)."""
 
     def ingest(actor: Actor, bundle: dict[str, Any], source: Source, why: Why) -> Counts:
         report = stix.import_bundle(
@@ -414,7 +415,7 @@ def stix_ingest(stix: StixService) -> Ingest:
             objects=report.objects,
             written=report.created + report.updated,
             unchanged=report.unchanged,
-            skipped=len(report.skipped) + len(report.refused),
+            skipped=len({p.stix_id for p in (*report.skipped, *report.refused)}),
         )
 
     return ingest

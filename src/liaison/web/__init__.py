@@ -26,6 +26,7 @@ from liaison.web.pages import (
     auth,
     dashboard,
     exports,
+    feeds,
     followups,
     graph,
     hits,
@@ -52,6 +53,7 @@ PAGES = (
     neutrality,
     audit,
     admin,
+    feeds,
 )
 
 

@@ -45,6 +45,7 @@ NAV = (
     NavItem("/neutrality", N_("Neutrality"), Permission.NEUTRALITY_REVIEW),
     NavItem("/audit", N_("Audit"), Permission.AUDIT_READ),
     NavItem("/admin", N_("Administration"), Permission.USER_MANAGE),
+    NavItem("/feeds", N_("Feeds"), Permission.FEED_MANAGE),
 )
 
 
