@@ -126,3 +126,19 @@ def test_bundle_shape() -> None:
     made = bundle(to_objects(records(10), NAMES))
     assert made["type"] == "bundle" and made["id"].startswith("bundle--")
     assert "spec_version" not in made  # STIX 2.1 bundles have none
+
+
+def test_a_report_groups_the_records_of_an_export() -> None:
+    import datetime as dt
+
+    from stix2validator import ValidationOptions, validate_instance
+
+    from liaison.stix.export import report
+
+    made = records(20)
+    objects = to_objects(made, NAMES)
+    grouping = report(objects, "Records exported", dt.datetime(2026, 12, 7, tzinfo=dt.UTC), NODE)
+    assert len(grouping["object_refs"]) == len(made)
+    assert grouping["object_marking_refs"][0] == TLP_IDS[TLP.RED]  # the tightest of them
+    result = validate_instance(bundle([*objects, grouping]), ValidationOptions(version="2.1"))
+    assert result.is_valid and result.errors == []

@@ -3,7 +3,7 @@
 **Export** is ``TransferService.export_records`` (the same role check, filter,
 originator filter, per-record export decision and audit entries as the JSON
 lines and spreadsheet exports) with the records laid out as a STIX bundle by
-``liaison.stix.to_objects``.
+``liaison.stix.to_objects``, and a ``report`` that groups them.
 
 **Import** reads a bundle with ``liaison.stix.read_bundle`` (pure: every object
 skipped or refused with its reason), then, against what the node holds, skips
@@ -38,6 +38,7 @@ from liaison.node.context import NO_REASON, NodeContext, Why
 from liaison.node.transfer import ExportReport, TransferService
 from liaison.policy.permissions import Permission
 from liaison.stix import Item, Parsed, Problem, bundle, read_bundle, to_objects
+from liaison.stix.export import report as stix_report
 from liaison.storage import tables
 from liaison.storage.federation import peer_names
 from liaison.storage.records import RecordFilter
@@ -110,7 +111,10 @@ class StixService:
         records = list(self.transfer.export_records(actor, flt, why, report, "stix"))
         with self.ctx.read() as conn:
             names = {**peer_names(conn), self.ctx.node_id: self.ctx.name}
-        return StixExport(bundle(to_objects(records, names, recipients)), report)
+        objects = to_objects(records, names, recipients)
+        name = f"Records exported by {self.ctx.name}"
+        objects.append(stix_report(objects, name, self.ctx.now(), self.ctx.node_id))
+        return StixExport(bundle(objects), report)
 
     def import_bundle(
         self,

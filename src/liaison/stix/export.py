@@ -14,6 +14,7 @@ markings.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,9 @@ from liaison.stix.extension import NEW_SDO, PROPERTY_EXTENSION, attach, payload
 from liaison.stix.ids import agency_id, derived_id, observable_id, record_id, timestamp
 from liaison.stix.markings import (
     EXTENSION_CREATED,
+    EXTENSION_ID,
+    PAP_BY_ID,
+    TLP_BY_ID,
     TLP_IDS,
     definitions_for,
     extension_definition,
@@ -119,6 +123,41 @@ def bundle(objects: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """A STIX 2.1 bundle of these objects (its id is random: a bundle is a message)."""
     items = [dict(o) for o in objects]
     return {"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": items}
+
+
+def report(
+    objects: Sequence[Mapping[str, Any]], name: str, published: dt.datetime, node_id: str
+) -> dict[str, Any]:
+    """A ``report`` grouping the records' own objects of one export (not the
+    definitions, identities or derived objects), made by the exporting agency and
+    marked with the tightest TLP and PAP of what it groups."""
+    grouped = [o for o in objects if _is_record(o)]
+    refs = {r for o in grouped for r in o.get("object_marking_refs", ())}
+    tlps = [TLP_BY_ID[r] for r in refs if r in TLP_BY_ID] or [TLP.CLEAR]
+    paps = [PAP_BY_ID[r] for r in refs if r in PAP_BY_ID]
+    pap = max(paps, key=lambda p: p.rank) if paps else None
+    marks = Markings(tlp=max(tlps, key=lambda t: t.rank), pap=pap)
+    groups = any(o["type"] in (kinds.THREAT_ACTOR, kinds.INTRUSION_SET) for o in grouped)
+    moment = timestamp(published)
+    return {
+        "type": "report",
+        "spec_version": "2.1",
+        "id": f"report--{uuid.uuid4()}",
+        "created_by_ref": agency_id(node_id),
+        "created": moment,
+        "modified": moment,
+        "published": moment,
+        "name": name,
+        "report_types": ["threat-actor"] if groups else ["identity"],
+        "object_refs": [o["id"] for o in grouped] or [agency_id(node_id)],
+        "object_marking_refs": marking_refs(marks),
+    }
+
+
+def _is_record(obj: Mapping[str, Any]) -> bool:
+    extensions = obj.get("extensions") or {}
+    entry = extensions.get(EXTENSION_ID) or {}
+    return entry.get("extension_type") == NEW_SDO or "record_id" in entry
 
 
 def _agency(node_id: str, name: str) -> dict[str, Any]:

@@ -360,8 +360,13 @@ def _read(reading: _Reading, obj: dict[str, Any]) -> Item:
         raise _Skipped("the identity of an originating agency (kept as provenance)")
     if obj["id"] in reading.producers:
         raise _Skipped("the producer of objects in the bundle (created_by_ref)")
+    ours = payload is not None and "schema" in payload
+    if not ours and kind not in _FOREIGN:  # nothing to write: its markings do not matter
+        if kind in STIX_TYPES:
+            raise _Skipped(f"{kind} has no FollowTheMoney equivalent (docs/interop.md)")
+        raise _Skipped(f"unknown object type {kind}")
     tlp, pap = _markings(reading, obj)
-    if payload is not None and "schema" in payload:
+    if payload is not None and ours:
         _check_red(reading, tlp, payload)
         return _from_payload(reading, obj, payload, tlp, pap)
     if tlp is TLP.RED:
@@ -470,11 +475,7 @@ def _ends(reading: _Reading, obj: Mapping[str, Any]) -> tuple[str, ...]:
 def _foreign(reading: _Reading, obj: dict[str, Any], tlp: TLP | None, pap: PAP | None) -> Item:
     """An object another producer wrote, from its STIX properties."""
     kind = obj["type"]
-    reader = _FOREIGN.get(kind)
-    if reader is None:
-        if kind in STIX_TYPES:
-            raise _Skipped(f"{kind} has no FollowTheMoney equivalent (docs/interop.md)")
-        raise _Skipped(f"unknown object type {kind}")
+    reader = _FOREIGN[kind]
     markings = {"tlp": tlp.value if tlp else None, "pap": pap.value if pap else None}
     envelope = {"markings": {k: v for k, v in markings.items() if v}}
     if obj.get("revoked"):
