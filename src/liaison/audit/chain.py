@@ -147,6 +147,16 @@ class Checkpoint:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """Something verification found besides the chain itself: what kind, which
+    object, why it matters (a record version, a missing trigger, a witness)."""
+
+    kind: str
+    object: str
+    reason: str
+
+
 @dataclass(frozen=True)
 class Verification:
     ok: bool
@@ -155,6 +165,17 @@ class Verification:
     first_broken: int | None = None
     reason: str | None = None
     notes: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    versions: int = 0  # record versions checked against the log
+
+    def with_findings(self, found: list[Finding], versions: int) -> Verification:
+        """This verification with what the other checks found (any finding fails it)."""
+        return replace(
+            self,
+            ok=self.ok and not found,
+            findings=[*self.findings, *found],
+            versions=versions,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -247,9 +268,15 @@ def _check_head(
         return last + 1, "the chain head is missing"
     if not verify_signature(public_key, head.message(), head.signature):
         return min(head.seq, last) + 1, "the chain head has a bad signature"
-    if head.seq != last:
-        return min(head.seq, last) + 1, (
-            f"the signed chain head says entry {head.seq} but the log ends at entry {last}"
+    if head.seq < last:
+        return head.seq + 1, (
+            f"entries {head.seq + 1} to {last} follow the signed chain head (entry {head.seq}): "
+            "appended without the node (forged), or the head was moved back"
+        )
+    if head.seq > last:
+        return last + 1, (
+            f"the signed chain head says entry {head.seq} but the log ends at entry {last}: "
+            "entries were cut from its end"
         )
     if head.hash != last_hash:
         return last, f"entry {last} differs from the signed chain head"

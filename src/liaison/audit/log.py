@@ -122,7 +122,11 @@ class AuditLog:
         for row in conn.execute(query):
             yield _entry(row)
 
-    def verify(self, conn: Connection) -> Verification:
+    def verify(
+        self, conn: Connection, observe: Callable[[Entry], None] | None = None
+    ) -> Verification:
+        """Verify the chain; ``observe`` sees each entry as it is read (so that other
+        checks need no second pass over a long log)."""
         checkpoints = [
             Checkpoint(**row._mapping)
             for row in conn.execute(select(audit_checkpoints).order_by(audit_checkpoints.c.seq))
@@ -133,10 +137,18 @@ class AuditLog:
             select(audit_log).order_by(audit_log.c.seq)
         )
         try:
-            entries = (_entry(r) for r in rows)
+            entries: Iterator[Entry] = (_entry(r) for r in rows)
+            if observe is not None:
+                entries = _observed(entries, observe)
             return verify(entries, checkpoints, self.public_key, head, self._every)
         finally:
             rows.close()  # verify may stop early; release the server-side cursor
+
+
+def _observed(entries: Iterator[Entry], observe: Callable[[Entry], None]) -> Iterator[Entry]:
+    for entry in entries:
+        observe(entry)
+        yield entry
 
 
 def seal(events: Sequence[Event], seq: int, prev_hash: str, ts: str) -> list[Entry]:

@@ -6,6 +6,7 @@ import typer
 from rich.table import Table
 
 from liaison.cli.common import console, err, handle_errors, open_node, sign_in
+from liaison.node.integrity import summary
 
 app = typer.Typer(help="Read and verify the audit log (auditors).", no_args_is_help=True)
 
@@ -24,16 +25,25 @@ def log(after: int = 0, limit: int = 50, action: str | None = None) -> None:
 @app.command("verify")
 @handle_errors
 def verify() -> None:
-    """Verify the whole chain and its signed checkpoints; exit 1 at the first broken entry."""
+    """Verify the chain, its signed checkpoints and head, every stored record version
+    against the entry that wrote it, and the append-only triggers; exit 1 on any
+    finding. The check runs before you sign in, so that nothing is written first."""
     node = open_node()
-    result = node.audit.verify(sign_in(node))
+    result = node.audit.check()
+    result = node.audit.record(sign_in(node), result)
+    for note in result.notes:
+        err.print(f"[yellow]note:[/] {note}")
     if result.ok:
         console.print(
             f"[green]audit chain intact[/]: {result.entries} entries, "
-            f"{result.checkpoints} signed checkpoints"
+            f"{result.checkpoints} signed checkpoints, {result.versions} record versions "
+            "match the log"
         )
         return
-    err.print(f"[red]audit chain broken at entry {result.first_broken}[/]: {result.reason}")
+    if result.first_broken is not None:
+        err.print(f"[red]audit chain broken at entry {result.first_broken}[/]: {result.reason}")
+    for line in summary(result.findings):
+        err.print(f"[red]{line}[/]")
     raise typer.Exit(1)
 
 

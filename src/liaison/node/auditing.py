@@ -9,7 +9,9 @@ from liaison.audit.log import Event
 from liaison.errors import AuditUnavailable, Conflict
 from liaison.model.roles import Actor
 from liaison.node.context import NodeContext
+from liaison.node.integrity import Binding, check_triggers, check_versions, summary
 from liaison.policy.permissions import Permission
+from liaison.storage.integrity import expected_triggers, present_triggers, stored_versions
 
 
 class AuditService:
@@ -30,16 +32,44 @@ class AuditService:
                 )
         return found
 
+    def check(self) -> Verification:
+        """Everything verification checks, in one read transaction, writing nothing:
+        the hash chain, its signed checkpoints and head; every stored record version
+        against its hash and the entry that wrote it; the append-only triggers. It
+        runs before the verifier signs in or anything is logged, so that nothing is
+        appended (and signed) over a log that was tampered with before it is checked."""
+        binding = Binding()
+        with self.ctx.read() as conn:
+            result = self.ctx.audit.verify(conn, observe=binding.read)
+            dialect = conn.dialect.name
+            findings = check_triggers(expected_triggers(dialect), present_triggers(conn))
+            bound = check_versions(binding, stored_versions(conn))
+        result = result.with_findings([*findings, *bound.findings], bound.versions)
+        if bound.unbound:
+            result.notes.append(
+                f"{bound.unbound} record versions were written before the log kept their "
+                "content hashes: they are checked against their hash column only"
+            )
+        return result
+
     def verify(self, actor: Actor) -> Verification:
-        """Verify in a read transaction, then log the outcome as an entry of its own."""
+        """Check (:meth:`check`), then log the outcome as an entry of its own."""
         with self.ctx.guard(actor):
             self.ctx.permit(actor, Permission.AUDIT_VERIFY, Action.AUDIT_VERIFY, "audit")
-        with self.ctx.read() as conn:
-            result = self.ctx.audit.verify(conn)
+        return self.record(actor, self.check())
+
+    def record(self, actor: Actor, result: Verification) -> Verification:
+        """Log a verification already made (the CLI checks before its user signs in)."""
+        with self.ctx.guard(actor):
+            self.ctx.permit(actor, Permission.AUDIT_VERIFY, Action.AUDIT_VERIFY, "audit")
         outcome = Result.OK if result.ok else Result.FAILED
-        detail: dict[str, Any] = {"entries": result.entries}
+        detail: dict[str, Any] = {"entries": result.entries, "versions": result.versions}
         if not result.ok:
-            detail.update(first_broken=result.first_broken, reason=result.reason)
+            detail.update(
+                first_broken=result.first_broken,
+                reason=result.reason,
+                findings=summary(result.findings),
+            )
         try:
             with self.ctx.tx() as conn:
                 self.ctx.record(conn, actor, Action.AUDIT_VERIFY, "audit", result=outcome, **detail)

@@ -22,6 +22,7 @@ from liaison.model.roles import Actor, Role
 from liaison.model.vocab import Purpose, parse_enum
 from liaison.node.context import NO_REASON, NodeContext, Why
 from liaison.node.decisions import facts_of, may_view, policy_context
+from liaison.node.integrity import logged
 from liaison.node.outbox import propagate, propagate_ids
 from liaison.policy import retention
 from liaison.policy.decide import (
@@ -303,6 +304,7 @@ class PolicyService:
                     record_id,
                     Why(justification=(justification or "").strip()),
                     version=renewed.version,
+                    hash=renewed.content_hash,
                     review_due=new_due.isoformat(),
                 )
                 propagate(self.ctx, conn, [renewed])
@@ -339,6 +341,7 @@ class PolicyService:
                     "retention",
                     purged=purged,
                     day=today.isoformat(),
+                    versions=logged(tombstones),
                 )
         return purged
 

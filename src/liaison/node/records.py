@@ -161,6 +161,7 @@ class RecordService:
                     record_id,
                     why,
                     version=tombstone.version,
+                    hash=tombstone.content_hash,
                     reason=tombstone.reason,
                 )
         return tombstone

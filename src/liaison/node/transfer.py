@@ -48,6 +48,7 @@ from liaison.model.roles import Actor
 from liaison.node.builder import RecordBuilder, as_object
 from liaison.node.context import NO_REASON, NodeContext, Why, load_names
 from liaison.node.decisions import hold_if_flagged, local_decisions
+from liaison.node.integrity import logged
 from liaison.node.outbox import propagate
 from liaison.node.records import RecordService
 from liaison.node.sources import Item, RawLine
@@ -507,6 +508,7 @@ class TransferService:
             why,
             lines=f"{_line(results[0])}-{_line(results[-1])}",
             written=[f"{r.record_id}@{r.version}" for r, _ in writes],
+            versions=logged([r for r, _ in writes]),
         )
 
     def _plan(

@@ -6,6 +6,7 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel
 
 from liaison.api.deps import ActorDep, NodeDep
 from liaison.api.wire import Limit, Seq
@@ -30,9 +31,43 @@ def audit_entries(
     return {"items": [asdict(e) for e in entries], "next_after": next_after}
 
 
+class FindingOut(BaseModel):
+    kind: str
+    object: str
+    reason: str
+
+
+class VerificationOut(BaseModel):
+    """``ok`` only if the chain, its checkpoints and head, every record version and
+    the append-only triggers all check; ``first_broken`` and ``reason`` say where the
+    chain breaks, ``findings`` what else was found."""
+
+    ok: bool
+    entries: int
+    checkpoints: int
+    versions: int
+    first_broken: int | None
+    reason: str | None
+    notes: list[str]
+    findings: list[FindingOut]
+
+
 @router.post("/audit/verify")
-def audit_verify(node: NodeDep, actor: ActorDep) -> dict[str, Any]:
-    return node.audit.verify(actor).to_dict()
+def audit_verify(node: NodeDep, actor: ActorDep) -> VerificationOut:
+    """Verify (read-only), then log the verification."""
+    found = node.audit.verify(actor)
+    return VerificationOut(
+        ok=found.ok,
+        entries=found.entries,
+        checkpoints=found.checkpoints,
+        versions=found.versions,
+        first_broken=found.first_broken,
+        reason=found.reason,
+        notes=found.notes,
+        findings=[
+            FindingOut(kind=f.kind, object=f.object, reason=f.reason) for f in found.findings
+        ],
+    )
 
 
 @router.post("/audit/checkpoints", status_code=201)
