@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from liaison.api.app import background_workers
 from liaison.node import Node
+from liaison.node.feeds import FeedWorker
 from liaison.settings import Settings
 from tests.conftest import Team, auth
 from tests.interop.medallion_feed import COLLECTION, PASSWORD, USER, feed_server
@@ -96,3 +98,12 @@ def test_a_feed_that_does_not_answer_is_a_502_kept_on_the_feed(
     answer = client.post("/api/v1/feeds/community/pull", headers=headers)
     assert answer.status_code == 502 and "feed community" in answer.json()["detail"]
     assert client.get("/api/v1/feeds/community", headers=headers).json()["last_error"]
+
+
+def test_serve_runs_the_feed_puller_only_when_switched_on(settings: Settings, node: Node) -> None:
+    quiet = {"federation_worker": False, "match_worker": False}
+    off = background_workers(settings.model_copy(update=quiet), node)
+    assert off == []
+    on = background_workers(settings.model_copy(update={**quiet, "feed_worker": True}), node)
+    assert [type(w) for w in on] == [FeedWorker]
+    assert on[0].interval == settings.feed_interval_seconds

@@ -5,7 +5,8 @@ collection that MISP events are published to (through ``taxii2-client``'s
 ``add_objects``, as a MISP instance's TAXII push would).
 
 medallion's Flask app is one object per process, so its blueprints are registered
-once and every server gets a fresh memory backend. ``fail_next_pages`` makes the
+once and every server gets a fresh memory backend: one server at a time (a second
+one replaces the first one's data). ``fail_next_pages`` makes the
 server answer 500 to the requests that follow a page (``next=...``) until it is
 called with False: a feed that breaks off in the middle of a pull.
 """

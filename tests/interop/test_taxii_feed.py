@@ -10,6 +10,7 @@ On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 
 import pytest
@@ -19,6 +20,7 @@ from liaison.model.grading import Evaluation, Scheme
 from liaison.model.markings import TLP
 from liaison.model.records import Record
 from liaison.node import Node
+from liaison.node.feeds import FeedWorker
 from liaison.settings import Settings
 from liaison.storage.records import RecordFilter
 from tests.conftest import Team
@@ -162,3 +164,22 @@ def test_a_pull_past_its_deadline_stops_after_a_page_and_goes_on_next_time(
     assert node.feeds.feed(team.admin, "community").cursor_partial
     finished = node.feeds.pull(team.admin, "community")
     assert finished.complete and len(records(node, team)) == 3
+
+
+def test_the_scheduled_puller_pulls_every_feed_as_the_node_and_keeps_failures(
+    node: Node, team: Team, server: FeedServer
+) -> None:
+    server.publish(to_stix(smuggling_network()))
+    subscribe(node, team, server)
+    with socket.socket() as free:  # a port nothing listens on
+        free.bind(("127.0.0.1", 0))
+        gone = f"http://127.0.0.1:{free.getsockname()[1]}/community/"
+    node.feeds.add(team.admin, "gone", gone, COLLECTION)
+    done = FeedWorker(node.feeds, 3600.0).round()
+    assert [(r.feed, r.counts.written, r.complete) for r in done] == [("community", 3, True)]
+    assert node.feeds.feed(team.admin, "gone").last_error
+    pulls = node.audit.entries(team.auditor, limit=500, action="feed.pull")
+    assert sorted((e.actor, e.object, e.result) for e in pulls) == [
+        ("node:system", "feed:community", "ok"),
+        ("node:system", "feed:gone", "failed"),
+    ]
