@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     feed_timeout_seconds: float = Field(default=30.0, gt=0.0)  # each request to a feed's server
     feed_page_size: int = Field(default=100, ge=1, le=10_000)  # objects asked for per request
     feed_allow_http: bool = False  # feeds at http:// URLs (tests, loopback); https otherwise
+    # partners cosign this node's audit checkpoints (liaison.node.witness; docs/audit.md)
+    witness_worker: bool = True  # `liaison serve` offers its checkpoint to every peer
+    witness_seconds: float = Field(default=300.0, ge=1.0)  # how often
 
     @property
     def log_threshold(self) -> str:

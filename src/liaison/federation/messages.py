@@ -45,6 +45,11 @@ class MessageType(StrEnum):
     HUB_SUBMIT = "hub_submit"  # a member's encodings for a hub (liaison.federation.hub)
     HUB_PULL = "hub_pull"  # a member asks the hub for its candidate pairs
     HUB_RESULTS = "hub_results"  # the pairs that concern that member, no scores
+    WITNESS = "witness"  # a log's signed checkpoint and consistency proof (liaison.audit.witness)
+    WITNESS_GET = "witness_get"  # what checkpoint of my log do you hold?
+    WITNESS_STATE = "witness_state"  # the checkpoint a witness holds, cosigned (or its refusal)
+    PROVE = "prove"  # prove that an entry about us is in your log
+    PROOF = "proof"  # the entry, its inclusion proof and the checkpoint it is proved against
 
 
 _TYPES = frozenset(t.value for t in MessageType)

@@ -22,6 +22,7 @@ from liaison.node.stix import StixService
 from liaison.node.taxii import TaxiiService
 from liaison.node.transfer import ImportReport, TransferService
 from liaison.node.transparency import TransparencyLog
+from liaison.node.witness import WitnessService
 from liaison.node.yente import YenteService
 from liaison.settings import Settings
 
@@ -49,6 +50,7 @@ class Node:
         self.feeds = FeedService(ctx, stix_ingest(self.stix))  # TAXII 2.1 feeds, via STIX import
         self.yente = YenteService(ctx, self.matching, self.records, self.graph)
         self.transparency = TransparencyLog(ctx)  # the audit log's tree, checkpoints, proofs
+        self.witness = WitnessService(ctx, self.transparency, self.federation)  # partners cosign
 
     @classmethod
     def open(cls, settings: Settings, clock: Clock = utcnow) -> Node:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import SimpleNamespace
 from typing import Any
 
@@ -61,6 +61,8 @@ from liaison.storage.records import names_text
 P = Permission
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _MAY_CARRY = {ChangeKind.FULL: Outcome.FULL, ChangeKind.REFERENCE: Outcome.HIT_ONLY}
+#: Answers a message in the receiving transaction: the reply's type and body.
+Handler = Callable[[Connection, Row[Any], Message], tuple[MessageType, dict[str, Any]]]
 
 
 def peer_actor(name: str) -> Actor:
@@ -76,6 +78,7 @@ class FederationService:
         self.agreements = agreements
         self.hits = hits
         self.hub = HubService(ctx)
+        self.handlers: dict[MessageType, Handler] = {}  # more message types (set by Node)
 
     @property
     def window(self) -> dt.timedelta:
@@ -252,6 +255,10 @@ class FederationService:
             found = check_notices(message.body)
             taken = notices.take(self.ctx, conn, peer, peer_actor(peer.name), found)
             return self._seal(MessageType.ACK, peer.node_id, {"notices": taken})
+        handler = self.handlers.get(message.type)
+        if handler is not None:  # services that answer messages of their own (witnessing)
+            kind, reply = handler(conn, peer, message)
+            return self._seal(kind, peer.node_id, reply)
         raise MessageRefused("type", message.type.value, "not a request this node answers")
 
     def _agreement(self, message: Message, peer: Row[Any]) -> bytes:

@@ -641,3 +641,42 @@ feeds = Table(
     Column("last_skipped", Integer, nullable=False, default=0),
     Column("last_error", Text),
 )
+
+# --- witnesses: partners cosign each other's audit checkpoints (liaison.node.witness) -------
+
+witnessed = Table(  # as a witness: the latest checkpoint this node cosigned for each peer's log
+    "witnessed",
+    metadata,
+    Column("log_node", String(64), primary_key=True),  # the peer whose log it is
+    Column("size", BigInteger, nullable=False),
+    Column("root", String(64), nullable=False),  # hex
+    Column("note", Text, nullable=False),  # the log's signed note with this node's cosignature
+    Column("cosigned", UTCDateTime, nullable=False),
+)
+
+witness_evidence = Table(  # as a witness: checkpoints refused as a rollback or a fork
+    "witness_evidence",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("log_node", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),  # rollback, fork
+    Column("held", Text, nullable=False),  # the checkpoint cosigned before (note, cosigned)
+    Column("offered", Text, nullable=False),  # the one refused (note, signed by the log)
+    Column("old_size", BigInteger, nullable=False),  # the consistency proof given: from here
+    Column("proof", Text, nullable=False),  # JSON list of base64 hashes
+    Column("reason", Text, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_witness_evidence_log_node", "log_node"),
+)
+
+witness_cosignatures = Table(  # as a log: what each witness last cosigned of this node's log
+    "witness_cosignatures",
+    metadata,
+    Column("witness", String(64), primary_key=True),  # the peer's node id
+    Column("size", BigInteger),  # None until it cosigned once
+    Column("root", String(64)),  # hex
+    Column("note", Text),  # the checkpoint with this node's signature and the witness's
+    Column("cosigned", UTCDateTime),  # the cosignature's time
+    Column("last_attempt", UTCDateTime),
+    Column("last_error", Text),  # unreachable, or its refusal (rollback, fork) as it said it
+)

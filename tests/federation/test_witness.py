@@ -1,0 +1,178 @@
+"""Partners witness each other's audit logs, over real HTTP between in-process
+nodes (``httpx.ASGITransport``), on SQLite and PostgreSQL: checkpoints cosigned
+after consistency proofs, freshness, a partner offline, and tampered logs
+(rolled back, forked) refused by the witnesses and named by the check."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from liaison.audit.witness import Status
+from liaison.node import Node
+from liaison.node.backup import backup, restore
+from liaison.node.witness import Sent
+from liaison.storage import witness as witness_store
+from tests.audit.test_log import tamper
+from tests.conftest import PG_URL, person
+from tests.federation.conftest import Federation, Member
+
+
+def send(fed: Federation, name: str, node: Node | None = None) -> dict[str, Sent]:
+    node = node or fed[name].node
+    return {s.witness: s for s in asyncio.run(node.witness.send(fed.clients))}
+
+
+def write(member: Member, count: int) -> None:
+    for i in range(count):
+        member.node.records.create(member.team.analyst, person(f"Fictitious Witness {i}"), {})
+
+
+def test_partners_cosign_each_other(federation: Federation) -> None:
+    fed = federation
+    for name in fed.members:
+        sent = send(fed, name)
+        assert {s.outcome for s in sent.values()} == {"cosigned"}, sent
+    manila = fed["manila"].node
+    state = {s.witness: s for s in manila.witness.status(fed["manila"].team.auditor)}
+    assert set(state) == {"moscow", "kuala-lumpur"}
+    assert all(s.size and s.cosigned and s.last_error is None for s in state.values())
+    write(fed["manila"], 3)
+    sent = send(fed, "manila")  # a larger tree, proved consistent with the one cosigned
+    size = manila.transparency.catch_up()
+    assert sent["moscow"].outcome == "cosigned" and sent["moscow"].size == size
+    findings = {f.witness: f for f in manila.witness.check(fed.clients)}
+    assert {f.status for f in findings.values()} == {Status.OK}
+    assert findings["moscow"].source == "witness" and findings["moscow"].size == size
+
+
+def test_a_partner_offline_is_retried_and_reported(federation: Federation) -> None:
+    fed = federation
+    fed.clients.down.add(fed["moscow"].url)
+    sent = send(fed, "manila")
+    assert sent["moscow"].outcome == "unreachable" and sent["kuala-lumpur"].outcome == "cosigned"
+    manila = fed["manila"].node
+    findings = {f.witness: f for f in manila.witness.check(fed.clients)}
+    assert findings["moscow"].status is Status.UNREACHABLE
+    assert findings["kuala-lumpur"].status is Status.OK
+    state = {s.witness: s for s in manila.witness.status(fed["manila"].team.auditor)}
+    assert state["moscow"].size is None and state["moscow"].last_error
+    fed.clients.down.clear()
+    assert send(fed, "manila")["moscow"].outcome == "cosigned"
+    fed.clients.down.add(fed["moscow"].url)  # offline again: the copy kept here, said so
+    findings = {f.witness: f for f in manila.witness.check(fed.clients)}
+    assert findings["moscow"].status is Status.OK and findings["moscow"].source == "local copy"
+
+
+def cut_back(member: Member, keep: int) -> None:
+    """An administrator with the database: remove the entries after ``keep`` and
+    move the head back (the append-only triggers dropped first)."""
+    tamper(
+        member.node,
+        f"DELETE FROM audit_checkpoints WHERE seq > {keep}",
+        f"DELETE FROM audit_log WHERE seq > {keep}",
+        f"UPDATE audit_head SET seq = {keep}, "
+        f"hash = (SELECT hash FROM audit_log WHERE seq = {keep})",
+    )
+
+
+def test_a_rollback_is_refused_and_named(federation: Federation) -> None:
+    fed = federation
+    manila = fed["manila"]
+    write(manila, 2)
+    assert send(fed, "manila")["moscow"].outcome == "cosigned"
+    size = manila.node.transparency.catch_up()
+    cut_back(manila, size - 3)
+    restarted = Node.open(manila.node.ctx.settings)  # the node started again on that database
+    try:
+        findings = {f.witness: f for f in restarted.witness.check(fed.clients)}
+        rolled = findings["moscow"]
+        assert rolled.status is Status.ROLLBACK and rolled.size == size
+        assert f"moscow cosigned size {size}" in rolled.reason
+        assert rolled.source == "witness"
+        sent = send(fed, "manila", restarted)
+        assert sent["moscow"].outcome == "refused" and "rollback" in sent["moscow"].reason
+    finally:
+        restarted.close()
+    moscow = fed["moscow"].node
+    with moscow.ctx.read() as conn:
+        kept = witness_store.evidence(conn, manila.node_id)
+    assert [e.kind for e in kept] == ["rollback"]
+    assert f"\n{size}\n" in kept[0].held and f"\n{size - 3 + 0}" not in kept[0].held
+
+
+def test_a_fork_shown_to_two_partners_is_named(federation: Federation, tmp_path: Path) -> None:
+    """The administrator restores a copy of the database, appends other entries
+    there, and shows that log to kuala-lumpur while moscow saw the original."""
+    fed = federation
+    manila = fed["manila"]
+    write(manila, 2)
+    with fork_of(manila, tmp_path) as copy:
+        write(manila, 3)
+        fed.clients.down.add(fed["kuala-lumpur"].url)
+        assert send(fed, "manila")["moscow"].outcome == "cosigned"  # the original, to moscow
+        fed.clients.down.clear()
+        copy.records.create(fed["manila"].team.analyst, person("Fictitious Other History"), {})
+        fed.clients.down.add(fed["moscow"].url)
+        assert send(fed, "manila", copy)["kuala-lumpur"].outcome == "cosigned"  # the fork
+        fed.clients.down.clear()
+        findings = {f.witness: f for f in manila.node.witness.check(fed.clients)}
+        assert findings["moscow"].status is Status.OK
+        forked = findings["kuala-lumpur"]
+        assert forked.status is Status.FORK and "kuala-lumpur cosigned size" in forked.reason
+        # moscow, having cosigned the original, refuses the other history and keeps it
+        sent = send(fed, "manila", copy)
+        assert sent["moscow"].outcome == "refused"
+        with fed["moscow"].node.ctx.read() as conn:
+            kept = witness_store.evidence(conn, manila.node_id)
+        assert kept and kept[0].kind in ("fork", "rollback")
+
+
+@contextmanager
+def fork_of(member: Member, tmp_path: Path) -> Iterator[Node]:
+    """A second node on a copy of ``member``'s database (its backup restored), with
+    its key: on PostgreSQL in a new database, the schema named alike."""
+    archive = tmp_path / "manila.tar"
+    backup(member.node.ctx.settings, archive)
+    url = member.node.ctx.settings.resolved_database_url()
+    copy = member.node.ctx.settings.model_copy(
+        update={"data_dir": tmp_path / "manila-copy", "database_url": None}
+    )
+    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    name = f"fork_{uuid.uuid4().hex[:10]}"
+    if not url.startswith("sqlite"):
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"CREATE DATABASE {name}"))
+        schema = url.split("search_path%3D")[1]
+        base = PG_URL.rsplit("/", 1)[0]
+        copy = copy.model_copy(
+            update={"database_url": f"{base}/{name}?options=-csearch_path%3D{schema}"}
+        )
+    try:
+        restore(archive, copy)
+        node = Node.open(copy)
+        try:
+            yield node
+        finally:
+            node.close()
+    finally:
+        if not url.startswith("sqlite"):
+            with admin.connect() as conn:
+                conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+def test_nothing_is_written_by_the_check(federation: Federation) -> None:
+    fed = federation
+    send(fed, "manila")
+    manila = fed["manila"].node
+    with manila.ctx.read() as conn:
+        before = conn.execute(sa.text("SELECT max(seq) FROM audit_log")).scalar()
+    manila.witness.check(fed.clients)
+    with manila.ctx.read() as conn:
+        assert conn.execute(sa.text("SELECT max(seq) FROM audit_log")).scalar() == before
