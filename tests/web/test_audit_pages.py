@@ -99,3 +99,14 @@ def test_the_auditor_releases_or_upholds_a_held_record(
     upheld = auditor.get("/neutrality", params={"state": "upheld"})
     assert "predominantly religious content" in upheld.text
     assert browser_as("analyst").get("/neutrality").status_code == 403
+
+
+def test_verify_names_what_else_it_found(browser_as: SignIn, node: Node, team: Team) -> None:
+    node.records.create(team.analyst, person("Fictitious Person"), {})
+    tamper(node)  # the attacker's first step: the append-only triggers dropped, nothing else
+    auditor = browser_as("auditor")
+    page = auditor.get("/audit")
+    found = auditor.post("/audit/verify", data={"csrf": csrf_of(page.text)})
+    assert found.status_code == 200 and "Broken." in found.text
+    assert "Also found:" in found.text and "audit_log_no_delete" in found.text
+    assert "first broken entry" not in found.text  # the chain itself is intact
