@@ -15,7 +15,7 @@ from liaison.errors import Conflict, Forbidden, InvalidInput, NotFound, PeerUnre
 from liaison.model.grading import Evaluation, Scheme
 from liaison.model.markings import TLP, Markings
 from liaison.node import Node
-from liaison.node.feed_reader import resume_after
+from liaison.node.feed_reader import cursor_of, resume_after
 from liaison.node.feeds import check_feed
 from liaison.settings import Settings
 from liaison.storage.feeds import Auth
@@ -154,3 +154,12 @@ def test_a_missing_secret_is_named_not_sent(
     feed = node.feeds.feed(team.admin, "community")
     assert (feed.last_error, feed.cursor) == (None, None)
     assert feed.last_success == feed.last_pull
+
+
+def test_a_cursor_is_kept_to_the_microsecond_and_never_later() -> None:
+    assert cursor_of("2026-12-07T03:04:06.649779Z") == "2026-12-07T03:04:06.649779Z"
+    assert cursor_of("2026-12-07T03:04:06.649779999Z") == "2026-12-07T03:04:06.649779Z"
+    assert cursor_of("2026-12-07T03:04:06.5Z") == "2026-12-07T03:04:06.500000Z"
+    assert cursor_of("2026-12-07T05:04:06+02:00") == "2026-12-07T03:04:06.000000Z"
+    assert cursor_of("yesterday") is None
+    assert cursor_of(None) is None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,7 @@ from liaison.errors import InvalidInput, PeerUnreachable
 from liaison.storage.feeds import Auth, Feed
 
 DATE_ADDED_LAST = "X-TAXII-Date-Added-Last"
+STAMP = "%Y-%m-%dT%H:%M:%S.%fZ"  # a TAXII timestamp to the microsecond
 
 
 @dataclass(frozen=True)
@@ -62,11 +64,14 @@ def resume_after(cursor: str | None, partial: bool) -> str | None:
     if cursor is None or not partial:
         return cursor
     at = parse_timestamp(cursor) - dt.timedelta(microseconds=1)
-    return at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return at.strftime(STAMP)
 
 
 def parse_timestamp(text: str) -> dt.datetime:
     """A TAXII timestamp (RFC 3339 in UTC, ``Z``), as the server wrote it."""
+    fraction = re.match(r"^(.*\.\d{6})\d+(Z|[+-]\d\d:\d\d)$", text)
+    if fraction:  # Python reads six digits at most: a finer time is cut, never rounded up
+        text = fraction.group(1) + fraction.group(2)
     try:
         value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
@@ -74,6 +79,20 @@ def parse_timestamp(text: str) -> dt.datetime:
     if value.tzinfo is None:
         raise InvalidInput("cursor", text, "a TAXII timestamp must be in UTC")
     return value.astimezone(dt.UTC)
+
+
+def cursor_of(header: str | None) -> str | None:
+    """A page's ``X-TAXII-Date-Added-Last`` as the cursor to keep: written again to
+    the microsecond (a finer one is cut, which only ever moves it earlier, so that
+    nothing is skipped); a header that is not a timestamp is not a cursor (the next
+    pull reads from the one before, again)."""
+    if not header:
+        return None
+    try:
+        at = parse_timestamp(header)
+    except InvalidInput:
+        return None
+    return at.strftime(STAMP)
 
 
 def credentials(feed: Feed, environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
@@ -111,7 +130,7 @@ def pages(feed: Feed, added_after: str | None, per_request: int, timeout: float)
         for envelope in as_pages(collection.get_objects, per_request=per_request, **filters):
             yield Page(
                 list(envelope.get("objects", [])),
-                headers.get(DATE_ADDED_LAST.lower()),
+                cursor_of(headers.get(DATE_ADDED_LAST.lower())),
                 bool(envelope.get("more", False)),
             )
     except (requests.RequestException, TAXIIServiceException, ValueError) as exc:

@@ -154,6 +154,12 @@ class FeedService:
         self.ctx = ctx
         self.ingest = ingest
         self.reader = reader
+        self._locks: dict[str, threading.Lock] = {}  # one pull of a feed at a time
+        self._locks_lock = threading.Lock()
+
+    def _lock(self, name: str) -> threading.Lock:
+        with self._locks_lock:
+            return self._locks.setdefault(name, threading.Lock())
 
     def add(
         self,
@@ -235,14 +241,19 @@ class FeedService:
         """Read what the feed added after its cursor, page by page, each page committed
         before the cursor moves past it. ``deadline`` (``time.monotonic``) defaults to
         ``LIAISON_FEED_PULL_MAX_SECONDS`` from now; a pull that reaches it stops after
-        the page it is on and the next pull goes on from there."""
-        settings = self.ctx.settings
+        the page it is on and the next pull goes on from there. Within this process one
+        pull of a feed runs at a time; a second waits, then reads from where the first
+        left the cursor."""
         if deadline is None:
-            deadline = time.monotonic() + settings.feed_pull_max_seconds
+            deadline = time.monotonic() + self.ctx.settings.feed_pull_max_seconds
         with self.ctx.guard(actor, why):
             self.ctx.permit(actor, Permission.FEED_MANAGE, Action.FEED_PULL, f"feed:{name}")
-            with self.ctx.read() as conn:
-                feed = _feed(conn, name)
+        with self._lock(name):  # the scheduled pull and "pull now" of one feed take turns
+            return self._pull(actor, name, why, deadline)
+
+    def _pull(self, actor: Actor, name: str, why: Why, deadline: float) -> PullReport:
+        with self.ctx.read() as conn:
+            feed = _feed(conn, name)
         run = _Run(feed)
         try:
             self._pages(feed, run, deadline, why)
