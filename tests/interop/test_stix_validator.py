@@ -3,15 +3,22 @@ OASIS ``stix2`` library reads it back."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import stix2
 from stix2validator import ValidationOptions, validate_instance
 
 from liaison.stix import bundle, to_objects
-from tests.stix.sample import NAMES, partner_record, records
+from liaison.stix.export import report
+from tests.stix.sample import NAMES, NODE, partner_record, records
 
 
 def test_a_realistic_bundle_passes_the_validator() -> None:
-    made = bundle(to_objects([*records(), partner_record()], NAMES, recipients=["node-x"]))
+    objects = to_objects([*records(), partner_record()], NAMES, recipients=["node-x"])
+    objects.append(
+        report(objects, "Records exported", dt.datetime(2026, 12, 7, tzinfo=dt.UTC), NODE)
+    )
+    made = bundle(objects)
     result = validate_instance(made, ValidationOptions(version="2.1"))
     assert result.errors == [] and result.is_valid, result.as_dict()
 
