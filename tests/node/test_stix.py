@@ -166,3 +166,38 @@ def test_not_a_bundle_is_invalid_input(node: Node, team: Team) -> None:
     with pytest.raises(InvalidInput) as caught:
         node.stix.import_bundle(team.analyst, b"{nope", "file:bad.json")
     assert caught.value.field == "bundle"
+
+
+def test_a_partners_bundle_becomes_local_records_with_their_envelopes(
+    node: Node, team: Team
+) -> None:
+    """Another Liaison node's export: its entities and envelopes, TLP:RED only when the
+    bundle names this node among its recipients."""
+    from liaison.node.builder import RecordBuilder
+    from liaison.stix import bundle as make_bundle
+    from liaison.stix import to_objects
+    from tests.stix.sample import ACTOR, PARTNER, clock
+
+    builder = RecordBuilder(PARTNER, 3, clock())
+    green = builder.build(
+        ACTOR,
+        {"id": "p-1", "schema": "Person", "properties": {"name": ["Фиктивный Иван"]}},
+        {"markings": {"tlp": "GREEN", "handling": ["H2"]}, "crime_area": "piracy"},
+    )[0]
+    red = builder.build(
+        ACTOR,
+        {"id": "p-2", "schema": "Person", "properties": {"name": ["Фиктивная Анна"]}},
+        {"markings": {"tlp": "RED"}},
+    )[0]
+    names = {PARTNER: "Moscow Fictitious Police"}
+    elsewhere = make_bundle(to_objects([green, red], names, recipients=["node-elsewhere"]))
+    report = node.stix.import_bundle(team.analyst, elsewhere, "file:moscow.json")
+    assert report.created == 1 and len(report.refused) == 1
+    stored = node.records.get(team.analyst, report.written[next(iter(report.written))])
+    assert stored.envelope.originator == node.ctx.node_id  # a local record now
+    assert stored.entity == green.entity
+    assert stored.envelope.markings == green.envelope.markings
+    assert stored.envelope.crime_area == green.envelope.crime_area
+    for_us = make_bundle(to_objects([green, red], names, recipients=[node.ctx.node_id]))
+    again = node.stix.import_bundle(team.analyst, for_us, "file:moscow.json")
+    assert (again.created, again.unchanged, again.refused) == (1, 1, ())
