@@ -165,6 +165,7 @@ def test_search_pages_what_the_user_may_open(client: TestClient, node: Node, tea
     assert hidden.record_id in seen and len(seen) == 6
     assert hidden.record_id not in {r["id"] for r in search(junior, "q=andres&limit=50")["results"]}
     assert search(analyst, "q=andres&schema=Company")["results"] == []
+    assert len(search(analyst, "q=andres&schema=LegalEntity&limit=3")["results"]) == 3
     assert client.get("/search/default?schema=Nothing", headers=analyst).status_code == 400
     assert client.get("/search/default?limit=501", headers=analyst).status_code == 422
 

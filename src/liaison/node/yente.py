@@ -295,7 +295,10 @@ class YenteService:
                     raise BadRequest(
                         "dataset", dataset, "search covers records; screen watchlists with /match"
                     )
-                flt = RecordFilter(text=text.strip() or None)
+                kinds = None
+                if schema:  # the schema and every schema that is one (yente's ``schema``)
+                    kinds = frozenset(s.name for s in model.schemata.values() if s.is_a(schema))
+                flt = RecordFilter(text=text.strip() or None, schemata=kinds)
                 rows = record_store.search(
                     conn,
                     flt,
@@ -305,9 +308,6 @@ class YenteService:
                     actor.username,
                     self.ctx.node_id,
                 )
-                if schema:
-                    wanted = {s.name for s in model.schemata.values() if s.is_a(schema)}
-                    rows = [r for r in rows if r.schema in wanted]
                 page = [r.record_id for r in rows[offset : offset + limit]]
                 loaded = {r.record_id: r for r in record_store.current_with_copies(conn, page)}
                 ordered = [loaded[i] for i in page if i in loaded]

@@ -30,6 +30,7 @@ class RecordFilter:
     text: str | None = None
     include_deleted: bool = False
     originator: str | None = None  # a node id: this node's own records, or a partner's copies
+    schemata: frozenset[str] | None = None  # any of these schemata (a parent's descendants)
 
     @classmethod
     def parse(
@@ -58,7 +59,13 @@ class RecordFilter:
     def describe(self) -> dict[str, Any]:
         """The filters that are set, for audit entries."""
         return {
-            k: (v.name if isinstance(v, Classification) else v)
+            k: (
+                v.name
+                if isinstance(v, Classification)
+                else sorted(v)
+                if isinstance(v, frozenset)
+                else v
+            )
             for k, v in self.__dict__.items()
             if v
         }
@@ -430,6 +437,7 @@ def search(
         records.c.crime_area == flt.crime_area if flt.crime_area else None,
         records.c.names.contains(flt.text.casefold(), autoescape=True) if flt.text else None,
         records.c.originator == flt.originator if flt.originator else None,
+        records.c.schema.in_(sorted(flt.schemata)) if flt.schemata is not None else None,
         None if flt.include_deleted else records.c.deleted.is_(False),
     ]
     for condition in conditions:
