@@ -30,6 +30,7 @@ from liaison.api.routes import (
     records,
     transfer,
     users,
+    witness,
     yente,
 )
 from liaison.api.routes.taxii import router as taxii_router
@@ -37,16 +38,18 @@ from liaison.node import Node
 from liaison.node.courier import CourierThread
 from liaison.node.feeds import FeedWorker
 from liaison.node.matching import MatchWorker
+from liaison.node.witness import WitnessThread
 from liaison.settings import Settings
 from liaison.web import install as install_web
 
-Worker = CourierThread | MatchWorker | FeedWorker
+Worker = CourierThread | MatchWorker | FeedWorker | WitnessThread
 
 
 def background_workers(settings: Settings, node_: Node) -> list[Worker]:
     """The threads that run beside the API, each under its own switch: the
     courier (``federation_worker``), the match worker (``match_worker``) and
-    the feeds' puller (``feed_worker``, off unless set)."""
+    the feeds' puller (``feed_worker``, off unless set) and the witnessing of
+    the audit log by the peers (``witness_worker``)."""
     workers: list[Worker] = []
     if settings.federation_worker:
         workers.append(CourierThread(node_.federation, settings))
@@ -54,6 +57,8 @@ def background_workers(settings: Settings, node_: Node) -> list[Worker]:
         workers.append(MatchWorker(node_.matching, settings.match_poll_seconds))
     if settings.feed_worker:
         workers.append(FeedWorker(node_.feeds, settings.feed_interval_seconds))
+    if settings.witness_worker:
+        workers.append(WitnessThread(node_.witness, settings.witness_seconds))
     return workers
 
 
@@ -104,6 +109,7 @@ def create_app(settings: Settings, node_: Node | None = None, workers: bool = Fa
         followups,
         hub,
         feeds,
+        witness,
     )
     for module in routers:
         app.include_router(module.router, prefix="/api/v1")

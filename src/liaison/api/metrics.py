@@ -110,6 +110,14 @@ def _families(gauges: Gauges) -> Iterator[Metric]:
     for peer, oldest in sorted(gauges.oldest_pending.items()):
         lag.add_metric([peer], 0.0 if oldest is None else (now - oldest).total_seconds())
     yield lag
+    unwitnessed = GaugeMetricFamily(
+        "liaison_audit_unwitnessed_entries",
+        "Audit entries after the latest checkpoint the peer cosigned as a witness",
+        labels=["peer"],
+    )
+    for peer, size in sorted(gauges.witnessed.items()):
+        unwitnessed.add_metric([peer], max(0, gauges.audit_entries - size))
+    yield unwitnessed
 
 
 class Metrics:

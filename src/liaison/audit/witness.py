@@ -173,6 +173,7 @@ class Status(StrEnum):
     UNWITNESSED = "unwitnessed"  # the witness holds no checkpoint of this log
     INVALID = "invalid"  # what the witness holds does not verify
     UNREACHABLE = "unreachable"  # the witness did not answer and no copy is kept here
+    UNCHECKED = "unchecked"  # no trusted key for that witness was given (a bundle)
 
     @property
     def failed(self) -> bool:

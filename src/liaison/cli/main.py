@@ -27,6 +27,7 @@ from liaison.cli import (
     transfer,
     users,
 )
+from liaison.cli import witness as witnessing
 from liaison.cli.common import console, handle_errors, open_node, settings
 from liaison.federation.tls import ensure_certificate, fingerprint
 from liaison.node import SYSTEM, Node, init_node
@@ -39,6 +40,8 @@ app.add_typer(records.app, name="record")
 app.add_typer(users.app, name="user")
 app.add_typer(users.tokens, name="token")
 app.add_typer(audit.app, name="audit")
+for name, command in witnessing.COMMANDS.items():  # partners as witnesses (docs/audit.md)
+    audit.app.command(name)(command)
 app.add_typer(agreements.app, name="agreement")
 app.add_typer(policy.policy, name="policy")
 app.add_typer(policy.consent, name="consent")

@@ -16,6 +16,7 @@ from liaison.node.hits import HitService
 from liaison.node.linkage import LinkageService
 from liaison.node.matching import MatchService
 from liaison.node.policy import Explanation, PolicyService
+from liaison.node.proofs import ProofService
 from liaison.node.records import Page, RecordService
 from liaison.node.setup import SYSTEM, NodeInfo, init_node, load_context
 from liaison.node.stix import StixService
@@ -51,6 +52,7 @@ class Node:
         self.yente = YenteService(ctx, self.matching, self.records, self.graph)
         self.transparency = TransparencyLog(ctx)  # the audit log's tree, checkpoints, proofs
         self.witness = WitnessService(ctx, self.transparency, self.federation)  # partners cosign
+        self.proofs = ProofService(ctx, self.transparency, self.federation, self.witness)
 
     @classmethod
     def open(cls, settings: Settings, clock: Clock = utcnow) -> Node:

@@ -34,11 +34,13 @@ import secrets
 import threading
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx2 as httpx
 from sqlalchemy import Connection, Row
 
+from liaison.audit.bundle import BundleWitness, Header, render
 from liaison.audit.chain import Action, Result
 from liaison.audit.note import Note, NoteError, TreeHead, cosign, parse_note, signed_by
 from liaison.audit.witness import (
@@ -217,10 +219,10 @@ class WitnessService:
 
     async def _offer(self, clients: Clients, peer: Row[Any]) -> Sent:
         cached = await asyncio.to_thread(self._cached_size, peer.node_id)
-        body = await self._ask(clients, peer, MessageType.WITNESS, self._offer_body(cached))
+        body = await self.ask(clients, peer, MessageType.WITNESS, self._offer_body(cached))
         if body.get("verdict") == Verdict.STALE.value and isinstance(body.get("checkpoint"), str):
             held = self._held_size(peer, body["checkpoint"])
-            body = await self._ask(clients, peer, MessageType.WITNESS, self._offer_body(held))
+            body = await self.ask(clients, peer, MessageType.WITNESS, self._offer_body(held))
         return await asyncio.to_thread(self._answered, peer, body)
 
     def _cached_size(self, witness: str) -> int:
@@ -264,7 +266,7 @@ class WitnessService:
         with self.ctx.tx() as conn:
             store.attempt_failed(conn, witness, self.ctx.now(), reason)
 
-    async def _ask(
+    async def ask(
         self, clients: Clients, peer: Row[Any], kind: MessageType, body: dict[str, Any]
     ) -> dict[str, Any]:
         """One signed round trip; the answer's body (a WITNESS_STATE, or PROOF for
@@ -301,6 +303,40 @@ class WitnessService:
         peers = self.federation.peer_rows()
         return max((_state(p, kept.get(p.node_id), size).unwitnessed for p in peers), default=0)
 
+    # --- the bundle for outside auditors (liaison.audit.bundle) --------------------------------
+
+    def export_bundle(self, actor: Actor, path: Path) -> Header:
+        """Write the bundle: the entries of the latest checkpoint, the node's key,
+        that checkpoint and what each witness cosigned (auditors)."""
+        with self.ctx.guard(actor):
+            self.ctx.permit(actor, Permission.AUDIT_READ, Action.AUDIT_READ, "audit:bundle")
+        checkpoint = self.transparency.checkpoint()
+        size = checkpoint.head.size
+        peers = {row.node_id: row for row in self.federation.peer_rows()}
+        with self.ctx.read() as conn:
+            kept = store.cosignatures(conn)
+            witnesses = tuple(
+                BundleWitness(peers[w].name, w, peers[w].public_key, c.note)
+                for w, c in sorted(kept.items())
+                if c.note is not None and w in peers
+            )
+            header = Header(
+                self.ctx.node_id,
+                self.ctx.name,
+                self.ctx.key.public_key,
+                self.transparency.origin,
+                checkpoint.text,
+                size,
+                witnesses,
+            )
+            with path.open("wb") as out:
+                out.writelines(render(header, store.entries_upto(conn, size)))
+        with self.ctx.tx() as conn:
+            self.ctx.record(
+                conn, actor, Action.AUDIT_READ, "audit:bundle", entries=size, file=path.name
+            )
+        return header
+
     # --- verification --------------------------------------------------------------------
 
     def check(self, clients: Clients | None = None) -> list[WitnessFinding]:
@@ -309,6 +345,21 @@ class WitnessService:
         finding says so), its cosignature checked, against the log as the database
         holds it now. Writes nothing. ``clients``: real HTTP unless given."""
         return run(self.check_async, clients, self.ctx.settings.federation_timeout_seconds)
+
+    def check_as(self, actor: Actor, clients: Clients | None = None) -> list[WitnessFinding]:
+        """``check`` for a person (administrators, auditors): checked first, then
+        audited with what it found."""
+        with self.ctx.guard(actor):
+            self.ctx.permit(actor, Permission.AUDIT_VERIFY, Action.AUDIT_VERIFY, "witnesses")
+        found = self.check(clients)
+        with self.ctx.tx() as conn:
+            summary = [f"{f.witness}:{f.status.value}:{f.size}" for f in found]
+            failed = any(f.failed for f in found)
+            result = Result.FAILED if failed else Result.OK
+            self.ctx.record(
+                conn, actor, Action.AUDIT_VERIFY, "witnesses", result=result, witnesses=summary
+            )
+        return found
 
     async def check_async(self, clients: Clients) -> list[WitnessFinding]:
         peers = await asyncio.to_thread(self.federation.peer_rows)
@@ -329,7 +380,7 @@ class WitnessService:
         """What a witness holds of this log (note text or None), or why it did not say."""
         try:
             body = await asyncio.wait_for(
-                self._ask(clients, peer, MessageType.WITNESS_GET, {}), limit
+                self.ask(clients, peer, MessageType.WITNESS_GET, {}), limit
             )
         except (httpx.HTTPError, LiaisonError, TimeoutError) as exc:
             return None, describe(exc)

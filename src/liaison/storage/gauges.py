@@ -22,6 +22,7 @@ from liaison.storage.tables import (
     notices,
     outbox,
     peers,
+    witness_cosignatures,
 )
 
 
@@ -35,6 +36,8 @@ class Gauges:
     notices: dict[str, int] = field(default_factory=dict)  # peer name: notices not delivered
     # peer name: when the oldest change it has not acknowledged was made (None: none waits)
     oldest_pending: dict[str, dt.datetime | None] = field(default_factory=dict)
+    # peer name: the audit log's size that peer last cosigned as a witness (0: never)
+    witnessed: dict[str, int] = field(default_factory=dict)
 
 
 def read(conn: Connection) -> Gauges:
@@ -54,6 +57,7 @@ def read(conn: Connection) -> Gauges:
         outbox=_per_peer_outbox(conn),
         notices=_per_peer_notices(conn),
         oldest_pending=_oldest_pending(conn),
+        witnessed=_witnessed(conn),
     )
 
 
@@ -87,6 +91,14 @@ def _oldest_pending(conn: Connection) -> dict[str, dt.datetime | None]:
         .group_by(peers.c.name)
     )
     return {name: _utc(oldest) for name, oldest in conn.execute(query)}
+
+
+def _witnessed(conn: Connection) -> dict[str, int]:
+    """Each peer's latest cosignature of this node's log, as a tree size (this node's copy)."""
+    query = select(peers.c.name, func.coalesce(witness_cosignatures.c.size, 0)).select_from(
+        peers.outerjoin(witness_cosignatures, witness_cosignatures.c.witness == peers.c.node_id)
+    )
+    return {name: int(size) for name, size in conn.execute(query)}
 
 
 def _utc(value: Any) -> dt.datetime | None:

@@ -6,7 +6,7 @@ an inclusion proof for."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -159,6 +159,18 @@ def attempt_failed(conn: Connection, witness: str, at: dt.datetime, error: str) 
 
 
 # --- audit entries for inclusion proofs ----------------------------------------------
+
+
+def entries_upto(conn: Connection, size: int) -> Iterator[Entry]:
+    """Entries 1 to ``size`` in order, streamed."""
+    rows = conn.execution_options(yield_per=5000).execute(
+        select(audit_log).where(audit_log.c.seq <= size).order_by(audit_log.c.seq)
+    )
+    try:
+        for row in rows:
+            yield _entry(row)
+    finally:
+        rows.close()
 
 
 def entry(conn: Connection, seq: int) -> Entry | None:
