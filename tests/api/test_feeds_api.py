@@ -101,9 +101,8 @@ def test_a_feed_that_does_not_answer_is_a_502_kept_on_the_feed(
 
 
 def test_serve_runs_the_feed_puller_only_when_switched_on(settings: Settings, node: Node) -> None:
-    quiet = {"federation_worker": False, "match_worker": False}
-    off = background_workers(settings.model_copy(update=quiet), node)
-    assert off == []
-    on = background_workers(settings.model_copy(update={**quiet, "feed_worker": True}), node)
-    assert [type(w) for w in on] == [FeedWorker]
-    assert on[0].interval == settings.feed_interval_seconds
+    off = background_workers(settings, node)
+    assert not [w for w in off if isinstance(w, FeedWorker)]  # off by default
+    on = background_workers(settings.model_copy(update={"feed_worker": True}), node)
+    (puller,) = [w for w in on if isinstance(w, FeedWorker)]
+    assert puller.interval == settings.feed_interval_seconds

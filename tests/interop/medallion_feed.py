@@ -17,11 +17,12 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from socketserver import ThreadingMixIn
 from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import medallion
 from taxii2client.v21 import Collection
-from werkzeug.serving import make_server
 
 USER, PASSWORD = "misp-sync", "fictitious-feed-pass-42"
 COLLECTION = "365fed99-08fa-fdcd-a1b3-fb247eb41d01"
@@ -98,6 +99,15 @@ def _data(url: str, max_page_size: int) -> dict[str, Any]:
     }
 
 
+class _Threading(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _Quiet(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
 @contextmanager
 def feed_server(max_page_size: int = 100) -> Iterator[FeedServer]:
     """A medallion server on a loopback port with one empty collection."""
@@ -118,7 +128,7 @@ def feed_server(max_page_size: int = 100) -> Iterator[FeedServer]:
             medallion.register_blueprints(app)
             _done.append(True)
     faults = _Faults(app.wsgi_app)
-    server = make_server("127.0.0.1", 0, faults, threaded=True)
+    server = make_server("127.0.0.1", 0, faults, _Threading, _Quiet)
     url = f"http://127.0.0.1:{server.server_port}/"
     app.medallion_backend.data = _data(url, max_page_size)
     thread = threading.Thread(target=server.serve_forever, name="medallion", daemon=True)
