@@ -80,6 +80,8 @@ def test_only_administrators_manage_feeds_and_refusals_are_audited(node: Node, t
         ({"name": "Community Feed"}, "name"),
         ({"api_root": "ftp://taxii.example.test/"}, "api_root"),
         ({"api_root": "https://user:pw@taxii.example.test/root/"}, "api_root"),
+        ({"api_root": "https://[broken/root/"}, "api_root"),
+        ({"api_root": "https://taxii.example.test:port/root/"}, "api_root"),
         ({"collection": "a b"}, "collection"),
         ({"auth": "kerberos"}, "auth"),
         ({"auth": "basic", "username": "u", "secret_env": "DATABASE_PASSWORD"}, "secret_env"),

@@ -135,8 +135,13 @@ def check_feed(
 def _api_root(url: str, allow_http: bool) -> str:
     if not isinstance(url, str) or len(url) > 500:
         raise InvalidInput("api_root", url, "the URL of a TAXII 2.1 API root")
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        _ = parts.port  # a port that is not a number is refused here, not at the pull
+    except ValueError:
+        raise InvalidInput("api_root", url, "not a URL") from None
+    if parts.scheme not in ("https", "http") or not host:
         raise InvalidInput("api_root", url, "an https:// URL of a TAXII 2.1 API root")
     if parts.scheme == "http" and not allow_http:
         raise InvalidInput("api_root", url, "https only (LIAISON_FEED_ALLOW_HTTP allows http)")
