@@ -36,6 +36,10 @@ def test_the_demo_federation_runs_and_a_revocation_propagates(tmp_path: Path) ->
     assert result["held_by"]  # the revoked record had been shared...
     assert set(result["after"].values()) == {"deleted"}  # ...and is gone everywhere
     assert result["audit_intact"]
+    assert result["witnessed"] == {  # each log checked against its two witnesses
+        name: {other: "ok" for other in ("manila", "moscow", "kuala-lumpur") if other != name}
+        for name in ("manila", "moscow", "kuala-lumpur")
+    }
     followup = result["followup"]  # hit/no-hit, then a follow-up approved for three fields
     assert followup["hits"] == [True, False]
     assert followup["level"] == "full" and followup["state"] == "partly"

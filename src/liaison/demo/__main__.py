@@ -10,7 +10,9 @@ the partners the agreements allow; one record is corrected and one revoked
 (deleted), and both changes reach every partner that holds a copy. Moscow
 then asks manila hit/no-hit about a phone without disclosing it, files a
 follow-up request on the hit, and manila's liaison officer approves three
-fields, which arrive with manila's markings. The demo
+fields, which arrive with manila's markings. The three nodes then cosign each
+other's audit checkpoints as witnesses, and each log is checked against what
+its witnesses hold. The demo
 prints where each node's API is and waits for Ctrl-C, then stops the nodes.
 
 Run ``python -m liaison.demo --help``.
@@ -35,6 +37,7 @@ from rich.table import Table
 
 from liaison.demo.agreement import BILATERAL, MULTILATERAL, bilateral, multilateral
 from liaison.demo.cluster import USERS, NodeProcess, actor, agree, mesh, parties
+from liaison.demo.witnessing import witness_all
 from liaison.federation.tls import fingerprint
 from liaison.node import Node, Why
 from liaison.node.courier import hit_query_now, send_agreement_now
@@ -329,6 +332,7 @@ def run(base: Path, entities: int, port: int, serve: bool) -> dict[str, Any]:
             console.print(f"  {name}: copy is now {level}")
         followup = hit_and_followup(nodes)
         intact = verify_all(nodes)
+        witnessed = witness_all(nodes, console)
         _print_where(nodes)
         if serve:
             console.print("\nthe nodes keep running; stop them with Ctrl-C")
@@ -344,6 +348,7 @@ def run(base: Path, entities: int, port: int, serve: bool) -> dict[str, Any]:
             "held_by": held_by,
             "after": gone,
             "audit_intact": intact,
+            "witnessed": witnessed,
             "followup": followup,
             "holdings": holdings(nodes),
         }
