@@ -11,9 +11,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
+from liaison.audit.note import Note, sign_note
 from liaison.audit.witness import Status
+from liaison.errors import MessageRefused
+from liaison.federation.messages import MessageType, seal
+from liaison.model.identity import NodeKey, unb64
 from liaison.node import Node
 from liaison.node.backup import backup, restore
 from liaison.node.witness import Sent
@@ -176,3 +181,26 @@ def test_nothing_is_written_by_the_check(federation: Federation) -> None:
     manila.witness.check(fed.clients)
     with manila.ctx.read() as conn:
         assert conn.execute(sa.text("SELECT max(seq) FROM audit_log")).scalar() == before
+
+
+def test_a_checkpoint_not_signed_by_the_pinned_key_is_refused(federation: Federation) -> None:
+    """The message comes from manila (its key signs the channel) but the checkpoint
+    inside is signed by another key: refused, nothing kept, the refusal audited."""
+    manila, moscow = federation["manila"], federation["moscow"]
+    forger = NodeKey.generate()
+    head = manila.node.transparency.checkpoint().head
+    text = head.text()
+    line = sign_note(text, head.origin, forger.public_raw, lambda m: unb64(forger.sign(m)))
+    body = {"nonce": "0" * 32, "checkpoint": Note(text, (line,)).render(), "old_size": 0}
+    raw = seal(
+        manila.node.ctx.key,
+        MessageType.WITNESS,
+        moscow.node_id,
+        {**body, "proof": []},
+        manila.node.ctx.now(),
+    )
+    with pytest.raises(MessageRefused, match="bad_signature"):
+        moscow.node.federation.receive(raw)
+    with moscow.node.ctx.read() as conn:
+        assert witness_store.held(conn, manila.node_id) is None
+        assert witness_store.evidence(conn) == []
