@@ -162,8 +162,12 @@ def test_a_pull_past_its_deadline_stops_after_a_page_and_goes_on_next_time(
     stopped = node.feeds.pull(team.admin, "community", deadline=0.0)  # already past
     assert not stopped.complete and stopped.pages == 1
     assert node.feeds.feed(team.admin, "community").cursor_partial
-    finished = node.feeds.pull(team.admin, "community")
+    seen: list[tuple[int, int]] = []
+    finished = node.feeds.pull(
+        team.admin, "community", on_page=lambda pages, counts: seen.append((pages, counts.objects))
+    )
     assert finished.complete and len(records(node, team)) == 3
+    assert seen == [(1, 5), (2, 10), (3, 15), (4, 19)]  # from a microsecond before the cursor
 
 
 def test_the_scheduled_puller_pulls_every_feed_as_the_node_and_keeps_failures(

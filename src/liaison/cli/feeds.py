@@ -5,10 +5,20 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
-from liaison.cli.common import console, handle_errors, open_node, print_json, read_json_arg, sign_in
+from liaison.cli.common import (
+    console,
+    err,
+    handle_errors,
+    open_node,
+    print_json,
+    read_json_arg,
+    sign_in,
+)
 from liaison.node.feeds import counts_of, describe, report_of
+from liaison.storage.feeds import Counts
 
 app = typer.Typer(
     help="TAXII 2.1 feeds: subscribe to a partner's or a community's collection, pull it.",
@@ -84,10 +94,18 @@ def list_(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
 def pull(name: Name, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Pull what the feed added since its cursor, page by page."""
     node = open_node()
-    report = node.feeds.pull(sign_in(node), name)
-    if as_json:
-        print_json(report_of(report))
+    actor = sign_in(node)
+    if as_json:  # for scripts: the report alone
+        print_json(report_of(node.feeds.pull(actor, name)))
         return
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err) as bar:
+        task = bar.add_task(f"{name}: reading")
+
+        def page(pages: int, counts: Counts) -> None:
+            said = f"{name}: {pages} page(s), {counts.objects} object(s), {counts.written} written"
+            bar.update(task, description=said)
+
+        report = node.feeds.pull(actor, name, on_page=page)
     c = report.counts
     end = "up to date" if report.complete else "stopped at its time bound; pull again"
     console.print(

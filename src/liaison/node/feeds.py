@@ -17,9 +17,12 @@ goes on at the next one.
 
 Everything is audited: ``feed.add``, ``feed.remove``, ``feed.list`` and one
 ``feed.pull`` per pull (who, which feed, the cursor before and after, the
-counts, the error if any); the records themselves are written with the
-import's own entries. The secret a feed signs in with is never stored: the
-feed names the environment variable that holds it, and only variables named
+counts, the error if any); the records themselves are written by the feed
+(``feed_actor``: ``feed:<name>``, never by the administrator who pulls, who
+reads none of them), with the import's own entries.
+
+The secret a feed signs in with is never stored: the feed names the
+environment variable that holds it, and only variables named
 ``LIAISON_FEED_SECRET_...`` may be used, so that no feed can send another of
 the node's secrets to a server of its choosing.
 """
@@ -87,6 +90,7 @@ class PullReport:
 
 
 Reader = Callable[[Feed, str | None, int, float], Iterator[Page]]
+OnPage = Callable[[int, Counts], None]  # after each committed page: pages so far, counts
 
 
 def check_feed(
@@ -241,7 +245,12 @@ class FeedService:
                 )
 
     def pull(
-        self, actor: Actor, name: str, why: Why = NO_REASON, deadline: float | None = None
+        self,
+        actor: Actor,
+        name: str,
+        why: Why = NO_REASON,
+        deadline: float | None = None,
+        on_page: OnPage | None = None,
     ) -> PullReport:
         """Read what the feed added after its cursor, page by page, each page committed
         before the cursor moves past it. ``deadline`` (``time.monotonic``) defaults to
@@ -254,14 +263,16 @@ class FeedService:
         with self.ctx.guard(actor, why):
             self.ctx.permit(actor, Permission.FEED_MANAGE, Action.FEED_PULL, f"feed:{name}")
         with self._lock(name):  # the scheduled pull and "pull now" of one feed take turns
-            return self._pull(actor, name, why, deadline)
+            return self._pull(actor, name, why, deadline, on_page)
 
-    def _pull(self, actor: Actor, name: str, why: Why, deadline: float) -> PullReport:
+    def _pull(
+        self, actor: Actor, name: str, why: Why, deadline: float, on_page: OnPage | None
+    ) -> PullReport:
         with self.ctx.read() as conn:
             feed = _feed(conn, name)
         run = _Run(feed)
         try:
-            self._pages(feed, run, deadline, why)
+            self._pages(feed, run, deadline, why, on_page)
         except LiaisonError as exc:
             self._ended(actor, feed, run, why, exc.message)
             raise
@@ -270,7 +281,9 @@ class FeedService:
             raise
         return self._ended(actor, feed, run, why, None)
 
-    def _pages(self, feed: Feed, run: _Run, deadline: float, why: Why) -> None:
+    def _pages(
+        self, feed: Feed, run: _Run, deadline: float, why: Why, on_page: OnPage | None
+    ) -> None:
         settings = self.ctx.settings
         after = resume_after(feed.cursor, feed.cursor_partial)
         found = self.reader(feed, after, settings.feed_page_size, settings.feed_timeout_seconds)
@@ -289,6 +302,8 @@ class FeedService:
                 store.advance(conn, feed.id, run.cursor, run.partial)
             run.pages += 1
             run.counts += counts
+            if on_page is not None:
+                on_page(run.pages, run.counts)
             if page.more and time.monotonic() >= deadline:
                 return  # the next pull goes on from this page's cursor
         run.complete = True
