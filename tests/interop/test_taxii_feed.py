@@ -187,3 +187,21 @@ def test_the_scheduled_puller_pulls_every_feed_as_the_node_and_keeps_failures(
         ("node:system", "feed:community", "ok"),
         ("node:system", "feed:gone", "failed"),
     ]
+
+
+def test_the_puller_thread_pulls_at_start_and_stops_when_closed(
+    node: Node, team: Team, server: FeedServer
+) -> None:
+    server.publish(to_stix(smuggling_network()))
+    subscribe(node, team, server)
+    worker = FeedWorker(node.feeds, 3600.0)
+    worker.start()
+    try:
+        for _ in range(600):  # bounded wait for the first round, not a timing assertion
+            if node.feeds.feed(team.admin, "community").last_success is not None:
+                break
+            worker.stop.wait(0.05)
+    finally:
+        worker.close()
+    assert not worker.thread.is_alive()
+    assert len(records(node, team)) == 3
