@@ -100,6 +100,11 @@ def test_a_rollback_is_refused_and_named(federation: Federation) -> None:
         assert rolled.status is Status.ROLLBACK and rolled.size == size
         assert f"moscow cosigned size {size}" in rolled.reason
         assert rolled.source == "witness"
+        # liaison audit verify asks the witnesses too: the rollback fails it, by name
+        restarted.audit.witnesses = lambda: restarted.witness.check(fed.clients)
+        verdict = restarted.audit.check()
+        assert not verdict.ok
+        assert ("witness.rollback", "moscow") in [(f.kind, f.object) for f in verdict.findings]
         sent = send(fed, "manila", restarted)
         assert sent["moscow"].outcome == "refused" and "rollback" in sent["moscow"].reason
     finally:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from liaison.audit.chain import Action, Checkpoint, Entry, Result, Verification
+from liaison.audit.chain import Action, Checkpoint, Entry, Finding, Result, Verification
 from liaison.audit.log import Event
+from liaison.audit.witness import WitnessFinding
 from liaison.errors import AuditUnavailable, Conflict
 from liaison.model.roles import Actor
 from liaison.node.context import NodeContext
@@ -13,10 +15,25 @@ from liaison.node.integrity import Binding, check_triggers, check_versions, summ
 from liaison.policy.permissions import Permission
 from liaison.storage.integrity import expected_triggers, present_triggers, stored_versions
 
+Witnesses = Callable[[], Sequence[WitnessFinding]]
+
+
+def with_witnesses(result: Verification, found: Sequence[WitnessFinding]) -> Verification:
+    """The verification with what each witness's cosigned checkpoint says of the log:
+    a rollback, a fork or a checkpoint that does not verify fails it (named by the
+    witness); a witness that holds nothing or does not answer is a note."""
+    failed = [Finding(f"witness.{f.status.value}", f.witness, f.reason) for f in found if f.failed]
+    checked = result.with_findings(failed, result.versions)
+    for f in found:
+        if not f.failed:
+            checked.notes.append(f"witness {f.witness} ({f.status.value}): {f.reason}")
+    return checked
+
 
 class AuditService:
-    def __init__(self, ctx: NodeContext) -> None:
+    def __init__(self, ctx: NodeContext, witnesses: Witnesses | None = None) -> None:
         self.ctx = ctx
+        self.witnesses = witnesses  # the partners' checkpoints of this log (Node sets it)
 
     def entries(
         self, reader: Actor, after: int = 0, limit: int = 100, **filters: str | None
@@ -35,7 +52,8 @@ class AuditService:
     def check(self) -> Verification:
         """Everything verification checks, in one read transaction, writing nothing:
         the hash chain, its signed checkpoints and head; every stored record version
-        against its hash and the entry that wrote it; the append-only triggers. It
+        against its hash and the entry that wrote it; the append-only triggers; and
+        each witness's cosigned checkpoint of this log against the log now. It
         runs before the verifier signs in or anything is logged, so that nothing is
         appended (and signed) over a log that was tampered with before it is checked."""
         binding = Binding()
@@ -45,6 +63,8 @@ class AuditService:
             findings = check_triggers(expected_triggers(dialect), present_triggers(conn))
             bound = check_versions(binding, stored_versions(conn))
         result = result.with_findings([*findings, *bound.findings], bound.versions)
+        if self.witnesses is not None:  # asked over the network; nothing written
+            result = with_witnesses(result, self.witnesses())
         if bound.unbound:
             result.notes.append(
                 f"{bound.unbound} record versions were written before the log kept their "
