@@ -169,12 +169,6 @@ def test_a_cursor_is_kept_to_the_microsecond_and_never_later() -> None:
     assert cursor_of(None) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="liaison.stix.imports refuses the OASIS TLP 1.0 marking definitions as the stix2 "
-    "library and misp-stix write them (name 'TLP:AMBER' is read as TLP 2.0, whose id differs), "
-    "so every MISP object tagged tlp:white/green/amber/red is refused; remove this mark once fixed",
-)
 def test_a_misp_object_tagged_tlp_amber_keeps_it(
     node: Node, team: Team, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -215,3 +215,29 @@ def test_odd_values_anywhere_are_reported_never_raised(value: Any) -> None:
                         ext[field] = value
         parsed = read_bundle(bundle(objects), recipients=[NODE])
         assert parsed.report.objects == len(objects)
+
+
+@pytest.mark.parametrize(
+    ("definition", "level"),
+    [
+        (stix2.TLP_WHITE, "CLEAR"),
+        (stix2.TLP_GREEN, "GREEN"),
+        (stix2.TLP_AMBER, "AMBER"),
+        (stix2.TLP_RED, "RED"),
+    ],
+)
+def test_tlp_1_0_definitions_as_stix2_writes_them(definition: Any, level: str) -> None:
+    """What MISP's converter and the stix2 library send: the TLP 1.0 marking
+    definition in the bundle with the objects it marks (named "TLP:AMBER" too)."""
+    marking = orjson.loads(definition.serialize())
+    person = _obj("identity", 9, name="Fictitious Tagged", identity_class="individual")
+    person["object_marking_refs"] = [marking["id"]]
+    parsed = read_bundle(bundle([marking, person]))
+    if level == "RED":  # read as RED: refused for naming no recipient, not as malformed
+        assert [p.reason for p in parsed.report.refused] == [
+            "TLP:RED offered without a recipient this node is part of"
+        ]
+        return
+    assert parsed.report.refused == (), parsed.report.refused
+    (item,) = parsed.items
+    assert item.envelope["markings"]["tlp"] == level

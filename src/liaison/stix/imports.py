@@ -275,16 +275,18 @@ def _marking_problem(stix_id: str, obj: Mapping[str, Any]) -> str | None:
     tlp2 = extensions.get(TLP2_EXTENSION) if isinstance(extensions, Mapping) else None
     definition = obj.get("definition") if isinstance(obj.get("definition"), Mapping) else None
     name = str(obj.get("name", ""))
+    if not isinstance(tlp2, Mapping) and obj.get("definition_type") == "tlp":
+        # TLP 1.0 as the STIX 2.1 specification defines it (stix2's TLP_AMBER, what
+        # misp-stix writes): named "TLP:AMBER" too, told apart by its definition type
+        level = str(definition.get("tlp", "")) if definition else ""
+        if TLP1_IDS.get(stix_id) is not _tlp_named("clear" if level == "white" else level):
+            return f"malformed TLP 1.0 marking: {level!r} is not the OASIS definition"
+        return None
     if isinstance(tlp2, Mapping) or name.upper().startswith("TLP:"):
         level = str(tlp2.get("tlp_2_0", "")) if isinstance(tlp2, Mapping) else name[4:]
         wanted = _tlp_named(level)
         if wanted is None or TLP_IDS[wanted] != stix_id:
             return f"malformed TLP 2.0 marking: {name or level!r} is not the OASIS definition"
-        return None
-    if obj.get("definition_type") == "tlp":
-        level = str(definition.get("tlp", "")) if definition else ""
-        if TLP1_IDS.get(stix_id) is not _tlp_named("clear" if level == "white" else level):
-            return f"malformed TLP 1.0 marking: {level!r} is not the OASIS definition"
         return None
     pap = extensions.get(PAP_EXTENSION) if isinstance(extensions, Mapping) else None
     if isinstance(pap, Mapping) and stix_id not in PAP_BY_ID:
