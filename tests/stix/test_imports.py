@@ -241,3 +241,22 @@ def test_tlp_1_0_definitions_as_stix2_writes_them(definition: Any, level: str) -
     assert parsed.report.refused == (), parsed.report.refused
     (item,) = parsed.items
     assert item.envelope["markings"]["tlp"] == level
+
+
+def test_misps_admiralty_tags_become_the_evaluation() -> None:
+    tagged = _obj("identity", 11, name="Fictitious Graded", identity_class="individual")
+    tagged["labels"] = [
+        'admiralty-scale:source-reliability="b"',
+        'admiralty-scale:information-credibility="2"',
+        "tlp:amber",
+    ]
+    half = _obj("identity", 12, name="Fictitious Half", identity_class="individual")
+    half["labels"] = ['admiralty-scale:source-reliability="a"']
+    parsed = read_bundle(bundle([tagged, half]))
+    by_id = {i.stix_id: i for i in parsed.items}
+    assert by_id[tagged["id"]].envelope["evaluation"] == {
+        "scheme": "admiralty",
+        "source": "B",
+        "information": "2",
+    }
+    assert "evaluation" not in by_id[half["id"]].envelope  # half a grade is no grade

@@ -479,7 +479,10 @@ def _foreign(reading: _Reading, obj: dict[str, Any], tlp: TLP | None, pap: PAP |
     kind = obj["type"]
     reader = _FOREIGN[kind]
     markings = {"tlp": tlp.value if tlp else None, "pap": pap.value if pap else None}
-    envelope = {"markings": {k: v for k, v in markings.items() if v}}
+    envelope: dict[str, Any] = {"markings": {k: v for k, v in markings.items() if v}}
+    graded = admiralty(obj.get("labels"))
+    if graded is not None:
+        envelope["evaluation"] = graded
     if obj.get("revoked"):
         entity = {"id": obj["id"], "schema": "Thing", "properties": {}}
         return Item(entity, envelope, obj["id"], obj.get("modified"), revoked=True)
@@ -494,6 +497,27 @@ def _foreign(reading: _Reading, obj: dict[str, Any], tlp: TLP | None, pap: PAP |
 
 
 Read = tuple[str, dict[str, list[str]], tuple[str, ...]]
+
+#: MISP's admiralty-scale taxonomy, as misp-stix writes an object's tags into its labels
+_ADMIRALTY = re.compile(
+    r'^admiralty-scale:(source-reliability|information-credibility)="?([a-f1-6])"?$', re.I
+)
+
+
+def admiralty(labels: Any) -> dict[str, str] | None:
+    """The source evaluation MISP's admiralty-scale tags give, when both parts are
+    there (``source-reliability="b"``, ``information-credibility="2"``)."""
+    if not isinstance(labels, list):
+        return None
+    found: dict[str, str] = {}
+    for label in labels:
+        match = _ADMIRALTY.match(label.strip()) if isinstance(label, str) else None
+        if match:
+            found[match.group(1).lower()] = match.group(2).upper()
+    source, information = found.get("source-reliability"), found.get("information-credibility")
+    if not source or not information or not source.isalpha() or not information.isdigit():
+        return None
+    return {"scheme": "admiralty", "source": source, "information": information}
 
 
 def _texts(*values: Any) -> list[str]:
