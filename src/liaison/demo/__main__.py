@@ -366,6 +366,8 @@ def _print_where(nodes: list[NodeProcess]) -> None:
         cert = n.settings().tls_cert_path
         where = escape(f"web {n.url}/   API {n.url}/api/v1/")
         console.print(f"\n[bold]{escape(n.name)}[/]  {where}")  # markup on: the name in bold
+        protocols = f"  yente {n.url}/match/default (ApiKey: an API token)   TAXII {n.url}/taxii2/"
+        console.print(protocols, markup=False, soft_wrap=True)
         said = f"  certificate {cert} (self-signed: accept it in the browser)"
         console.print(said, markup=False, soft_wrap=True)  # unwrapped: a path to copy
         console.print(f"  SHA-256 {fingerprint(cert.read_text())}", soft_wrap=True)
