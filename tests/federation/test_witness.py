@@ -9,11 +9,13 @@ import asyncio
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+from liaison.audit.chain import Checkpoint, Head
 from liaison.audit.note import Note, sign_note
 from liaison.audit.witness import Status
 from liaison.errors import MessageRefused
@@ -23,6 +25,7 @@ from liaison.node import Node
 from liaison.node.backup import backup, restore
 from liaison.node.witness import Sent
 from liaison.storage import witness as witness_store
+from liaison.storage.tables import audit_checkpoints, audit_head, audit_log
 from tests.audit.test_log import tamper
 from tests.conftest import PG_URL, person
 from tests.federation.conftest import Federation, Member
@@ -209,3 +212,78 @@ def test_a_checkpoint_not_signed_by_the_pinned_key_is_refused(federation: Federa
     with moscow.node.ctx.read() as conn:
         assert witness_store.held(conn, manila.node_id) is None
         assert witness_store.evidence(conn) == []
+
+
+def rewrite_middle(member: Member, seq: int) -> None:
+    """The worst local attacker: holds the database and the node key. Changes entry
+    ``seq``, recomputes every later entry's hash, re-signs the head and every
+    checkpoint, so that the local chain checks again."""
+    node = member.node
+    with node.ctx.engine.begin() as conn:
+        for table in ("audit_log", "audit_checkpoints"):
+            for verb in ("update", "delete"):
+                if conn.dialect.name == "postgresql":
+                    conn.execute(sa.text(f"DROP TRIGGER IF EXISTS {table}_no_{verb} ON {table}"))
+                else:
+                    conn.execute(sa.text(f"DROP TRIGGER IF EXISTS {table}_no_{verb}"))
+        entries = list(node.ctx.audit.entries(conn))
+        rewritten, prev = [], entries[seq - 2].hash
+        for entry in entries[seq - 1 :]:
+            actor = "api:mallory" if entry.seq == seq else entry.actor
+            fresh = replace(entry, actor=actor, prev_hash=prev).sealed()
+            rewritten.append(fresh)
+            prev = fresh.hash
+        for fresh in rewritten:
+            conn.execute(
+                sa.update(audit_log)
+                .where(audit_log.c.seq == fresh.seq)
+                .values(actor=fresh.actor, prev_hash=fresh.prev_hash, hash=fresh.hash)
+            )
+        last = rewritten[-1]
+        head = Head(last.seq, last.hash, node.ctx.node_id)
+        conn.execute(
+            sa.update(audit_head).values(
+                seq=last.seq, hash=last.hash, signature=node.ctx.key.sign(head.message())
+            )
+        )
+        by_seq = {e.seq: e.hash for e in rewritten}
+        for row in conn.execute(sa.select(audit_checkpoints)).all():
+            if row.seq in by_seq:
+                cp = Checkpoint(row.seq, by_seq[row.seq], row.ts, row.node_id)
+                conn.execute(
+                    sa.update(audit_checkpoints)
+                    .where(audit_checkpoints.c.seq == row.seq)
+                    .values(hash=cp.hash, signature=node.ctx.key.sign(cp.message()))
+                )
+
+
+def test_a_middle_rewritten_with_the_node_key_is_caught_by_the_witnesses(
+    federation: Federation,
+) -> None:
+    """Issue 21's case the local check cannot catch: the chain rewritten from the
+    middle, hashes recomputed, head and checkpoints re-signed with the node's own
+    key. The chain checks locally; every witness that cosigned before names a fork."""
+    fed = federation
+    manila = fed["manila"]
+    write(manila, 3)
+    sent = send(fed, "manila")
+    assert {s.outcome for s in sent.values()} == {"cosigned"}
+    size = manila.node.transparency.catch_up()
+    rewrite_middle(manila, size // 2)
+    restarted = Node.open(manila.node.ctx.settings)
+    try:
+        with restarted.ctx.read() as conn:
+            assert restarted.ctx.audit.verify(conn).ok  # the chain alone is fooled
+        findings = {f.witness: f for f in restarted.witness.check(fed.clients)}
+        for name in ("moscow", "kuala-lumpur"):
+            assert findings[name].status is Status.FORK, findings[name].reason
+            assert f"{name} cosigned size {size}" in findings[name].reason
+        restarted.audit.witnesses = lambda: restarted.witness.check(fed.clients)
+        verdict = restarted.audit.check()
+        assert not verdict.ok
+        assert {f.object for f in verdict.findings if f.kind == "witness.fork"} == {
+            "moscow",
+            "kuala-lumpur",
+        }
+    finally:
+        restarted.close()
