@@ -11,6 +11,7 @@ from liaison.api.app import background_workers, create_app
 from liaison.node import Node
 from liaison.node.courier import CourierThread
 from liaison.node.matching import MatchWorker
+from liaison.node.witness import WitnessThread
 from liaison.settings import Settings
 
 SWITCHES = [
@@ -30,7 +31,9 @@ def test_each_switch_starts_only_its_own_worker(
     settings: Settings, node: Node, federation: bool, matching: bool, expected: set[str]
 ) -> None:
     """LIAISON_FEDERATION_WORKER=false once stopped the match worker too."""
-    chosen = settings.model_copy(update={"federation_worker": federation, "match_worker": matching})
+    chosen = settings.model_copy(
+        update={"federation_worker": federation, "match_worker": matching, "witness_worker": False}
+    )
     kinds = {type(worker) for worker in background_workers(chosen, node)}
     assert kinds == {
         kind for kind, on in ((CourierThread, federation), (MatchWorker, matching)) if on
@@ -39,6 +42,17 @@ def test_each_switch_starts_only_its_own_worker(
     with TestClient(create_app(chosen, node, workers=True)):
         assert _running() - before == expected
     assert _running() - before == set()
+
+
+def test_the_witness_thread_has_its_own_switch(settings: Settings, node: Node) -> None:
+    """On by default (a node offers its checkpoints to its partners unless told not to)."""
+    assert Settings.model_fields["witness_worker"].default is True
+    only = settings.model_copy(
+        update={"federation_worker": False, "match_worker": False, "witness_worker": True}
+    )
+    assert {type(w) for w in background_workers(only, node)} == {WitnessThread}
+    off = only.model_copy(update={"witness_worker": False})
+    assert background_workers(off, node) == []
 
 
 def test_no_workers_unless_asked(settings: Settings, node: Node) -> None:
