@@ -21,7 +21,7 @@ define pip-install
 	touch $(2)
 endef
 
-.PHONY: install test lint typecheck pytest demo screenshots messages bench-ingest bench-policy bench-federation bench-matching bench-matching-speed bench-psi bench-fuzzy-psi bench-hub clean
+.PHONY: install test lint typecheck pytest demo screenshots messages bench-ingest bench-audit bench-policy bench-federation bench-matching bench-matching-speed bench-psi bench-fuzzy-psi bench-hub clean
 
 $(STAMP_RUNTIME): pyproject.toml
 	$(call pip-install,.,$(STAMP_RUNTIME))
@@ -76,6 +76,9 @@ bench-ingest: $(STAMP_RUNTIME)
 
 bench-policy: $(STAMP_RUNTIME)
 	$(PY) bench/policy.py
+
+bench-audit: $(STAMP_RUNTIME)
+	$(PY) bench/audit.py
 
 bench-federation: $(STAMP_TEST)  # bench/federation.py builds on tests/federation/conftest.py (pytest)
 	$(PY) bench/federation.py
