@@ -104,7 +104,7 @@ def test_a_rollback_is_refused_and_named(federation: Federation) -> None:
         assert f"moscow cosigned size {size}" in rolled.reason
         assert rolled.source == "witness"
         # liaison audit verify asks the witnesses too: the rollback fails it, by name
-        restarted.audit.witnesses = lambda: restarted.witness.check(fed.clients)
+        restarted.audit.witnesses = lambda tree: restarted.witness.check(fed.clients, tree)
         verdict = restarted.audit.check()
         assert not verdict.ok
         assert ("witness.rollback", "moscow") in [(f.kind, f.object) for f in verdict.findings]
@@ -278,7 +278,7 @@ def test_a_middle_rewritten_with_the_node_key_is_caught_by_the_witnesses(
         for name in ("moscow", "kuala-lumpur"):
             assert findings[name].status is Status.FORK, findings[name].reason
             assert f"{name} cosigned size {size}" in findings[name].reason
-        restarted.audit.witnesses = lambda: restarted.witness.check(fed.clients)
+        restarted.audit.witnesses = lambda tree: restarted.witness.check(fed.clients, tree)
         verdict = restarted.audit.check()
         assert not verdict.ok
         assert {f.object for f in verdict.findings if f.kind == "witness.fork"} == {

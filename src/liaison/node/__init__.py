@@ -52,7 +52,8 @@ class Node:
         self.yente = YenteService(ctx, self.matching, self.records, self.graph)
         self.transparency = TransparencyLog(ctx)  # the audit log's tree, checkpoints, proofs
         self.witness = WitnessService(ctx, self.transparency, self.federation)  # partners cosign
-        self.audit.witnesses = self.witness.check  # verification asks the witnesses too
+        # verification asks the witnesses too, with the tree it built as it read the log
+        self.audit.witnesses = lambda tree: self.witness.check(tree=tree)
         self.proofs = ProofService(ctx, self.transparency, self.federation, self.witness)
 
     @classmethod

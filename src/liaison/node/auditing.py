@@ -7,6 +7,7 @@ from typing import Any
 
 from liaison.audit.chain import Action, Checkpoint, Entry, Finding, Result, Verification
 from liaison.audit.log import Event
+from liaison.audit.merkle import Tree, leaf_hash
 from liaison.audit.witness import WitnessFinding
 from liaison.errors import AuditUnavailable, Conflict
 from liaison.model.roles import Actor
@@ -15,7 +16,32 @@ from liaison.node.integrity import Binding, check_triggers, check_versions, summ
 from liaison.policy.permissions import Permission
 from liaison.storage.integrity import expected_triggers, present_triggers, stored_versions
 
-Witnesses = Callable[[], Sequence[WitnessFinding]]
+Witnesses = Callable[[Tree], Sequence[WitnessFinding]]
+
+
+class Leaves:
+    """The log's Merkle tree, built from the entries a verification reads anyway (one
+    pass over the log, not two), up to the first gap in the sequence, as
+    ``TransparencyLog`` builds it."""
+
+    def __init__(self) -> None:
+        self.tree = Tree()
+        self._leaves: list[bytes] = []
+        self._stopped = False
+
+    def read(self, entry: Entry) -> None:
+        if self._stopped or entry.seq != len(self._leaves) + 1:
+            self._stopped = True
+            return
+        try:
+            self._leaves.append(leaf_hash(bytes.fromhex(entry.hash)))
+        except ValueError:  # a hash that is no hash: the tree stops there, as the chain does
+            self._stopped = True
+
+    def built(self) -> Tree:
+        self.tree.extend(self._leaves)
+        self._leaves = []
+        return self.tree
 
 
 def with_witnesses(result: Verification, found: Sequence[WitnessFinding]) -> Verification:
@@ -56,15 +82,20 @@ class AuditService:
         each witness's cosigned checkpoint of this log against the log now. It
         runs before the verifier signs in or anything is logged, so that nothing is
         appended (and signed) over a log that was tampered with before it is checked."""
-        binding = Binding()
+        binding, leaves = Binding(), Leaves()
+
+        def observe(entry: Entry) -> None:
+            binding.read(entry)
+            leaves.read(entry)
+
         with self.ctx.read() as conn:
-            result = self.ctx.audit.verify(conn, observe=binding.read)
+            result = self.ctx.audit.verify(conn, observe=observe)
             dialect = conn.dialect.name
             findings = check_triggers(expected_triggers(dialect), present_triggers(conn))
             bound = check_versions(binding, stored_versions(conn))
         result = result.with_findings([*findings, *bound.findings], bound.versions)
         if self.witnesses is not None:  # asked over the network; nothing written
-            result = with_witnesses(result, self.witnesses())
+            result = with_witnesses(result, self.witnesses(leaves.built()))
         if bound.unbound:
             result.notes.append(
                 f"{bound.unbound} record versions were written before the log kept their "

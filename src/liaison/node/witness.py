@@ -42,6 +42,7 @@ from sqlalchemy import Connection, Row
 
 from liaison.audit.bundle import BundleWitness, Header, render
 from liaison.audit.chain import Action, Result
+from liaison.audit.merkle import Tree
 from liaison.audit.note import Note, NoteError, TreeHead, cosign, parse_note, signed_by
 from liaison.audit.witness import (
     Cosigned,
@@ -339,12 +340,20 @@ class WitnessService:
 
     # --- verification --------------------------------------------------------------------
 
-    def check(self, clients: Clients | None = None) -> list[WitnessFinding]:
+    def check(
+        self, clients: Clients | None = None, tree: Tree | None = None
+    ) -> list[WitnessFinding]:
         """For each peer: the checkpoint it holds of this node's log, asked over the
         network (its own copy; this node's copy only if it does not answer, and the
         finding says so), its cosignature checked, against the log as the database
-        holds it now. Writes nothing. ``clients``: real HTTP unless given."""
-        return run(self.check_async, clients, self.ctx.settings.federation_timeout_seconds)
+        holds it now. Writes nothing. ``clients``: real HTTP unless given; ``tree``: the
+        log's tree as a verification just read it from the database (built here from
+        the database otherwise, never this process's cached tree)."""
+        return run(
+            lambda own: self.check_async(own, tree),
+            clients,
+            self.ctx.settings.federation_timeout_seconds,
+        )
 
     def check_as(self, actor: Actor, clients: Clients | None = None) -> list[WitnessFinding]:
         """``check`` for a person (administrators, auditors): checked first, then
@@ -361,16 +370,21 @@ class WitnessService:
             )
         return found
 
-    async def check_async(self, clients: Clients) -> list[WitnessFinding]:
+    async def check_async(self, clients: Clients, tree: Tree | None = None) -> list[WitnessFinding]:
         peers = await asyncio.to_thread(self.federation.peer_rows)
-        fresh = TransparencyLog(self.ctx)  # from the database, not this process's tree
-        size = await asyncio.to_thread(fresh.catch_up)
+        if not peers:
+            return []
+        if tree is None:
+            fresh = TransparencyLog(self.ctx)  # from the database, not this process's tree
+            await asyncio.to_thread(fresh.catch_up)
+            tree = fresh.tree
+        size = tree.size
         with self.ctx.read() as conn:
             kept = store.cosignatures(conn)
         limit = 2 * self.ctx.settings.federation_timeout_seconds
         asked = await asyncio.gather(*(self._held(clients, row, limit) for row in peers))
         return [
-            self._finding(row, answer, kept.get(row.node_id), size, fresh.tree.root)
+            self._finding(row, answer, kept.get(row.node_id), size, tree.root)
             for row, answer in zip(peers, asked, strict=True)
         ]
 
