@@ -95,6 +95,20 @@ class Action(StrEnum):
     FEED_REMOVE = "feed.remove"
     FEED_LIST = "feed.list"
     FEED_PULL = "feed.pull"
+    DIFFUSION_DRAFT = "diffusion.draft"  # a notice drafted or edited
+    DIFFUSION_REVIEW = "diffusion.review"  # the compliance review (passed, refused)
+    DIFFUSION_OVERRIDE = "diffusion.override"  # a refusal overridden in writing
+    DIFFUSION_APPROVE = "diffusion.approve"
+    DIFFUSION_ISSUE = "diffusion.issue"  # published or diffused to partners
+    DIFFUSION_CHANGE = "diffusion.change"  # amended, suspended, resumed, renewed, cancelled
+    DIFFUSION_RECEIVE = "diffusion.receive"  # a partner's notice or change taken in
+    DIFFUSION_RESPOND = "diffusion.respond"  # a response or confirmation in a thread
+    DIFFUSION_READ = "diffusion.read"
+    DIFFUSION_CHECK = "diffusion.check"  # a border post's hit/no-hit against identifier lists
+    CHALLENGE_OPEN = "challenge.open"  # a person's request taken in and routed
+    CHALLENGE_RECEIVE = "challenge.receive"
+    CHALLENGE_DECIDE = "challenge.decide"
+    CHALLENGE_READ = "challenge.read"
 
 
 class Result(StrEnum):

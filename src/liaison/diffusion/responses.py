@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from liaison.diffusion.kinds import RECEIVED, Party, RequestKind, ResponseKind, Step, request_type
-from liaison.diffusion.lifecycle import Notice
+from liaison.diffusion.lifecycle import Notice, State
 from liaison.errors import Conflict, InvalidInput
 
 MIN_TEXT = 10
@@ -67,19 +67,39 @@ class Deadline:
 
 def check_response(notice: Notice, response: Response, *, originator: str) -> Response:
     """A receiver's response, checked against the notice as the receiver holds it."""
+    return check_held(
+        notice.notice_id,
+        notice.draft.kind,
+        notice.state,
+        notice.expires_on,
+        response,
+        originator=originator,
+    )
+
+
+def check_held(
+    notice_id: str,
+    kind: RequestKind,
+    state: State,
+    expires_on: dt.date | None,
+    response: Response,
+    *,
+    originator: str,
+) -> Response:
+    """:func:`check_response` on what a receiver holds of a notice: its id, kind,
+    state and expiry day (a receiver never holds the originator's draft history)."""
     _aware(response.at, "at")
-    if notice.state.final:
-        raise Conflict(f"notice {notice.notice_id} is {notice.state.value}: it takes no responses")
-    if not notice.state.issued:
-        raise Conflict(f"notice {notice.notice_id} is {notice.state.value}: it was never issued")
-    if notice.expires_on is not None and response.at.date() >= notice.expires_on:
+    if state.final:
+        raise Conflict(f"notice {notice_id} is {state.value}: it takes no responses")
+    if not state.issued:
+        raise Conflict(f"notice {notice_id} is {state.value}: it was never issued")
+    if expires_on is not None and response.at.date() >= expires_on:
         raise Conflict(
-            f"notice {notice.notice_id} expired on {notice.expires_on.isoformat()}: "
-            "it takes no responses"
+            f"notice {notice_id} expired on {expires_on.isoformat()}: it takes no responses"
         )
     if response.by_node == originator:
         raise InvalidInput("by_node", response.by_node, "the originator does not respond to itself")
-    rt = notice.draft.type
+    rt = request_type(kind)
     if response.kind not in rt.responses:
         known = ", ".join(sorted(r.value for r in rt.responses))
         raise InvalidInput("kind", response.kind.value, f"{rt.kind.value} requests take: {known}")

@@ -30,6 +30,12 @@ Kinds:
 ``reply``
     The requester's answer to "ask for more", with the originator's new
     deadline.
+
+``diffusion``, ``response``, ``challenge``, ``challenge_decision``
+    Notices and diffusions (``liaison.diffusion``): the current version of a
+    notice as a partner holds it (sent at issue and at every change), a
+    response in a notice's thread, a person's challenge routed to the
+    originator and its decision. Each carries an object under ``body``.
 """
 
 from __future__ import annotations
@@ -53,6 +59,17 @@ class NoticeKind(StrEnum):
     REQUEST = "request"
     DECISION = "decision"
     REPLY = "reply"
+    DIFFUSION = "diffusion"  # a notice of ours, as a partner holds it (liaison.diffusion)
+    RESPONSE = "response"  # a receiver's response, or the originator's confirmation
+    CHALLENGE = "challenge"  # a person's request, routed to the originator of the records
+    CHALLENGE_DECISION = "challenge_decision"  # the originator's decision, back to the origin
+
+
+#: The kinds that carry notices and diffusions (``liaison.node.diffusion``): a
+#: checked object under ``body``, read field by field by the node.
+DIFFUSION_KINDS = frozenset(
+    {NoticeKind.DIFFUSION, NoticeKind.RESPONSE, NoticeKind.CHALLENGE, NoticeKind.CHALLENGE_DECISION}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +167,15 @@ def _one_of(*values: str) -> Callable[[str, str, Any], Any]:
     return check
 
 
+def _object(most: int) -> Callable[[str, str, Any], Any]:
+    def check(where: str, name: str, value: Any) -> Any:
+        if not isinstance(value, dict) or not 1 <= len(value) <= most:
+            raise MessageRefused(f"{where}.{name}", value, f"must be an object of 1-{most} keys")
+        return value
+
+    return check
+
+
 _REQUEST_ID = _text(64, 8)
 _FIELDS: dict[NoticeKind, tuple[tuple[str, Callable[[str, str, Any], Any]], ...]] = {
     NoticeKind.REQUEST: (
@@ -178,4 +204,5 @@ _FIELDS: dict[NoticeKind, tuple[tuple[str, Callable[[str, str, Any], Any]], ...]
         ("by", _text(255)),
         ("due", _time()),
     ),
+    **{kind: (("body", _object(40)),) for kind in DIFFUSION_KINDS},
 }

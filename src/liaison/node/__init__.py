@@ -7,7 +7,9 @@ from liaison.audit.log import Clock, utcnow
 from liaison.node.accounts import AccountService
 from liaison.node.agreements import AgreementService
 from liaison.node.auditing import AuditService
+from liaison.node.challenges import ChallengeService
 from liaison.node.context import NO_REASON, NodeContext, Why
+from liaison.node.diffusion import DiffusionService
 from liaison.node.federation import FederationService
 from liaison.node.feeds import FeedService, stix_ingest
 from liaison.node.followups import FollowupService
@@ -46,6 +48,8 @@ class Node:
         self.linkage = LinkageService(ctx, self.federation)  # this node as a hub member
         self.matching = MatchService(ctx)
         self.followups = FollowupService(ctx)
+        self.notices = DiffusionService(ctx)  # notices and diffusions (liaison.diffusion)
+        self.challenges = ChallengeService(ctx, self.notices)  # persons' requests
         self.graph = GraphService(ctx)
         self.taxii = TaxiiService(ctx)  # the partners' TAXII collections
         self.feeds = FeedService(ctx, stix_ingest(self.stix))  # TAXII 2.1 feeds, via STIX import

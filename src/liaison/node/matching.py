@@ -34,10 +34,12 @@ from liaison.matching.score import Score, default_model, raises_alert, score
 from liaison.model.entities import parse_entity
 from liaison.model.roles import Actor
 from liaison.node.context import NO_REASON, NodeContext, Why, load_names
+from liaison.node.diffusion import NoticeTarget, alerting
 from liaison.node.notices import NewAlert, tell_hits
 from liaison.node.setup import SYSTEM
 from liaison.policy.permissions import Permission
 from liaison.storage import alerts as alert_store
+from liaison.storage import diffusion as diffusion_store
 from liaison.storage import federation as federation_store
 from liaison.storage import matching as store
 from liaison.storage import records as record_store
@@ -66,13 +68,16 @@ class Hit:
 
     @property
     def kind(self) -> str:
-        return "watchlist" if self.subject.startswith(store.WATCH) else "record"
+        if self.subject.startswith(store.WATCH):
+            return "watchlist"
+        return "notice" if self.subject.startswith(diffusion_store.NOTICE) else "record"
 
 
 @dataclass(frozen=True, slots=True)
 class Alert:
-    """A cross-match alert: a record against another record, a watchlist entry
-    or a partner (``target_kind`` record, watchlist or partner). Every field is
+    """A cross-match alert: a record against another record, a watchlist entry,
+    a partner or a partner's notice (``target_kind`` record, watchlist, partner or
+    notice: its ``notice`` names the action requested). Every field is
     always there, ``None`` where it does not apply: the web pages, the CLI and
     the API read the same object. Times are ISO 8601 text, as the API sends them."""
 
@@ -96,6 +101,7 @@ class Alert:
     record_originator: str | None = None  # a node id: this node's or a partner's
     target_schema: str | None = None  # the other record's or the entry's schema
     target_originator: str | None = None  # the other record's originator
+    notice: dict[str, str] | None = None  # a partner's notice: id, kind, action, originator
 
     @property
     def decidable(self) -> bool:
@@ -314,11 +320,19 @@ class MatchService:
             ]  # not gone, deleted, or queued again at a later version
             profiles = {row.record_id: loads(stored[row.record_id]) for row in current}
             found = self._hits(conn, None, profiles, MAX_LIMIT, {r: r for r in profiles})
+            # a partner's notice raises alerts while it is issued and not expired, and
+            # never on the copy of its own subject
+            named = {h.subject for hits in found.values() for h in hits if h.kind == "notice"}
+            notices = alerting(conn, sorted(named), self.ctx.now().date())
             raised: list[NewAlert] = []
             for row in current:
-                raised += self._raise(
-                    conn, row.record_id, row.version, found[row.record_id], threshold
-                )
+                hits = [
+                    h
+                    for h in found[row.record_id]
+                    if h.kind != "notice"
+                    or (h.subject in notices and notices[h.subject].record_id != row.record_id)
+                ]
+                raised += self._raise(conn, row.record_id, row.version, hits, threshold, notices)
             store.dequeue(conn, [row.id for row in rows])
             if rows:
                 self.ctx.record(
@@ -339,7 +353,13 @@ class MatchService:
         return total
 
     def _raise(
-        self, conn: Connection, record_id: str, version: int, hits: Sequence[Hit], threshold: float
+        self,
+        conn: Connection,
+        record_id: str,
+        version: int,
+        hits: Sequence[Hit],
+        threshold: float,
+        notices: Mapping[str, NoticeTarget] | None = None,
     ) -> list[NewAlert]:
         known = store.known_pairs(conn, record_id)
         contradicted = self.ctx.settings.alert_conflict_threshold
@@ -348,6 +368,8 @@ class MatchService:
             if not raises_alert(hit.score, threshold, contradicted):
                 continue
             explanation = explain(hit.score)
+            if notices and hit.subject in notices:  # it names the action requested
+                explanation["notice"] = notices[hit.subject].to_dict()
             previous = known.get(hit.subject)
             if previous is None:
                 alert_id = store.add_alert(
@@ -602,6 +624,14 @@ class MatchService:
                 "properties": entity["properties"],
                 "watchlist": row.watchlist,
             }
+        notices = [h.subject for h in hits if h.kind == "notice"]
+        for subject, row in diffusion_store.subjects(conn, notices).items():
+            out[subject] = {
+                "caption": row.caption,
+                "schema": row.schema,
+                "properties": orjson.loads(row.entity)["properties"],
+                "notice": row.notice_id,
+            }
         return out
 
 
@@ -675,6 +705,8 @@ def view_of(row: Any) -> Alert:
         caption = row.other_caption
     elif row.target_kind == "watchlist":
         caption = row.entry_caption
+    elif row.target_kind == "notice":
+        caption = explanation.get("notice", {}).get("caption")
     else:
         caption = explanation.get("partner")
     return Alert(
@@ -698,6 +730,7 @@ def view_of(row: Any) -> Alert:
         record_originator=row.record_originator,
         target_schema=row.other_schema if row.target_kind == "record" else None,
         target_originator=row.other_originator,
+        notice=explanation.get("notice") if row.target_kind == "notice" else None,
     )
 
 

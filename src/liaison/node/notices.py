@@ -24,7 +24,7 @@ import orjson
 from sqlalchemy import Connection, Row
 
 from liaison.audit.chain import Action
-from liaison.federation.notices import Notice, NoticeKind, hit
+from liaison.federation.notices import DIFFUSION_KINDS, Notice, NoticeKind, hit
 from liaison.model.roles import Actor
 from liaison.node import followups
 from liaison.node.context import NodeContext
@@ -125,7 +125,10 @@ def take(
         if _raise_partner_hit(ctx, conn, sender, head):
             raised.append(notice.record_id)
     for notice in steps:
-        followups.take(ctx, conn, sender, actor, notice)
+        if notice.kind in DIFFUSION_KINDS:
+            _diffusion(ctx, conn, sender, actor, notice)
+        else:
+            followups.take(ctx, conn, sender, actor, notice)
     store.remember(conn, sender.node_id, [(n.id, n.kind.value) for n in fresh], ctx.now())
     if hits:
         ctx.record(
@@ -138,6 +141,20 @@ def take(
             ignored=ignored,
         )
     return ids
+
+
+def _diffusion(
+    ctx: NodeContext, conn: Connection, sender: Row[Any], actor: Actor, notice: Notice
+) -> None:
+    """Notices and diffusions, and the challenges of the persons concerned."""
+    # imported here: both services screen with node.matching, which imports this module
+    from liaison.node.challenges import ChallengeService
+    from liaison.node.diffusion import DiffusionService
+
+    if notice.kind in (NoticeKind.CHALLENGE, NoticeKind.CHALLENGE_DECISION):
+        ChallengeService(ctx).take(conn, sender, actor, notice)
+    else:
+        DiffusionService(ctx).take(conn, sender, actor, notice)
 
 
 def _raise_partner_hit(ctx: NodeContext, conn: Connection, sender: Row[Any], head: Any) -> bool:

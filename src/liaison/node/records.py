@@ -151,20 +151,7 @@ class RecordService:
             self.ctx.permit(actor, P.RECORD_WRITE, Action.RECORD_DELETE, record_id)
             with self.ctx.tx() as conn:
                 current = self._writable(conn, actor, record_id, expected_version)
-                tombstone = current.tombstone(reason.strip(), actor.label, self.ctx.now())
-                store.write(conn, [(tombstone, "")])
-                propagate(self.ctx, conn, [tombstone])
-                self.ctx.record(
-                    conn,
-                    actor,
-                    Action.RECORD_DELETE,
-                    record_id,
-                    why,
-                    version=tombstone.version,
-                    hash=tombstone.content_hash,
-                    reason=tombstone.reason,
-                )
-        return tombstone
+                return delete_record(self.ctx, conn, actor, current, reason, why)
 
     def search(
         self, actor: Actor, flt: RecordFilter, cursor: str | None, limit: int, why: Why = NO_REASON
@@ -252,6 +239,32 @@ class RecordService:
                 "reload it and apply your change again"
             )
         return current
+
+
+def delete_record(
+    ctx: NodeContext,
+    conn: Connection,
+    actor: Actor,
+    current: Record,
+    reason: str,
+    why: Why = NO_REASON,
+) -> Record:
+    """Write the tombstone of one of this node's records, queue it for every partner
+    that holds a copy, and audit it; the caller checked the record may be deleted."""
+    tombstone = current.tombstone(reason.strip(), actor.label, ctx.now())
+    store.write(conn, [(tombstone, "")])
+    propagate(ctx, conn, [tombstone])
+    ctx.record(
+        conn,
+        actor,
+        Action.RECORD_DELETE,
+        current.record_id,
+        why,
+        version=tombstone.version,
+        hash=tombstone.content_hash,
+        reason=tombstone.reason,
+    )
+    return tombstone
 
 
 def _head(conn: Connection, record_id: str, lock: bool = False) -> Any:

@@ -46,6 +46,13 @@ class Permission(StrEnum):
     FOLLOWUP_DECIDE = "followup:decide"  # approve, deny, ask for more
     COLLECTION_READ = "collection:read"  # read every partner's TAXII collection
     FEED_MANAGE = "feed:manage"  # subscribe to TAXII feeds, pull them, read their state
+    NOTICE_READ = "notice:read"  # our notices and the partners' we hold
+    NOTICE_DRAFT = "notice:draft"  # draft, edit, submit to review, draft amendments
+    NOTICE_APPROVE = "notice:approve"  # approve, issue, suspend, resume, renew, cancel
+    NOTICE_OVERRIDE = "notice:override"  # override a neutrality refusal, in writing
+    NOTICE_RESPOND = "notice:respond"  # answer a partner's notice; confirm a response
+    NOTICE_CHECK = "notice:check"  # a border post's hit/no-hit against identifier lists
+    CHALLENGE_HANDLE = "challenge:handle"  # take in, route and decide persons' requests
 
 
 P = Permission
@@ -62,6 +69,12 @@ P = Permission
 #: member); analysts and officers submit and read the candidate pairs.
 #: Auditors read every partner's TAXII collection (what each partner receives);
 #: a partner's own TAXII account reads only its partner's (``policy.collections``).
+#: Notices (``liaison.diffusion``): analysts draft them and check identifiers at the
+#: border; the compliance review is automatic, and only an auditor overrides its
+#: neutrality refusal, in writing; supervisors approve, issue, suspend, resume,
+#: renew and cancel (four-eyes: never their own draft); liaison officers answer the
+#: partners' notices, check identifiers, and take in and decide the challenges of
+#: the persons concerned; every role but the administrator reads notices.
 #: Administrators subscribe the node to TAXII feeds and pull them (the records a
 #: feed brings are written by the node's STIX import, with the feed as provenance).
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -93,6 +106,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.HUB_USE,
             P.FOLLOWUP_FILE,
             P.FOLLOWUP_READ,
+            P.NOTICE_READ,
+            P.NOTICE_DRAFT,
+            P.NOTICE_CHECK,
         }
     ),
     Role.LIAISON_OFFICER: frozenset(
@@ -113,6 +129,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.FOLLOWUP_FILE,
             P.FOLLOWUP_READ,
             P.FOLLOWUP_DECIDE,
+            P.NOTICE_READ,
+            P.NOTICE_RESPOND,
+            P.NOTICE_CHECK,
+            P.CHALLENGE_HANDLE,
         }
     ),
     Role.SUPERVISOR: frozenset(
@@ -129,6 +149,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.WATCHLIST_READ,
             P.WATCHLIST_MANAGE,
             P.FOLLOWUP_READ,
+            P.NOTICE_READ,
+            P.NOTICE_APPROVE,
         }
     ),
     Role.AUDITOR: frozenset(
@@ -143,6 +165,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.DISCLOSURE_READ,
             P.FOLLOWUP_READ,
             P.COLLECTION_READ,
+            P.NOTICE_READ,
+            P.NOTICE_OVERRIDE,
         }
     ),
 }

@@ -53,6 +53,7 @@ from liaison.storage.tables import (
 )
 
 WATCH = "watch:"
+NOTICE = "ntc:"  # a partner's notice subject (liaison.storage.diffusion)
 
 
 def profile_of(record: Record) -> Profile:
@@ -303,7 +304,11 @@ def _candidates_query(
     )
     if visible is None:  # the node's own cross-matching: records and received copies
         return query
-    shown = or_(ranked.c.subject.startswith(WATCH), records.c.deleted.is_(False) & visible)
+    shown = or_(
+        ranked.c.subject.startswith(WATCH),
+        ranked.c.subject.startswith(NOTICE),
+        records.c.deleted.is_(False) & visible,
+    )
     return query.outerjoin(records, records.c.record_id == ranked.c.subject).where(shown)
 
 

@@ -680,3 +680,76 @@ witness_cosignatures = Table(  # as a log: what each witness last cosigned of th
     Column("last_attempt", UTCDateTime),
     Column("last_error", Text),  # unreachable, or its refusal (rollback, fork) as it said it
 )
+
+# --- diffusion: notices that ask partners to act (liaison.diffusion) ------------------------
+
+diffusion_notices = Table(  # this node's notices, and the partners' it holds
+    "diffusion_notices",
+    metadata,
+    Column("notice_id", String(64), primary_key=True),  # ntc-<32 hex>
+    Column("originator", String(64), nullable=False),  # the node that issued it
+    Column("kind", String(32), nullable=False),  # liaison.diffusion.RequestKind
+    Column("state", String(16), nullable=False),  # liaison.diffusion.State
+    Column("version", Integer, nullable=False),
+    Column("mode", String(16), nullable=False),  # publication | diffusion
+    Column("caption", Text, nullable=False),  # the primary subject's, for lists
+    Column("body", Text, nullable=False),  # JSON: the notice (ours) or the copy received
+    Column("pending", Text),  # JSON: an amendment waiting for approval (ours)
+    Column("expires_on", Date),
+    Column("received", UTCDateTime),  # a partner's notice: when it first arrived
+    Column("updated", UTCDateTime, nullable=False),
+    Index("ix_diffusion_notices_originator", "originator", "state"),
+)
+
+diffusion_subjects = Table(  # a partner's notice: the subjects it carries, screened here
+    "diffusion_subjects",
+    metadata,
+    Column("subject", String(80), primary_key=True),  # "ntc:<digest>": its match-index id
+    Column("notice_id", String(64), nullable=False),
+    Column("record_id", String(64), nullable=False),  # the originator's record id
+    Column("schema", String(64), nullable=False),
+    Column("caption", Text, nullable=False),
+    Column("entity", Text, nullable=False),  # JSON: id, schema, properties
+    Index("ix_diffusion_subjects_notice", "notice_id"),
+)
+
+diffusion_holders = Table(  # our notices: the disclosure register, one row per partner
+    "diffusion_holders",
+    metadata,
+    Column("notice_id", String(64), primary_key=True),
+    Column("node_id", String(64), primary_key=True),
+    Column("state", String(16), nullable=False),  # holds | not_covered | told_to_drop
+    Column("version", Integer, nullable=False),  # the last version sent (or decided on)
+    Column("reasons", Text, nullable=False),  # JSON: the policy reasons of the decision
+    Column("first_sent", UTCDateTime),
+    Column("updated", UTCDateTime, nullable=False),
+)
+
+diffusion_thread = Table(  # responses and confirmations, one thread per notice and receiver
+    "diffusion_thread",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("notice_id", String(64), nullable=False),
+    Column("receiver", String(64), nullable=False),  # the receiving node of the thread
+    Column("author", String(64), nullable=False),  # the node that wrote it
+    Column("kind", String(32), nullable=False),  # a ResponseKind, or confirmed
+    Column("ground", String(32)),
+    Column("text", Text),
+    Column("by", String(255), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_diffusion_thread_notice", "notice_id", "receiver"),
+)
+
+challenges = Table(  # requests by the person concerned: kept apart from police files
+    "challenges",
+    metadata,
+    Column("challenge_id", String(64), primary_key=True),  # chl-<32 hex>
+    Column("origin", String(64), nullable=False),  # the node where the person asked
+    Column("originator", String(64), nullable=False),  # the node that decides (routed to)
+    Column("kind", String(16), nullable=False),  # access | correction | deletion
+    Column("stage", String(16), nullable=False),  # received | routed | decided
+    Column("body", Text, nullable=False),  # JSON: the challenge (liaison.diffusion.codec)
+    Column("received", UTCDateTime, nullable=False),
+    Column("updated", UTCDateTime, nullable=False),
+    Index("ix_challenges_stage", "stage"),
+)

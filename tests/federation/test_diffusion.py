@@ -1,0 +1,322 @@
+"""Notices and diffusions between real nodes (in process, real HTTP through ASGI,
+signed messages): the compliance review refuses a predominantly political arrest
+request and passes a valid one; a publication reaches every covered partner and
+a diffusion only the one chosen; the receiver screens the notice against its
+records at once and alerts on a record written later, naming the action; a border
+post's hit/no-hit on a stolen passport; a response in the thread with both
+sides' deadlines; a cancellation that stops alerts at every holder; a challenge
+routed to the originator, whose deletion reaches every holder. Every refusal is
+audited. Names, numbers and cases are fictitious."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from liaison.errors import Conflict, Forbidden, InvalidInput
+from liaison.storage import diffusion as diffusion_store
+from tests.federation.conftest import Federation, Member, agree
+
+EVALUATED = {
+    "crime_area": "human_trafficking",
+    "subject_category": "suspect",
+    "markings": {"tlp": "GREEN", "pap": "GREEN", "handling": ["H0"]},
+    "evaluation": {"scheme": "admiralty", "source": "B", "information": "2"},
+}
+PASSPORT = "P7730419"  # fictitious
+PLATE = "NBC 4512"
+
+
+def fugitive(name: str = "Rodrigo Villanueva Santos") -> dict[str, Any]:
+    return {
+        "schema": "Person",
+        "properties": {
+            "name": [name],
+            "birthDate": ["1984-02-29"],
+            "nationality": ["ph"],
+            "passportNumber": [PASSPORT],
+        },
+    }
+
+
+def arrest(subject: str, **changes: Any) -> dict[str, Any]:
+    draft: dict[str, Any] = {
+        "kind": "arrest",
+        "subjects": [subject],
+        "fields": {
+            "charge": "Qualified trafficking in persons",
+            "warrant_reference": "RTC-FIC-2026-0117",
+            "warrant_date": "2026-03-02",
+            "issuing_authority": "Regional Trial Court, Fictitious City, Branch 9",
+            "summary_of_facts": "Recruited eleven women with false job offers; sold them abroad.",
+            "penalty": "Life imprisonment and a fine",
+            "legal_references": ["Republic Act 9208 as amended, section 4"],
+            "extradition_intent": True,
+        },
+        "markings": {"tlp": "GREEN", "pap": "GREEN", "handling": ["H0"]},
+        "evaluation": {"scheme": "admiralty", "source": "B", "information": "2"},
+        "distribution": {"mode": "publication"},
+    }
+    draft.update(changes)
+    return draft
+
+
+@pytest.fixture
+def partners(federation: Federation) -> Federation:
+    """Manila agrees with Moscow and Kuala Lumpur, alerts among the purposes."""
+    purposes = ["cross_check", "investigation", "alert"]
+    agree(
+        "ph-ru-kl",
+        [federation["manila"], federation["moscow"], federation["kuala-lumpur"]],
+        purposes=purposes,
+    )
+    return federation
+
+
+def issued(fed: Federation, draft: dict[str, Any]) -> str:
+    manila = fed["manila"]
+    notices = manila.node.notices
+    made = notices.draft(manila.team.analyst, draft)
+    notice_id = made.summary.notice_id
+    reviewed = notices.submit(manila.team.analyst, notice_id)
+    assert reviewed.summary.state == "in_review", reviewed.review
+    notices.approve(manila.team.supervisor, notice_id)
+    out = notices.issue(manila.team.supervisor, notice_id)
+    assert out.summary.state == "issued"
+    fed.settle()
+    return notice_id
+
+
+def held(member: Member, notice_id: str) -> Any:
+    with member.node.ctx.read() as conn:
+        return diffusion_store.notice(conn, notice_id)
+
+
+def notice_alerts(member: Member) -> list[Any]:
+    page = member.node.matching.alerts(member.team.analyst)
+    return [a for a in page if a.target_kind == "notice"]
+
+
+def test_a_political_arrest_request_is_refused_and_a_valid_one_published(
+    partners: Federation,
+) -> None:
+    manila = partners["manila"]
+    record = manila.node.records.create(manila.team.analyst, fugitive(), EVALUATED)
+    notices = manila.node.notices
+    political = arrest(
+        record.record_id,
+        fields={
+            **arrest(record.record_id)["fields"],
+            "charge": "Insulting the president and sedition at an opposition rally",
+        },
+    )
+    made = notices.draft(manila.team.analyst, political)
+    refused = notices.submit(manila.team.analyst, made.summary.notice_id)
+    assert refused.summary.state == "draft"
+    assert refused.review is not None and refused.review["outcome"] == "refused"
+    rules = {r["rule"] for r in refused.review["reasons"] if r["effect"] == "deny"}
+    assert "neutrality" in rules
+    with pytest.raises(Conflict):  # never approved, never issued
+        notices.approve(manila.team.supervisor, made.summary.notice_id)
+    entries = manila.node.audit.entries(manila.team.auditor, limit=500)
+    assert any(e.action == "diffusion.review" and e.result == "denied" for e in entries), (
+        "the refused review is audited"
+    )
+
+    notice_id = issued(partners, arrest(record.record_id))
+    for name in ("moscow", "kuala-lumpur"):
+        row = held(partners[name], notice_id)
+        assert row is not None and row.state == "issued" and row.kind == "arrest"
+    view = notices.show(manila.team.officer, notice_id)
+    assert sorted(h.name for h in view.holders if h.state == "holds") == [
+        "kuala-lumpur",
+        "moscow",
+    ]
+    received = partners["moscow"].node.notices.show(partners["moscow"].team.officer, notice_id)
+    assert received.subjects and received.subjects[0].caption == "Rodrigo Villanueva Santos"
+    assert received.review is None and received.holders == []  # never the originator's side
+
+
+def test_a_diffusion_reaches_only_the_partner_chosen(partners: Federation) -> None:
+    manila = partners["manila"]
+    record = manila.node.records.create(manila.team.analyst, fugitive(), EVALUATED)
+    moscow_id = partners["moscow"].node_id
+    notice_id = issued(
+        partners,
+        arrest(record.record_id, distribution={"mode": "diffusion", "recipients": [moscow_id]}),
+    )
+    assert held(partners["moscow"], notice_id) is not None
+    assert held(partners["kuala-lumpur"], notice_id) is None
+
+    moscow, manila_id = partners["moscow"], manila.node_id
+    with pytest.raises(InvalidInput, match="ground"):  # will not act needs its ground
+        moscow.node.notices.respond(moscow.team.officer, notice_id, "will_not_act")
+    located = moscow.node.notices.respond(moscow.team.officer, notice_id, "located")
+    due = [d for d in located.deadlines if d.after == "located"]
+    assert [(d.who, d.step, d.met) for d in due] == [("originator", "confirm", False)]
+    partners.settle()
+    manila.node.notices.respond(
+        manila.team.officer,
+        notice_id,
+        "confirmed",
+        text="The request stands.",
+        receiver=moscow.node_id,
+    )
+    partners.settle()
+    after = moscow.node.notices.show(moscow.team.officer, notice_id)
+    assert [(e.author, e.kind) for e in after.thread] == [
+        (moscow.node_id, "located"),
+        (manila_id, "confirmed"),
+    ]
+    assert all(d.met for d in after.deadlines if d.after == "located")
+
+
+def test_a_diffusion_to_a_partner_the_agreement_does_not_cover_is_refused(
+    federation: Federation,
+) -> None:
+    agree("ph-ru", [federation["manila"], federation["moscow"]])  # no alert purpose
+    manila = federation["manila"]
+    record = manila.node.records.create(manila.team.analyst, fugitive(), EVALUATED)
+    moscow_id = federation["moscow"].node_id
+    notices = manila.node.notices
+    made = notices.draft(
+        manila.team.analyst,
+        arrest(record.record_id, distribution={"mode": "diffusion", "recipients": [moscow_id]}),
+    )
+    notice_id = made.summary.notice_id
+    notices.submit(manila.team.analyst, notice_id)
+    notices.approve(manila.team.supervisor, notice_id)
+    with pytest.raises(Conflict, match="alert"):
+        notices.issue(manila.team.supervisor, notice_id)
+    assert notices.show(manila.team.officer, notice_id).summary.state == "approved"
+    federation.settle()
+    assert held(federation["moscow"], notice_id) is None
+
+
+def test_receiving_screens_at_once_and_a_later_record_raises_an_alert_naming_the_action(
+    partners: Federation,
+) -> None:
+    manila, moscow = partners["manila"], partners["moscow"]
+    record = manila.node.records.create(manila.team.analyst, fugitive(), EVALUATED)
+    already = moscow.node.records.create(
+        moscow.team.analyst, fugitive("Rodrigo V. Santos"), EVALUATED
+    )
+    notice_id = issued(partners, arrest(record.record_id))
+    found = notice_alerts(moscow)
+    assert [a.record_id for a in found] == [already.record_id]
+    assert found[0].notice is not None and found[0].notice["id"] == notice_id
+    assert "arrest" in found[0].notice["action"]
+
+    later = moscow.node.records.create(
+        moscow.team.analyst, fugitive("Rodrigo Villanueva Santos"), EVALUATED
+    )
+    moscow.node.matching.process_all()
+    assert later.record_id in {a.record_id for a in notice_alerts(moscow)}
+
+
+def test_a_border_check_of_a_stolen_passport_by_hit_or_no_hit(partners: Federation) -> None:
+    manila, kl = partners["manila"], partners["kuala-lumpur"]
+    holder = manila.node.records.create(manila.team.analyst, fugitive(), EVALUATED)
+    passport = manila.node.records.create(
+        manila.team.analyst,
+        {
+            "schema": "Passport",
+            "properties": {
+                "number": [PASSPORT],
+                "country": ["ph"],
+                "type": ["passport"],
+                "holder": [holder.entity_id],
+            },
+        },
+        {k: v for k, v in EVALUATED.items() if k != "subject_category"},
+    )
+    draft = {
+        "kind": "travel_document",
+        "subjects": [passport.record_id],
+        "fields": {"loss_date": "2026-05-01", "loss_report_reference": "PNP-FIC-2026-3321"},
+        "markings": {"tlp": "GREEN", "pap": "GREEN", "handling": ["H0"]},
+        "evaluation": {"scheme": "admiralty", "source": "B", "information": "2"},
+        "distribution": {"mode": "publication"},
+    }
+    notice_id = issued(partners, draft)
+    hit, miss = kl.node.notices.check(
+        kl.team.officer,
+        [{"kind": "passport", "value": "p 773 0419"}, {"kind": "passport", "value": "X1234567"}],
+    )
+    assert hit.hit and [n.notice_id for n in hit.notices] == [notice_id]
+    assert not miss.hit and miss.notices == []
+    with pytest.raises(InvalidInput):
+        kl.node.notices.check(kl.team.officer, [{"kind": "shoe", "value": "42"}])
+    with pytest.raises(Forbidden):
+        kl.node.notices.check(kl.team.supervisor, [{"kind": "passport", "value": PASSPORT}])
+
+    kl.node.notices.respond(kl.team.officer, notice_id, "located", text="Gate 4, KLIA")
+    seized = kl.node.notices.respond(kl.team.officer, notice_id, "seized")
+    assert [e.kind for e in seized.thread] == ["located", "seized"]
+    partners.settle()
+    mine = manila.node.notices.show(manila.team.officer, notice_id)
+    assert [(e.receiver, e.kind) for e in mine.thread] == [
+        (kl.node_id, "located"),
+        (kl.node_id, "seized"),
+    ]
+    theirs = {(d.after, d.step, d.due, d.met) for d in seized.deadlines}
+    ours = {(d.after, d.step, d.due, d.met) for d in mine.deadlines if d.receiver == kl.node_id}
+    assert theirs == ours == {(d.after, "confirm", d.due, False) for d in seized.deadlines}
+    assert len(theirs) == 1  # the originator confirms a seizure within 24 hours
+
+
+def test_a_cancellation_stops_alerts_at_every_holder(partners: Federation) -> None:
+    manila = partners["manila"]
+    record = manila.node.records.create(manila.team.analyst, fugitive(), EVALUATED)
+    notice_id = issued(partners, arrest(record.record_id))
+    manila.node.notices.cancel(
+        manila.team.supervisor, notice_id, "The person was arrested in Manila on 2026-12-01."
+    )
+    partners.settle()
+    for name in ("moscow", "kuala-lumpur"):
+        member = partners[name]
+        assert held(member, notice_id).state == "cancelled"
+        member.node.records.create(member.team.analyst, fugitive(), EVALUATED)
+        member.node.matching.process_all()
+        assert notice_alerts(member) == []
+        with pytest.raises(Conflict):
+            member.node.notices.respond(member.team.officer, notice_id, "located")
+
+
+def test_a_challenge_is_routed_to_the_originator_and_a_deletion_reaches_every_holder(
+    partners: Federation,
+) -> None:
+    manila, moscow = partners["manila"], partners["moscow"]
+    record = manila.node.records.create(manila.team.analyst, fugitive(), EVALUATED)
+    notice_id = issued(partners, arrest(record.record_id))
+    partners.settle()
+    with pytest.raises(InvalidInput):  # a record Moscow does not hold
+        moscow.node.challenges.open(
+            moscow.team.officer, "deletion", ["rec-" + "0" * 32], {"name": "R. V. Santos"}
+        )
+    (asked,) = moscow.node.challenges.open(
+        moscow.team.officer, "deletion", [record.record_id], {"name": "Rodrigo V. Santos"}
+    )
+    assert asked.originator == manila.node_id and asked.stage == "routed"
+    assert asked.answer.confirms is False
+    partners.settle()
+    (inbox,) = manila.node.challenges.page(manila.team.officer)
+    assert inbox.challenge_id == asked.challenge_id and inbox.requester is None
+    decided = manila.node.challenges.decide(
+        manila.team.officer,
+        asked.challenge_id,
+        "grant",
+        "The warrant was quashed; nothing justifies keeping the data.",
+        records=[record.record_id],
+    )
+    assert decided.stage == "decided"
+    partners.settle()
+    assert manila.node.notices.show(manila.team.officer, notice_id).summary.state == "cancelled"
+    for name in ("moscow", "kuala-lumpur"):
+        row = held(partners[name], notice_id)
+        assert row.state == "cancelled"
+        with partners[name].node.ctx.read() as conn:
+            assert diffusion_store.subjects_of(conn, notice_id) == []
+    told = moscow.node.challenges.show(moscow.team.officer, asked.challenge_id)
+    assert told.stage == "decided" and told.answer.confirms is False  # no leave given
