@@ -16,11 +16,13 @@ from liaison.cli import (
     agreements,
     audit,
     backup,
+    challenges,
     feeds,
     followups,
     hits,
     hub,
     matching,
+    notices,
     peers,
     policy,
     records,
@@ -55,6 +57,8 @@ app.command("screen")(matching.screen)
 app.command("query")(hits.query)
 app.add_typer(matching.alerts, name="alerts")
 app.add_typer(followups.app, name="followup")
+app.add_typer(notices.app, name="notice")
+app.add_typer(challenges.app, name="challenge")
 app.add_typer(matching.watchlist, name="watchlist")
 app.add_typer(hub.app, name="hub")
 app.add_typer(feeds.app, name="feed")
