@@ -867,7 +867,7 @@ class DiffusionService:
                 record.envelope.markings.effective().classification if record is not None else None
             ) or Classification.UNCLASSIFIED
             if record is None or record.deleted or actor.clearance < level:
-                raise InvalidInput(f"subjects.{i}", record_id, "no record of that id here")
+                raise InvalidInput(f"subjects[{i}]", record_id, "no record of that id here")
 
     def _review(self, conn: Connection, draft: NoticeDraft) -> Review:
         ids = list(draft.subject_ids)
