@@ -40,6 +40,8 @@ NAV = (
     NavItem("/alerts", N_("Alerts"), Permission.ALERT_READ),
     NavItem("/hits", N_("Hit/no-hit"), Permission.HIT_QUERY),
     NavItem("/followups", N_("Requests"), Permission.FOLLOWUP_READ),
+    NavItem("/notices", N_("Notices"), Permission.NOTICE_READ),
+    NavItem("/challenges", N_("Challenges"), Permission.CHALLENGE_HANDLE),
     NavItem("/graph", N_("Link analysis"), Permission.RECORD_READ),
     NavItem("/agreements", N_("Agreements"), Permission.AGREEMENT_READ),
     NavItem("/neutrality", N_("Neutrality"), Permission.NEUTRALITY_REVIEW),
