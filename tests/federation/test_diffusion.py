@@ -10,13 +10,20 @@ audited. Names, numbers and cases are fictitious."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+import orjson
 import pytest
 
+from liaison.audit.chain import Action
 from liaison.errors import Conflict, Forbidden, InvalidInput
+from liaison.federation.messages import MessageType, seal
+from liaison.model.identity import NodeKey
+from liaison.node.notices import outgoing
 from liaison.storage import diffusion as diffusion_store
 from tests.federation.conftest import Federation, Member, agree
+from tests.federation.test_security import post
 
 EVALUATED = {
     "crime_area": "human_trafficking",
@@ -320,3 +327,88 @@ def test_a_challenge_is_routed_to_the_originator_and_a_deletion_reaches_every_ho
             assert diffusion_store.subjects_of(conn, notice_id) == []
     told = moscow.node.challenges.show(moscow.team.officer, asked.challenge_id)
     assert told.stage == "decided" and told.answer.confirms is False  # no leave given
+
+
+def _version_message(fed: Federation, notice_id: str) -> dict[str, Any]:
+    """The diffusion notice Manila queued for Moscow, as it travels."""
+    manila, moscow = fed["manila"], fed["moscow"]
+    with manila.node.ctx.read() as conn:
+        for item in outgoing(conn, moscow.node_id, 50):
+            if item["kind"] == "diffusion" and item["body"]["notice"] == notice_id:
+                return item
+    raise AssertionError("no diffusion notice queued")
+
+
+@pytest.mark.parametrize("case", ["forged", "malformed", "another originator's"])
+def test_a_forged_or_malformed_notice_message_is_refused_audited_and_stores_nothing(
+    partners: Federation, case: str
+) -> None:
+
+    manila, moscow, kl = partners["manila"], partners["moscow"], partners["kuala-lumpur"]
+    record = manila.node.records.create(manila.team.analyst, fugitive(), EVALUATED)
+    made = manila.node.notices.draft(manila.team.analyst, arrest(record.record_id))
+    notice_id = made.summary.notice_id
+    manila.node.notices.submit(manila.team.analyst, notice_id)
+    manila.node.notices.approve(manila.team.supervisor, notice_id)
+    manila.node.notices.issue(manila.team.supervisor, notice_id)
+    item = _version_message(partners, notice_id)
+    key, sender = manila.node.ctx.key, manila
+    if case == "forged":  # Manila's notice, signed by a key that is not Manila's
+        raw = seal(
+            NodeKey.generate(),
+            MessageType.NOTICES,
+            moscow.node_id,
+            {"notices": [item]},
+            dt.datetime.now(dt.UTC),
+        )
+        data = orjson.loads(raw)
+        inner = orjson.loads(data["message"])
+        inner["sender"] = sender.node_id
+        data["message"] = orjson.dumps(inner).decode()
+        raw = orjson.dumps(data)
+    else:
+        if case == "malformed":
+            item["body"]["subjects"] = [{"record": "x", "schema": "Dragon", "properties": {}}]
+        else:  # Kuala Lumpur replays Manila's notice as its own
+            key, sender = kl.node.ctx.key, kl
+        raw = seal(
+            key, MessageType.NOTICES, moscow.node_id, {"notices": [item]}, dt.datetime.now(dt.UTC)
+        )
+    if case == "another originator's":  # Moscow holds Manila's version first
+        partners.settle()
+    before = held(moscow, notice_id)
+    answer = post(moscow, raw)
+    assert answer.status_code in (403, 422), answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    after = held(moscow, notice_id)
+    assert (before is None and after is None) or (
+        before is not None and after is not None and after.originator == manila.node_id
+    )
+    refused = moscow.node.audit.entries(
+        moscow.team.auditor, limit=500, action=Action.FEDERATION_RECEIVE.value, result="rejected"
+    )
+    assert refused, "the refusal is audited"
+
+
+def test_an_amendment_approved_by_another_reaches_every_holder(partners: Federation) -> None:
+    manila = partners["manila"]
+    record = manila.node.records.create(manila.team.analyst, fugitive(), EVALUATED)
+    notice_id = issued(partners, arrest(record.record_id))
+    changed = arrest(record.record_id)
+    changed["fields"]["penalty"] = "Life imprisonment and a fine of two million pesos"
+    notices = manila.node.notices
+    waiting = notices.propose_amendment(manila.team.analyst, notice_id, changed)
+    assert waiting.pending is not None and waiting.summary.version == 1
+    with pytest.raises(Forbidden):  # an analyst does not approve it
+        notices.approve_amendment(manila.team.analyst, notice_id, "The court raised the fine.")
+    amended = notices.approve_amendment(
+        manila.team.supervisor, notice_id, "The court raised the fine."
+    )
+    assert amended.summary.version == 2 and amended.pending is None
+    partners.settle()
+    for name in ("moscow", "kuala-lumpur"):
+        member = partners[name]
+        view = member.node.notices.show(member.team.officer, notice_id)
+        assert view.summary.version == 2
+        assert view.fields["penalty"] == changed["fields"]["penalty"]
+        assert view.history[-1].move == "amend"

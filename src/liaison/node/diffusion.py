@@ -341,7 +341,7 @@ class DiffusionService:
             if parsed.kind is not notice.draft.kind:
                 raise InvalidInput("kind", parsed.kind.value, f"the notice is {notice.draft.kind}")
             self._subjects_visible(conn, actor, parsed)
-            pending = {"draft": parsed.to_dict(), "by": actor.label}
+            pending = {"draft": codec.draft_to_dict(parsed), "by": actor.label}
             store.put_notice(
                 conn, {"notice_id": notice_id, "pending": store.dumps(pending), **self._touch()}
             )
@@ -362,9 +362,7 @@ class DiffusionService:
             if not row.pending:
                 raise Conflict(f"notice {notice_id} has no amendment waiting")
             pending = orjson.loads(row.pending)
-            draft = parse_draft(
-                pending["draft"], dt.date.fromisoformat(pending["draft"]["drafted_on"])
-            )
+            draft = codec.draft_from_dict(pending["draft"])
             result = self._review(conn, draft)
             self._audit_review(conn, actor, notice_id, result)
             if not result.passed:
