@@ -244,8 +244,13 @@ def test_a_draft_is_edited_and_an_issued_notice_amended(nodes: Nodes) -> None:
     notice_id = draft_on_form(analyst, arrest(nodes.fugitive()))
     edit = analyst.get(f"/notices/{notice_id}/edit")
     assert edit.status_code == 200 and "Qualified trafficking in persons" in edit.text
-    data = form_data(arrest(nodes.manila.node.notices.show(
-        nodes.manila.team.analyst, notice_id).draft["subjects"][0]))  # type: ignore[index]
+    data = form_data(
+        arrest(
+            nodes.manila.node.notices.show(nodes.manila.team.analyst, notice_id).draft["subjects"][
+                0
+            ]
+        )
+    )  # type: ignore[index]
     data["fields.penalty"] = "Life imprisonment"
     edited = post(analyst, f"/notices/{notice_id}/edit", data)
     assert edited.status_code == 303, edited.text
@@ -333,8 +338,11 @@ def test_a_border_check_hits_a_stolen_passport(nodes: Nodes) -> None:
     assert answer.text.count('class="outcome hit"') == 1
     assert answer.text.count('class="outcome nohit"') == 1
     assert f'href="/notices/{notice_id}"' in answer.text
-    bad = post(officer, "/notices/check", {**data, "identifiers.3.kind": "mmsi",
-                                           "identifiers.3.value": "12"})
+    bad = post(
+        officer,
+        "/notices/check",
+        {**data, "identifiers.3.kind": "mmsi", "identifiers.3.value": "12"},
+    )
     assert bad.status_code == 422 and 'id="err-identifiers.3.value"' in bad.text
     nothing = post(officer, "/notices/check", {})
     assert nothing.status_code == 422 and 'id="err-identifiers"' in nothing.text
@@ -398,4 +406,3 @@ def test_no_action_form_for_a_reader(nodes: Nodes) -> None:
     page = nodes.browser(m, "auditor").get(f"/notices/{notice_id}").text
     assert 'action="/notices/' + notice_id + '/move"' not in page
     assert view.summary.state == "draft"
-

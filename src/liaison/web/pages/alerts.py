@@ -137,7 +137,7 @@ class Candidate:
     service's alert and its readable evidence."""
 
     alert: Alert
-    kind: str  # record, watchlist or partner
+    kind: str  # record, watchlist, partner or notice
     record_id: str | None  # the other record, when it is one
     caption: str
     originator: str | None
@@ -164,6 +164,9 @@ def candidate(record_id: str, alert: Alert) -> Candidate:
         caption = alert.target_caption or alert.target
         return Candidate(alert, "record", alert.target, caption, alert.target_originator, found)
     caption = alert.target_caption or alert.target
+    if alert.target_kind == "notice" and alert.notice:  # a subject of a partner's notice
+        notice = alert.notice
+        return Candidate(alert, "notice", None, caption, notice.get("originator"), found)
     partner = alert.target.removeprefix("partner:") if alert.target_kind == "partner" else None
     return Candidate(alert, alert.target_kind, None, caption, partner, found)
 
