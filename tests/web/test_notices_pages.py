@@ -20,7 +20,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from liaison.errors import InvalidInput
-from liaison.web.pages.notices import draft_of, errors_of, field_inputs, form_of, forms_for
+from liaison.web.pages.notices import draft_of, errors_of, field_inputs, form_of
 from tests.federation.conftest import Federation, Member, agree, member, node_url
 from tests.federation.test_diffusion import EVALUATED, PASSPORT, arrest, fugitive
 from tests.web.conftest import csrf_of, sign_in
