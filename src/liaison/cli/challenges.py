@@ -96,7 +96,12 @@ def decide(
     challenge_id: ChallengeId,
     verdict: Annotated[str, typer.Option(help="grant, refuse or partly")],
     reasons: Annotated[str, typer.Option(help="the decision's reasons (20 characters or more)")],
-    record: Annotated[list[str] | None, typer.Option(help="for partly: a record granted")] = None,
+    record: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="a record it applies to: grant names every one, partly some, refuse none"
+        ),
+    ] = None,
     restriction: Annotated[
         list[str] | None,
         typer.Option(help="a ground for restricting access, such as obstruct_inquiry"),

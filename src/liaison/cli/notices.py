@@ -312,20 +312,33 @@ def _said(view: NoticeView, holders: bool = False) -> None:
     console.print(f"notice {s.notice_id}: {s.state} (version {s.version})", markup=False)
     expires = f", expires {s.expires_on}" if s.expires_on else ""
     console.print(f"  {s.kind}: {s.action}; {s.mode}{expires}", markup=False)
-    review = view.review
-    if review is not None and not review["passed"]:
-        console.print(f"  review refused on {review['reviewed_on']}:", markup=False)
-    if review is not None and (not review["passed"] or review["override"]):
-        for reason in review["reasons"]:
-            if reason["effect"] == "deny":
-                console.print(f"    {reason['rule']}: {reason['text']}", markup=False)
-    if review is not None and review["override"]:
-        o = review["override"]
-        console.print(f"  overridden by {o['by']}: {o['justification']}", markup=False)
+    if view.review is not None:
+        _review(view.review)
     if holders and s.own and s.state not in ("draft", "in_review", "approved"):
         _holders(view)
+    if view.pending:
+        console.print("  an amendment waits for approval", markup=False)
     if view.moves and s.own:
-        console.print(f"  next: {', '.join(view.moves)}", markup=False)
+        console.print(f"  moves allowed: {', '.join(view.moves)}", markup=False)
+
+
+def _review(review: dict[str, Any]) -> None:
+    """A refused review's reasons, each on its line with its evidence; an override."""
+    override = review["override"]
+    if review["passed"] and not override:
+        return
+    if override:
+        line = f"  review refused, overridden by {override['by']} on {override['on']}:"
+    else:
+        line = f"  review refused on {review['reviewed_on']}:"
+    console.print(line, markup=False)
+    for reason in review["reasons"]:
+        if reason["effect"] == "deny":
+            console.print(f"    {reason['rule']}: {reason['text']}", markup=False)
+            for evidence in reason["evidence"]:
+                console.print(f"      {evidence}", markup=False)
+    if override:
+        console.print(f"  justification: {override['justification']}", markup=False)
 
 
 def _holders(view: NoticeView) -> None:
@@ -344,13 +357,21 @@ def _details(view: NoticeView) -> None:
         line = f"  subject {subject.record_id}: {subject.caption} ({subject.schema})"
         console.print(line, markup=False)
     for name, value in view.fields.items():
-        console.print(f"  {name}: {value}", markup=False)
+        console.print(f"  {name}: {_value(value)}", markup=False)
     for entry in view.thread:
         said = f" {entry.text}" if entry.text else ""
         ground = f" ({entry.ground})" if entry.ground else ""
         line = f"  thread {entry.at} {entry.receiver}: {entry.kind}{ground} by {entry.by}{said}"
         console.print(line, markup=False)
     _deadlines(view)
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return str(value)
 
 
 def _deadlines(view: NoticeView) -> None:
