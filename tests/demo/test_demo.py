@@ -44,6 +44,12 @@ def test_the_demo_federation_runs_and_a_revocation_propagates(tmp_path: Path) ->
     assert followup["hits"] == [True, False]
     assert followup["level"] == "full" and followup["state"] == "partly"
     assert followup["fields"] == ["birthDate", "name", "nationality"]
+    notices = result["notices"]  # an arrest request, end to end; a stolen passport checked
+    assert notices["refused_first"] is True
+    assert notices["holders"] == {"moscow": "holds", "kuala-lumpur": "not_covered"}
+    assert "arrest" in notices["alert_action"]
+    assert notices["border"] == [True, False]
+    assert notices["cancelled_at_moscow"] == "cancelled"
     holdings = result["holdings"]
     assert holdings["moscow"].get(("manila", "full"), 0) > 0  # the bilateral agreement
     assert holdings["kuala-lumpur"].get(("manila", "reference"), 0) > 0  # persons as references

@@ -10,7 +10,11 @@ the partners the agreements allow; one record is corrected and one revoked
 (deleted), and both changes reach every partner that holds a copy. Moscow
 then asks manila hit/no-hit about a phone without disclosing it, files a
 follow-up request on the hit, and manila's liaison officer approves three
-fields, which arrive with manila's markings. The three nodes then cosign each
+fields, which arrive with manila's markings. Manila issues an arrest request
+for a fugitive (refused first by the compliance review for its political
+charge), moscow is alerted and answers located, a stolen passport is checked
+at kuala-lumpur's border, and the request is cancelled everywhere
+(``liaison.demo.notices``). The three nodes then cosign each
 other's audit checkpoints as witnesses, and each log is checked against what
 its witnesses hold. The demo
 prints where each node's API is and waits for Ctrl-C, then stops the nodes.
@@ -37,6 +41,7 @@ from rich.table import Table
 
 from liaison.demo.agreement import BILATERAL, MULTILATERAL, bilateral, multilateral
 from liaison.demo.cluster import USERS, NodeProcess, actor, agree, mesh, parties
+from liaison.demo.notices import notices_end_to_end
 from liaison.demo.witnessing import witness_all
 from liaison.federation.tls import fingerprint
 from liaison.node import Node, Why
@@ -331,6 +336,7 @@ def run(base: Path, entities: int, port: int, serve: bool) -> dict[str, Any]:
         for name, level in gone.items():
             console.print(f"  {name}: copy is now {level}")
         followup = hit_and_followup(nodes)
+        notices = notices_end_to_end(nodes, console)
         intact = verify_all(nodes)
         witnessed = witness_all(nodes, console)
         _print_where(nodes)
@@ -350,6 +356,7 @@ def run(base: Path, entities: int, port: int, serve: bool) -> dict[str, Any]:
             "audit_intact": intact,
             "witnessed": witnessed,
             "followup": followup,
+            "notices": notices,
             "holdings": holdings(nodes),
         }
     finally:
