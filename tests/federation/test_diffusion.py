@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 import pytest
+from fastapi.testclient import TestClient
 
 from liaison.audit.chain import Action
 from liaison.errors import Conflict, Forbidden, InvalidInput
@@ -22,6 +23,7 @@ from liaison.federation.messages import MessageType, seal
 from liaison.model.identity import NodeKey
 from liaison.node.notices import outgoing
 from liaison.storage import diffusion as diffusion_store
+from tests.conftest import auth
 from tests.federation.conftest import Federation, Member, agree
 from tests.federation.test_security import post
 
@@ -220,6 +222,14 @@ def test_receiving_screens_at_once_and_a_later_record_raises_an_alert_naming_the
     )
     moscow.node.matching.process_all()
     assert later.record_id in {a.record_id for a in notice_alerts(moscow)}
+    with TestClient(moscow.app, raise_server_exceptions=False) as client:  # as the API says it
+        answer = client.get(
+            "/api/v1/alerts?limit=500", headers=auth(moscow.node, moscow.team.analyst)
+        )
+    assert answer.status_code == 200, answer.text
+    said = [a for a in answer.json() if a["target_kind"] == "notice"]
+    assert {a["record_id"] for a in said} == {already.record_id, later.record_id}
+    assert all(a["notice"]["id"] == notice_id for a in said)
 
 
 def test_a_border_check_of_a_stolen_passport_by_hit_or_no_hit(partners: Federation) -> None:

@@ -152,15 +152,17 @@ def match_dataset(
 
 
 class AlertOut(BaseModel):
-    """A cross-match alert: a record against another record, a watchlist entry or a
-    partner's hit (``target_kind``), with both sides' captions as far as you may
-    see them, the score and each feature's evidence, and the decision if any."""
+    """A cross-match alert: a record against another record, a watchlist entry, a
+    partner's hit or a partner's notice (``target_kind``), with both sides' captions
+    as far as you may see them, the score and each feature's evidence, and the
+    decision if any; for a notice, ``notice`` names it, its kind, the action it
+    requests and its originator."""
 
     id: int
     record_id: str
     version: int
     target: str
-    target_kind: Literal["record", "watchlist", "partner"]
+    target_kind: Literal["record", "watchlist", "partner", "notice"]
     score: float
     explanation: dict[str, Any]
     status: Literal["open", "confirmed", "rejected", "escalated"]
@@ -176,6 +178,7 @@ class AlertOut(BaseModel):
     record_originator: str | None
     target_schema: str | None
     target_originator: str | None
+    notice: dict[str, str] | None = None
 
     @classmethod
     def of(cls, alert: Alert) -> AlertOut:
