@@ -422,3 +422,35 @@ def test_an_amendment_approved_by_another_reaches_every_holder(partners: Federat
         assert view.summary.version == 2
         assert view.fields["penalty"] == changed["fields"]["penalty"]
         assert view.history[-1].move == "amend"
+
+
+def test_an_auditor_overrides_a_neutrality_refusal_in_writing_and_it_is_published(
+    partners: Federation,
+) -> None:
+    manila = partners["manila"]
+    record = manila.node.records.create(manila.team.analyst, fugitive(), EVALUATED)
+    draft = arrest(record.record_id)
+    draft["fields"]["charge"] = "Murder of a politician, the town's mayor, during a robbery"
+    notices = manila.node.notices
+    notice_id = notices.draft(manila.team.analyst, draft).summary.notice_id
+    refused = notices.submit(manila.team.analyst, notice_id)
+    assert refused.review is not None and refused.review["outcome"] == "refused"
+    why = "An ordinary murder during a robbery; the victim's office played no part in it."
+    with pytest.raises(Forbidden):  # a supervisor does not override
+        notices.override(manila.team.supervisor, notice_id, why)
+    with pytest.raises(InvalidInput):  # a justification in writing, 40 characters or more
+        notices.override(manila.team.auditor, notice_id, "ordinary crime")
+    overridden = notices.override(manila.team.auditor, notice_id, why)
+    assert overridden.summary.state == "in_review" and overridden.review is not None
+    assert overridden.review["outcome"] == "overridden"
+    assert overridden.review["override"]["justification"] == why
+    notices.approve(manila.team.supervisor, notice_id)
+    assert notices.issue(manila.team.supervisor, notice_id).summary.state == "issued"
+    partners.settle()
+    assert held(partners["moscow"], notice_id).state == "issued"
+    entries = manila.node.audit.entries(manila.team.auditor, limit=500, action="diffusion.override")
+    assert [(e.object, e.result) for e in entries] == [  # each refusal audited too
+        (notice_id, "denied"),
+        (notice_id, "denied"),
+        (notice_id, "ok"),
+    ]

@@ -304,9 +304,13 @@ class DiffusionService:
             today = self._today()
             if notice.state is not life.State.APPROVED:
                 raise Conflict(f"notice {notice_id} is {notice.state.value}; only approved issues")
-            result = self._review(conn, notice.draft)  # the day's facts, again
-            if not result.passed and notice.review is not None and notice.review.override is None:
-                refused = "; ".join(r.text for r in result.denials)
+            # the day's facts, again: a record expired, held or changed since approval
+            # stops the notice; a neutrality refusal overridden in writing does not
+            overridden = notice.review is not None and notice.review.override is not None
+            result = self._review(conn, notice.draft)
+            stopping = [r for r in result.denials if not (overridden and r.overridable)]
+            if stopping:
+                refused = "; ".join(r.text for r in stopping)
                 raise Conflict(f"notice {notice_id} no longer passes its review: {refused}")
             covered = self._coverage(conn, notice)
             if notice.mode is Mode.DIFFUSION:
