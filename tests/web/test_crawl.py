@@ -7,7 +7,8 @@ open alerts of every kind (record against record, against a watchlist entry,
 a partner's hit notice), hit/no-hit queries and follow-up requests both ways
 in every state (pending, more information asked and answered, approved for
 chosen fields, denied, waiting for our answer), so that every kind of notice
-has travelled. Each role then signs in through the real form, opens every
+has travelled; an issued notice (diffusion) answered by the partner, and a
+person's challenge. Each role then signs in through the real form, opens every
 page of its navigation and, on each, the first link to each kind of item: no
 page may answer 5xx or show "Internal error" (what a template that meets a
 missing attribute shows).
@@ -83,6 +84,7 @@ def populate(fed: Federation) -> None:
     fed.settle()
     raise_alerts(fed)
     followups_both_ways(fed)
+    notice_and_challenge(fed)
     for m in (manila, moscow):
         m.node.matching.process_all()
     fed.settle()
@@ -167,6 +169,37 @@ def followups_both_ways(fed: Federation) -> None:
     waiting = ask(fed, manila, moscow, seed=34)
     moscow.node.followups.decide(moscow.team.officer, waiting, "more", REASON)
     fed.settle()
+
+
+def notice_and_challenge(fed: Federation) -> None:
+    """Manila issues a notice that moscow holds and answers (located, so a
+    deadline runs), and takes in a person's challenge about one of its records."""
+    manila, moscow = fed["manila"], fed["moscow"]
+    entity = {**Generator(41).person(), "id": "crawl-sought"}
+    record = manila.node.records.create(manila.team.analyst, entity, SUSPECT)
+    draft = {
+        "kind": "information",
+        "subjects": [record.record_id],
+        "fields": {
+            "information_sought": ["location"],
+            "summary_of_facts": "Demo: recruited workers with false job offers in 2026.",
+            "legal_references": ["Fictitious Act 2026, section 4"],
+        },
+        "markings": {"tlp": "AMBER", "handling": ["H0"]},
+        "distribution": {"mode": "publication"},
+        "releases": ["H2"],
+    }
+    notices = manila.node.notices
+    notice_id = notices.draft(manila.team.analyst, draft).summary.notice_id
+    reviewed = notices.submit(manila.team.analyst, notice_id)
+    assert reviewed.summary.state == "in_review", reviewed.review
+    notices.approve(manila.team.supervisor, notice_id)
+    notices.issue(manila.team.supervisor, notice_id)
+    fed.settle()
+    moscow.node.notices.respond(moscow.team.officer, notice_id, "located", text=WHY)
+    fed.settle()
+    requester = {"name": "Demo Requester", "contact": "PO Box 1, Fictitious City"}
+    manila.node.challenges.open(manila.team.officer, "access", [record.record_id], requester)
 
 
 def ask(fed: Federation, asker: Member, holder: Member, seed: int) -> int:
@@ -305,3 +338,7 @@ def check_node(m: Member) -> None:
     assert any(p.startswith("/records/") and p.endswith("/versions") for p in reached["analyst"])
     assert any(p.startswith("/followups/") for p in reached["officer"])
     assert "/audit" in reached["auditor"] and "/admin" in reached["admin"]
+    everyone = [p for paths in reached.values() for p in paths]
+    assert any(p.startswith("/notices/ntc-") for p in everyone)  # ours at manila, theirs at moscow
+    if m.name == "manila":
+        assert any(p.startswith("/challenges/chl-") for p in reached["officer"])
