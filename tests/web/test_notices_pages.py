@@ -406,3 +406,12 @@ def test_no_action_form_for_a_reader(nodes: Nodes) -> None:
     page = nodes.browser(m, "auditor").get(f"/notices/{notice_id}").text
     assert 'action="/notices/' + notice_id + '/move"' not in page
     assert view.summary.state == "draft"
+
+
+def test_what_a_drafter_wrote_is_escaped(nodes: Nodes) -> None:
+    analyst = nodes.browser(nodes.manila, "analyst")
+    draft = arrest(nodes.fugitive())
+    draft["fields"]["notes"] = "<script>alert(1)</script> ' OR 1=1 --"
+    page = analyst.get(f"/notices/{draft_on_form(analyst, draft)}").text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &#39; OR 1=1 --" in page
+    assert "<script>alert(1)" not in page
