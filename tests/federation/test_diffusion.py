@@ -293,7 +293,11 @@ def test_a_cancellation_stops_alerts_at_every_holder(partners: Federation) -> No
     partners.settle()
     for name in ("moscow", "kuala-lumpur"):
         member = partners[name]
-        assert held(member, notice_id).state == "cancelled"
+        row = held(member, notice_id)
+        assert row.state == "cancelled"
+        assert orjson.loads(row.body)["subjects"] == []  # the person's data is not kept
+        with member.node.ctx.read() as conn:
+            assert diffusion_store.subjects_of(conn, notice_id) == []
         member.node.records.create(member.team.analyst, fugitive(), EVALUATED)
         member.node.matching.process_all()
         assert notice_alerts(member) == []

@@ -700,7 +700,8 @@ class DiffusionService:
                 "version": held["version"],
                 "mode": held["mode"],
                 "caption": held["caption"],
-                "body": store.dumps(dict(body)),
+                # an ended notice keeps its request and history, not the people in it
+                "body": store.dumps(dict(body) if live else {**body, "subjects": []}),
                 "pending": None,
                 "expires_on": dt.date.fromisoformat(held["expires_on"])
                 if held["expires_on"]
