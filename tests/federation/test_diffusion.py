@@ -305,6 +305,71 @@ def test_a_cancellation_stops_alerts_at_every_holder(partners: Federation) -> No
             member.node.notices.respond(member.team.officer, notice_id, "located")
 
 
+def register(member: Member, notice_id: str) -> dict[str, tuple[str, str | None]]:
+    view = member.node.notices.show(member.team.officer, notice_id)
+    return {h.name: (h.state, h.agreement_id) for h in view.holders}
+
+
+def test_a_suspended_agreement_recalls_its_notices_and_resuming_restores_them(
+    partners: Federation,
+) -> None:
+    manila = partners["manila"]
+    record = manila.node.records.create(manila.team.analyst, fugitive(), EVALUATED)
+    notice_id = issued(partners, arrest(record.record_id))
+    covered = {"kuala-lumpur": ("holds", "ph-ru-kl"), "moscow": ("holds", "ph-ru-kl")}
+    assert register(manila, notice_id) == covered
+
+    manila.node.agreements.move(manila.team.officer, "ph-ru-kl", "suspend", "under review")
+    partners.settle()
+    assert {n: s for n, (s, _) in register(manila, notice_id).items()} == {
+        "kuala-lumpur": "dropped",
+        "moscow": "dropped",
+    }
+    for name in ("moscow", "kuala-lumpur"):
+        member = partners[name]
+        row = held(member, notice_id)
+        assert row.state == "cancelled"  # it stops alerting and takes no response
+        assert orjson.loads(row.body)["subjects"] == []
+        assert "no longer covers" in orjson.loads(row.body)["event"]["reason"]
+        member.node.records.create(member.team.analyst, fugitive(), EVALUATED)
+        member.node.matching.process_all()
+        assert notice_alerts(member) == []
+    entries = manila.node.audit.entries(
+        manila.team.auditor, limit=500, action="diffusion.change", object=notice_id
+    )
+    recalled = [e.detail for e in entries if e.detail.get("move") == "agreement"]
+    assert [sorted(d["dropped"]) for d in recalled] == [
+        sorted(partners[n].node_id for n in ("moscow", "kuala-lumpur"))
+    ]
+
+    manila.node.agreements.move(manila.team.officer, "ph-ru-kl", "resume", "review done")
+    partners.settle()
+    assert register(manila, notice_id) == covered
+    for name in ("moscow", "kuala-lumpur"):
+        member = partners[name]
+        assert held(member, notice_id).state == "issued"
+        assert [a.notice for a in notice_alerts(member)], name  # alerting again
+
+
+def test_an_agreement_that_keeps_on_end_leaves_its_notices_with_the_holder(
+    federation: Federation,
+) -> None:
+    manila, moscow = federation["manila"], federation["moscow"]
+    agree("ph-ru-keep", [manila, moscow], purposes=["cross_check", "alert"], on_end="keep")
+    record = manila.node.records.create(manila.team.analyst, fugitive(), EVALUATED)
+    notice_id = issued(federation, arrest(record.record_id))
+    manila.node.agreements.move(manila.team.officer, "ph-ru-keep", "terminate", "ended by treaty")
+    federation.settle()
+    assert register(manila, notice_id) == {
+        "kuala-lumpur": ("not_covered", None),  # a peer no agreement covers
+        "moscow": ("holds", "ph-ru-keep"),  # kept: the ended agreement says so
+    }
+    assert held(moscow, notice_id).state == "issued"
+    manila.node.notices.cancel(manila.team.supervisor, notice_id, "Arrested in Manila.")
+    federation.settle()
+    assert held(moscow, notice_id).state == "cancelled"  # a cancellation still reaches it
+
+
 def test_a_challenge_is_routed_to_the_originator_and_a_deletion_reaches_every_holder(
     partners: Federation,
 ) -> None:

@@ -16,6 +16,7 @@ from liaison.audit.chain import Action, Result
 from liaison.errors import Conflict, InvalidInput, InvalidSignature, NotFound
 from liaison.model.roles import Actor
 from liaison.node.context import NO_REASON, NodeContext, Why
+from liaison.node.diffusion import DiffusionService
 from liaison.node.outbox import propagate_all
 from liaison.policy import agreements as rules
 from liaison.policy.agreements import Agreement, AgreementDocument, AgreementState
@@ -124,6 +125,7 @@ class AgreementService:
                 store.set_state(conn, moved, self.ctx.now())
                 superseded = self._supersede_older(conn, moved) if move == "activate" else []
                 queued = propagate_all(self.ctx, conn)  # what now flows, or is recalled
+                queued += DiffusionService(self.ctx).agreements_moved(conn)  # notices too
                 self._log(
                     conn,
                     actor,

@@ -31,7 +31,7 @@ import re
 import secrets
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import orjson
@@ -57,6 +57,7 @@ from liaison.model.roles import Actor
 from liaison.model.vocab import Purpose
 from liaison.node.context import NO_REASON, NodeContext, Why
 from liaison.node.decisions import facts_for, policy_context
+from liaison.node.outbox import kept_on_end
 from liaison.node.setup import SYSTEM
 from liaison.policy.decide import Outcome, Partner, Use, decide
 from liaison.policy.permissions import Permission
@@ -96,6 +97,7 @@ class Holder:
     version: int
     reasons: list[str]
     first_sent: str | None
+    agreement_id: str | None  # the agreement it was last sent under
 
 
 @dataclass(frozen=True)
@@ -314,7 +316,7 @@ class DiffusionService:
                 raise Conflict(f"notice {notice_id} no longer passes its review: {refused}")
             covered = self._coverage(conn, notice)
             if notice.mode is Mode.DIFFUSION:
-                denied = {p: r for p, r in covered.items() if r}
+                denied = {p: c.denials for p, c in covered.items() if c.denials}
                 if denied:
                     partners = "; ".join(f"{p}: {', '.join(r)}" for p, r in denied.items())
                     raise NotCovered(f"the agreement does not cover this notice for {partners}")
@@ -327,8 +329,8 @@ class DiffusionService:
                 Action.DIFFUSION_ISSUE,
                 notice_id,
                 mode=issued.mode.value,
-                holders=sent,
-                not_covered={p: list(r) for p, r in covered.items() if r},
+                holders=sent.sent,
+                not_covered={p: list(c.denials) for p, c in covered.items() if c.denials},
                 expires_on=issued.expires_on.isoformat() if issued.expires_on else None,
             )
             return self._view(conn, notice_id)
@@ -391,7 +393,8 @@ class DiffusionService:
                 notice_id,
                 move="amend",
                 version=amended.version,
-                holders=sent,
+                holders=sent.sent,
+                dropped=sent.dropped,
                 reason=reason,
             )
             return self._view(conn, notice_id)
@@ -493,6 +496,32 @@ class DiffusionService:
                 )
                 done.append(row.notice_id)
         return done
+
+    def agreements_moved(self, conn: Connection) -> int:
+        """After an agreement was activated, suspended, resumed or terminated (in its
+        transaction): each live notice of ours reaches the partners it now covers (a
+        publication, a new partner; a diffusion, a recipient covered again), and a
+        holder it no longer covers is told to drop it, as records are recalled.
+        Returns how many messages were queued."""
+        queued = 0
+        for row in store.notices(conn, originator=self.ctx.node_id, limit=10_000):
+            if row.state not in ("issued", "suspended"):
+                continue
+            notice = codec.notice_from_dict(orjson.loads(row.body))
+            sent = self._send(conn, notice, self._coverage(conn, notice), changes_only=True)
+            if not (sent.sent or sent.dropped):
+                continue
+            queued += len(sent.sent) + len(sent.dropped)
+            self.ctx.record(
+                conn,
+                SYSTEM,
+                Action.DIFFUSION_CHANGE,
+                row.notice_id,
+                move="agreement",
+                holders=sent.sent,
+                dropped=sent.dropped,
+            )
+        return queued
 
     # --- reading --------------------------------------------------------------------------
 
@@ -916,9 +945,10 @@ class DiffusionService:
                 self.ctx.record(conn, actor, action, obj, result=Result.DENIED, reason=str(refused))
             raise
 
-    def _coverage(self, conn: Connection, notice: life.Notice) -> dict[str, list[str]]:
+    def _coverage(self, conn: Connection, notice: life.Notice) -> dict[str, Cover]:
         """Each partner concerned (every peer for a publication, the recipients for a
-        diffusion) and the policy's denials for it: an empty list means covered."""
+        diffusion): the policy's denials for it (none means covered) and the agreement
+        that covers it."""
         peers = {row.node_id for row in federation_store.all_peers(conn)}
         wanted = (
             sorted(peers)
@@ -930,45 +960,62 @@ class DiffusionService:
         facts = facts_for(self.ctx, conn, marked)
         context = policy_context(self.ctx, conn, [r.record_id for r in records])
         use = Use.COERCIVE_ALERT if notice.draft.type.coercive else Use.PUSH
-        out: dict[str, list[str]] = {}
+        out: dict[str, Cover] = {}
         for partner in wanted:
             if partner not in peers:
-                out[partner] = ["not a peer of this node"]
+                out[partner] = Cover(("not a peer of this node",), None)
                 continue
             denials: list[str] = []
+            bases: list[str] = []
             for record, fact in zip(marked, facts, strict=True):
                 decision = decide(fact, Partner(partner), use, Purpose.ALERT, context)
                 if decision.outcome is not Outcome.FULL:
                     texts = [r.text for r in decision.denials] or [decision.outcome.label]
                     denials += [f"{record.record_id}: {t}" for t in texts]
-            out[partner] = denials
+                elif decision.basis is not None:
+                    bases.append(decision.basis)
+            out[partner] = Cover(tuple(denials), None if denials or not bases else bases[0])
         return out
 
     def _send(
-        self, conn: Connection, notice: life.Notice, covered: Mapping[str, Sequence[str]]
-    ) -> list[str]:
-        """Send the notice's version to each covered partner; a holder no longer covered
-        is told to drop it. Every partner decided on lands in the register."""
+        self,
+        conn: Connection,
+        notice: life.Notice,
+        covered: Mapping[str, Cover],
+        changes_only: bool = False,
+    ) -> Sent:
+        """Send the notice's version to each covered partner (with ``changes_only``,
+        not to one that already holds this version); a holder no longer covered is
+        told to drop it, unless the agreement it holds it under ended letting the
+        parties keep what they received. Every partner decided on lands in the
+        register."""
         now = self.ctx.now()
         holders = {h.node_id: h for h in store.holders(conn, notice.notice_id)}
-        sent = []
-        for partner, denials in covered.items():
+        kept = kept_on_end(conn, policy_context(self.ctx, conn, []))
+        out = Sent()
+        for partner, cover in covered.items():
             was = holders.get(partner)
-            if denials:
-                if was is not None and was.state == HOLDS:
-                    self._queue(conn, notice, partner, was.first_sent or now, dropped=True)
-                    state = DROPPED
-                else:
-                    state = NOT_COVERED
+            holding = was if was is not None and was.state == HOLDS else None
+            if cover.denials:
+                if holding is not None and holding.agreement_id in kept:
+                    continue  # kept under the ended agreement: no newer version, no recall
+                if holding is not None:
+                    self._queue(conn, notice, partner, holding.first_sent or now, dropped=True)
+                    out.dropped.append(partner)
+                elif changes_only and was is not None:
+                    continue
                 store.set_holder(
                     conn,
                     notice.notice_id,
                     partner,
-                    state=state,
+                    state=NOT_COVERED if holding is None else DROPPED,
                     version=notice.version,
-                    reasons=denials,
+                    reasons=cover.denials,
+                    agreement_id=None,
                     now=now,
                 )
+                continue
+            if changes_only and holding is not None and holding.version == notice.version:
                 continue
             first = was.first_sent if was is not None and was.first_sent else now
             self._queue(conn, notice, partner, first)
@@ -979,10 +1026,11 @@ class DiffusionService:
                 state=HOLDS,
                 version=notice.version,
                 reasons=[],
+                agreement_id=cover.basis,
                 now=now,
             )
-            sent.append(partner)
-        return sent
+            out.sent.append(partner)
+        return out
 
     def _resend(self, conn: Connection, notice: life.Notice) -> list[str]:
         """A change of state reaches every partner that holds the notice."""
@@ -999,6 +1047,7 @@ class DiffusionService:
                 state=HOLDS,
                 version=notice.version,
                 reasons=[],
+                agreement_id=holder.agreement_id,
                 now=now,
             )
             sent.append(holder.node_id)
@@ -1100,6 +1149,7 @@ class DiffusionService:
                     int(h.version),
                     list(orjson.loads(h.reasons)),
                     h.first_sent.isoformat() if h.first_sent else None,
+                    h.agreement_id,
                 )
                 for h in store.holders(conn, notice_id)
             ]
@@ -1163,6 +1213,23 @@ class DiffusionService:
             reminder_due=False,
             issued_on=held.get("issued_on"),
         )
+
+
+@dataclass(frozen=True)
+class Cover:
+    """The policy's word on one partner for a notice: the denials (none: covered)
+    and the agreement that covers it."""
+
+    denials: tuple[str, ...]
+    basis: str | None
+
+
+@dataclass
+class Sent:
+    """Partners a notice's version was sent to, and holders told to drop it."""
+
+    sent: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
 
 
 class NotCovered(Conflict):

@@ -43,7 +43,7 @@ def propagate(ctx: NodeContext, conn: Connection, records: Sequence[Record]) -> 
     store.serialise_outbox(conn)
     ids = [r.record_id for r in own]
     context = policy_context(ctx, conn, ids)
-    kept = _kept_on_end(conn, context)
+    kept = kept_on_end(conn, context)
     held = store.holdings(conn, ids)
     now = ctx.now()
     entries: list[dict[str, Any]] = []
@@ -100,7 +100,7 @@ def propagate_all(ctx: NodeContext, conn: Connection, chunk: int = 2000) -> int:
         queued += propagate(ctx, conn, found)
 
 
-def _kept_on_end(conn: Connection, context: PolicyContext) -> frozenset[str]:
+def kept_on_end(conn: Connection, context: PolicyContext) -> frozenset[str]:
     """Agreements no longer in force whose parties keep what they received: the
     ``on_end`` of the version that was in force decides (not that of a draft
     amendment that may wait beside it)."""
@@ -117,4 +117,4 @@ def _kept_on_end(conn: Connection, context: PolicyContext) -> frozenset[str]:
     )
 
 
-__all__ = ["Holding", "best_push", "propagate", "propagate_all", "propagate_ids"]
+__all__ = ["Holding", "best_push", "kept_on_end", "propagate", "propagate_all", "propagate_ids"]

@@ -135,12 +135,21 @@ def set_holder(
     state: str,
     version: int,
     reasons: Sequence[str],
+    agreement_id: str | None,
     now: dt.datetime,
 ) -> None:
+    """Record what a partner was last sent of a notice (or why not), and under which
+    agreement it holds it."""
     t = diffusion_holders
     where = (t.c.notice_id == notice_id) & (t.c.node_id == node_id)
     found = conn.execute(select(t).where(where)).first()
-    values = {"state": state, "version": version, "reasons": dumps(list(reasons)), "updated": now}
+    values = {
+        "state": state,
+        "version": version,
+        "reasons": dumps(list(reasons)),
+        "agreement_id": agreement_id,
+        "updated": now,
+    }
     if found is None:
         first = now if state == "holds" else None
         conn.execute(

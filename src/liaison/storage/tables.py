@@ -718,11 +718,12 @@ diffusion_holders = Table(  # our notices: the disclosure register, one row per 
     metadata,
     Column("notice_id", String(64), primary_key=True),
     Column("node_id", String(64), primary_key=True),
-    Column("state", String(16), nullable=False),  # holds | not_covered | told_to_drop
+    Column("state", String(16), nullable=False),  # holds | not_covered | dropped
     Column("version", Integer, nullable=False),  # the last version sent (or decided on)
     Column("reasons", Text, nullable=False),  # JSON: the policy reasons of the decision
     Column("first_sent", UTCDateTime),
     Column("updated", UTCDateTime, nullable=False),
+    Column("agreement_id", String(80)),  # the agreement it was last sent under (0016)
 )
 
 diffusion_thread = Table(  # responses and confirmations, one thread per notice and receiver
