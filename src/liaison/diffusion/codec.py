@@ -75,7 +75,7 @@ def notice_from_dict(data: Mapping[str, Any]) -> Notice:
     return Notice(
         notice_id=_text(_key(data, "notice_id", "notice"), "notice_id"),
         draft=draft_from_dict(_mapping(_key(data, "draft", "notice"), "draft")),
-        state=_enum(State, _key(data, "state", "notice"), "state"),
+        state=one_of(State, _key(data, "state", "notice"), "state"),
         drafters=frozenset(_texts(_key(data, "drafters", "notice"), "drafters")),
         version=_version(_key(data, "version", "notice"), "version"),
         review=None if raw_review is None else _review(raw_review, "review"),
@@ -121,7 +121,7 @@ def _event_to_dict(event: Event) -> dict[str, Any]:
 def _event(value: Any, where: str) -> Event:
     data = _mapping(value, where)
     return Event(
-        move=_enum(Move, _key(data, "move", where), f"{where}.move"),
+        move=one_of(Move, _key(data, "move", where), f"{where}.move"),
         by=_text(_key(data, "by", where), f"{where}.by"),
         on=_day_value(_key(data, "on", where), f"{where}.on"),
         version=_version(_key(data, "version", where), f"{where}.version"),
@@ -147,7 +147,7 @@ def _review(value: Any, where: str) -> Review:
     reasons = _list(_key(data, "reasons", where), f"{where}.reasons")
     raw_override = _key(data, "override", where)
     return Review(
-        outcome=_enum(Outcome, _key(data, "outcome", where), f"{where}.outcome"),
+        outcome=one_of(Outcome, _key(data, "outcome", where), f"{where}.outcome"),
         reasons=tuple(_reason(r, f"{where}.reasons[{i}]") for i, r in enumerate(reasons)),
         draft_digest=_text(_key(data, "draft_digest", where), f"{where}.draft_digest"),
         reviewed_on=_day_value(_key(data, "reviewed_on", where), f"{where}.reviewed_on"),
@@ -162,7 +162,7 @@ def _reason(value: Any, where: str) -> Reason:
     if effect not in ("deny", "allow"):
         raise InvalidInput(f"{where}.effect", effect, "must be deny or allow")
     return Reason(
-        rule=_enum(Rule, _key(data, "rule", where), f"{where}.rule"),
+        rule=one_of(Rule, _key(data, "rule", where), f"{where}.rule"),
         denies=effect == "deny",
         text=_text(_key(data, "text", where), f"{where}.text"),
         evidence=tuple(_texts(_key(data, "evidence", where), f"{where}.evidence")),
@@ -202,10 +202,10 @@ def response_from_dict(data: Mapping[str, Any]) -> Response:
     data = _mapping(data, "response")
     ground = _key(data, "ground", "response")
     return Response(
-        kind=_enum(ResponseKind, _key(data, "kind", "response"), "kind"),
+        kind=one_of(ResponseKind, _key(data, "kind", "response"), "kind"),
         by_node=_text(_key(data, "by_node", "response"), "by_node"),
         at=_time_value(_key(data, "at", "response"), "at"),
-        ground=None if ground is None else _enum(Ground, ground, "ground"),
+        ground=None if ground is None else one_of(Ground, ground, "ground"),
         text=_optional_text(_key(data, "text", "response"), "text"),
     )
 
@@ -230,7 +230,7 @@ def challenge_from_dict(data: Mapping[str, Any]) -> Challenge:
     data = _mapping(data, "challenge")
     return Challenge(
         challenge_id=_text(_key(data, "challenge_id", "challenge"), "challenge_id"),
-        kind=_enum(ChallengeKind, _key(data, "kind", "challenge"), "kind"),
+        kind=one_of(ChallengeKind, _key(data, "kind", "challenge"), "kind"),
         received_on=_day_value(_key(data, "received_on", "challenge"), "received_on"),
         originator=_text(_key(data, "originator", "challenge"), "originator"),
         records=tuple(_texts(_key(data, "records", "challenge"), "records")),
@@ -257,13 +257,13 @@ def decision_from_dict(data: Mapping[str, Any]) -> Decision:
     data = _mapping(data, "decision")
     restrictions = _list(_key(data, "restrictions", "decision"), "restrictions")
     return Decision(
-        verdict=_enum(Verdict, _key(data, "verdict", "decision"), "verdict"),
+        verdict=one_of(Verdict, _key(data, "verdict", "decision"), "verdict"),
         reasons=_text(_key(data, "reasons", "decision"), "reasons"),
         by=_text(_key(data, "by", "decision"), "by"),
         on=_day_value(_key(data, "on", "decision"), "on"),
         records=tuple(_texts(_key(data, "records", "decision"), "records")),
         restrictions=frozenset(
-            _enum(Restriction, r, f"restrictions[{i}]") for i, r in enumerate(restrictions)
+            one_of(Restriction, r, f"restrictions[{i}]") for i, r in enumerate(restrictions)
         ),
         late=_flag(_key(data, "late", "decision"), "late"),
     )
@@ -331,7 +331,9 @@ def _version(value: Any, field: str) -> int:
     return value
 
 
-def _enum(kind: type[E], value: Any, field: str) -> E:
+def one_of(kind: type[E], value: Any, field: str) -> E:
+    """The member of a closed vocabulary a value names, or InvalidInput naming the
+    field, the value and the members."""
     try:
         return kind(value)
     except (ValueError, TypeError):

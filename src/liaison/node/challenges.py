@@ -110,7 +110,7 @@ class ChallengeService:
         with self.ctx.guard(actor, why):
             self.ctx.permit(actor, P.CHALLENGE_HANDLE, Action.CHALLENGE_OPEN, "challenges")
         with self._refusals(actor, Action.CHALLENGE_OPEN, "challenges"), self.ctx.tx() as conn:
-            chosen = _enum(ChallengeKind, kind, "kind")
+            chosen = codec.one_of(ChallengeKind, kind, "kind")
             who = _requester(requester)
             if not isinstance(records, Sequence) or not 1 <= len(records) <= MAX_RECORDS:
                 raise InvalidInput("records", records, f"1 to {MAX_RECORDS} record ids")
@@ -190,13 +190,13 @@ class ChallengeService:
             challenge = codec.challenge_from_dict(body["challenge"])
             decision = rules.decide(
                 challenge,
-                _enum(Verdict, verdict, "verdict"),
+                codec.one_of(Verdict, verdict, "verdict"),
                 node_id=self.ctx.node_id,
                 by=actor.label,
                 on=self.ctx.now().date(),
                 reasons=reasons,
                 records=[str(r) for r in records],
-                restrictions=[_enum(Restriction, r, "restrictions") for r in restrictions],
+                restrictions=[codec.one_of(Restriction, r, "restrictions") for r in restrictions],
             )
             deleted: list[str] = []
             if challenge.kind is ChallengeKind.DELETION and decision.verdict is not Verdict.REFUSE:
@@ -449,11 +449,3 @@ def _requester(data: Any) -> Requester:
     if contact is not None and (not isinstance(contact, str) or len(contact) > 500):
         raise InvalidInput("requester.contact", contact, "where the answer goes, up to 500")
     return Requester(name.strip(), contact.strip() if isinstance(contact, str) else None)
-
-
-def _enum(kind: Any, value: Any, name: str) -> Any:
-    try:
-        return kind(value)
-    except ValueError:
-        known = ", ".join(m.value for m in kind)
-        raise InvalidInput(name, value, f"one of {known}") from None

@@ -587,10 +587,10 @@ class DiffusionService:
                 self._confirm(conn, actor, row, kind, receiver, text, now)
                 return self._view(conn, notice_id)
             response = Response(
-                _enum(ResponseKind, kind, "kind"),
+                codec.one_of(ResponseKind, kind, "kind"),
                 self.ctx.node_id,
                 now,
-                _enum(Ground, ground, "ground") if ground else None,
+                codec.one_of(Ground, ground, "ground") if ground else None,
                 text,
             )
             held = orjson.loads(row.body)
@@ -821,7 +821,7 @@ class DiffusionService:
                 raise MessageRefused("body.notice", notice_id, "the sender does not hold it")
             receiver, author = sender.node_id, sender.node_id
             try:
-                _enum(ResponseKind, kind, "kind")
+                codec.one_of(ResponseKind, kind, "kind")
             except InvalidInput as bad:
                 raise MessageRefused("body.kind", kind, bad.reason) from None
         else:  # the originator's confirmation in our thread
@@ -1521,11 +1521,3 @@ def _time(body: Mapping[str, Any], name: str) -> dt.datetime:
     if found is None or found.tzinfo is None:
         raise MessageRefused(f"body.{name}", value, "a time with its zone")
     return found
-
-
-def _enum(kind: Any, value: Any, name: str) -> Any:
-    try:
-        return kind(value)
-    except ValueError:
-        known = ", ".join(m.value for m in kind)
-        raise InvalidInput(name, value, f"one of {known}") from None
