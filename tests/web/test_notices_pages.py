@@ -191,6 +191,11 @@ def test_a_refused_review_shows_its_reasons_and_an_auditor_overrides_it(nodes: N
     assert "an auditor may override it" in page and "fields.charge" in page
     assert 'value="override"' not in page  # only an auditor overrides
     assert state(nodes.manila, notice_id) == "draft"
+    assert '<span class="rule" title="neutrality">neutrality</span>' in page
+    chosen = analyst.post("/account/language", data={"language": "ru", "csrf": csrf_of(page)})
+    assert chosen.status_code == 200
+    russian = analyst.get(f"/notices/{notice_id}").text
+    assert '<span class="rule" title="neutrality">нейтральность</span>' in russian
 
     auditor = nodes.browser(nodes.manila, "auditor")
     assert 'value="override"' in auditor.get(f"/notices/{notice_id}").text
