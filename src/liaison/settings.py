@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     # partners cosign this node's audit checkpoints (liaison.node.witness; docs/audit.md)
     witness_worker: bool = True  # `liaison serve` offers its checkpoint to every peer
     witness_seconds: float = Field(default=300.0, ge=1.0)  # how often
+    # notices whose expiry day has come expire by themselves (liaison.node.sweeping)
+    notice_sweep_worker: bool = True  # `liaison serve` sweeps in a background thread
+    notice_sweep_seconds: float = Field(default=3600.0, ge=1.0)  # how often
 
     @property
     def log_threshold(self) -> str:

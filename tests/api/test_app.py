@@ -11,6 +11,7 @@ from liaison.api.app import background_workers, create_app
 from liaison.node import Node
 from liaison.node.courier import CourierThread
 from liaison.node.matching import MatchWorker
+from liaison.node.sweeping import NoticeSweeper
 from liaison.node.witness import WitnessThread
 from liaison.settings import Settings
 
@@ -32,7 +33,12 @@ def test_each_switch_starts_only_its_own_worker(
 ) -> None:
     """LIAISON_FEDERATION_WORKER=false once stopped the match worker too."""
     chosen = settings.model_copy(
-        update={"federation_worker": federation, "match_worker": matching, "witness_worker": False}
+        update={
+            "federation_worker": federation,
+            "match_worker": matching,
+            "witness_worker": False,
+            "notice_sweep_worker": False,
+        }
     )
     kinds = {type(worker) for worker in background_workers(chosen, node)}
     assert kinds == {
@@ -48,11 +54,36 @@ def test_the_witness_thread_has_its_own_switch(settings: Settings, node: Node) -
     """On by default (a node offers its checkpoints to its partners unless told not to)."""
     assert Settings.model_fields["witness_worker"].default is True
     only = settings.model_copy(
-        update={"federation_worker": False, "match_worker": False, "witness_worker": True}
+        update={
+            "federation_worker": False,
+            "match_worker": False,
+            "witness_worker": True,
+            "notice_sweep_worker": False,
+        }
     )
     assert {type(w) for w in background_workers(only, node)} == {WitnessThread}
     off = only.model_copy(update={"witness_worker": False})
     assert background_workers(off, node) == []
+
+
+def test_the_notice_sweeper_has_its_own_switch(settings: Settings, node: Node) -> None:
+    """On by default: a node expires its notices on their day without an operator's cron."""
+    assert Settings.model_fields["notice_sweep_worker"].default is True
+    only = settings.model_copy(
+        update={
+            "federation_worker": False,
+            "match_worker": False,
+            "witness_worker": False,
+            "notice_sweep_worker": True,
+        }
+    )
+    (sweeper,) = background_workers(only, node)
+    assert isinstance(sweeper, NoticeSweeper)
+    assert sweeper.interval == settings.notice_sweep_seconds
+    before = _running()
+    with TestClient(create_app(only, node, workers=True)):
+        assert _running() - before == {"liaison-sweeper"}
+    assert _running() - before == set()
 
 
 def test_no_workers_unless_asked(settings: Settings, node: Node) -> None:

@@ -11,6 +11,7 @@ audited. Names, numbers and cases are fictitious."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 import orjson
@@ -22,6 +23,7 @@ from liaison.errors import Conflict, Forbidden, InvalidInput
 from liaison.federation.messages import MessageType, seal
 from liaison.model.identity import NodeKey
 from liaison.node.notices import outgoing
+from liaison.node.sweeping import NoticeSweeper
 from liaison.storage import diffusion as diffusion_store
 from tests.conftest import auth
 from tests.federation.conftest import Federation, Member, agree
@@ -303,6 +305,51 @@ def test_a_cancellation_stops_alerts_at_every_holder(partners: Federation) -> No
         assert notice_alerts(member) == []
         with pytest.raises(Conflict):
             member.node.notices.respond(member.team.officer, notice_id, "located")
+
+
+def test_a_notice_expires_on_its_day_by_itself_and_every_holder_stops_alerting(
+    partners: Federation,
+) -> None:
+    manila = partners["manila"]
+    record = manila.node.records.create(manila.team.analyst, fugitive(), EVALUATED)
+    notice_id = issued(partners, arrest(record.record_id))
+    expires = manila.node.notices.show(manila.team.officer, notice_id).summary.expires_on
+    assert expires is not None
+    day = dt.date.fromisoformat(expires)
+    real = manila.node.ctx.clock
+    sweeper = NoticeSweeper(manila.node.notices, interval_seconds=0.05)
+    try:
+        manila.node.ctx.clock = lambda: (
+            dt.datetime.combine(day, dt.time(0), tzinfo=dt.UTC) - (dt.timedelta(seconds=1))
+        )
+        assert sweeper.round() == []  # the day before: nothing expires
+        manila.node.ctx.clock = lambda: dt.datetime.combine(day, dt.time(9), tzinfo=dt.UTC)
+        sweeper.start()  # as `liaison serve` runs it
+        for _ in range(200):  # bounded: 10 s at most
+            if state_of(manila, notice_id) == "expired":
+                break
+            time.sleep(0.05)
+        assert state_of(manila, notice_id) == "expired"
+    finally:
+        sweeper.close()
+        manila.node.ctx.clock = real
+    partners.settle()
+    for name in ("moscow", "kuala-lumpur"):
+        member = partners[name]
+        row = held(member, notice_id)
+        assert row.state == "expired"
+        assert orjson.loads(row.body)["subjects"] == []
+        member.node.records.create(member.team.analyst, fugitive(), EVALUATED)
+        member.node.matching.process_all()
+        assert notice_alerts(member) == []
+    entries = manila.node.audit.entries(
+        manila.team.auditor, limit=500, action="diffusion.change", object=notice_id
+    )
+    assert [(e.actor, e.detail["move"]) for e in entries][-1:] == [("node:system", "expire")]
+
+
+def state_of(member: Member, notice_id: str) -> str:
+    return str(member.node.notices.show(member.team.officer, notice_id).summary.state)
 
 
 def register(member: Member, notice_id: str) -> dict[str, tuple[str, str | None]]:

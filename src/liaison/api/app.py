@@ -39,18 +39,20 @@ from liaison.node import Node
 from liaison.node.courier import CourierThread
 from liaison.node.feeds import FeedWorker
 from liaison.node.matching import MatchWorker
+from liaison.node.sweeping import NoticeSweeper
 from liaison.node.witness import WitnessThread
 from liaison.settings import Settings
 from liaison.web import install as install_web
 
-Worker = CourierThread | MatchWorker | FeedWorker | WitnessThread
+Worker = CourierThread | MatchWorker | FeedWorker | WitnessThread | NoticeSweeper
 
 
 def background_workers(settings: Settings, node_: Node) -> list[Worker]:
     """The threads that run beside the API, each under its own switch: the
     courier (``federation_worker``), the match worker (``match_worker``) and
-    the feeds' puller (``feed_worker``, off unless set) and the witnessing of
-    the audit log by the peers (``witness_worker``)."""
+    the feeds' puller (``feed_worker``, off unless set), the witnessing of
+    the audit log by the peers (``witness_worker``) and the expiry of notices
+    whose day has come (``notice_sweep_worker``)."""
     workers: list[Worker] = []
     if settings.federation_worker:
         workers.append(CourierThread(node_.federation, settings))
@@ -60,6 +62,8 @@ def background_workers(settings: Settings, node_: Node) -> list[Worker]:
         workers.append(FeedWorker(node_.feeds, settings.feed_interval_seconds))
     if settings.witness_worker:
         workers.append(WitnessThread(node_.witness, settings.witness_seconds))
+    if settings.notice_sweep_worker:
+        workers.append(NoticeSweeper(node_.notices, settings.notice_sweep_seconds))
     return workers
 
 
