@@ -48,6 +48,11 @@ def test_a_notice_is_drafted_reviewed_approved_and_issued(
     assert [n["notice_id"] for n in listed["notices"]] == [notice_id]
     received = client.get("/api/v1/notices?box=in", headers=auth(node, team.officer)).json()
     assert received["notices"] == []
+    due = client.get("/api/v1/notices?renewal=true", headers=auth(node, team.supervisor)).json()
+    assert due["renewal"] is True and due["notices"] == []  # five years to go
+    assert listed["notices"][0]["renewal_due"] is False
+    wrong = client.get("/api/v1/notices?box=in&renewal=true", headers=auth(node, team.officer))
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "renewal"
     cancelled = client.post(
         f"{url}/cancel", json={"reason": "no"}, headers=auth(node, team.supervisor)
     )

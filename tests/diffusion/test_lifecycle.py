@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from liaison.diffusion import lifecycle as lc
 from liaison.diffusion.compliance import Review, override, review
@@ -348,3 +350,16 @@ def test_reminder_due_six_months_before_expiry() -> None:
     assert lc.reminder_due(suspended(), dt.date(2031, 7, 1))
     assert not lc.reminder_due(cancelled(), dt.date(2031, 7, 1))
     assert lc.reminder_date(started()) is None
+
+
+@given(
+    today=st.dates(dt.date(2020, 1, 1), dt.date(2040, 12, 31)),
+    expires=st.dates(dt.date(2020, 1, 1), dt.date(2041, 12, 31)),
+    months=st.integers(1, 24),
+)
+def test_reminded_by_is_the_reminder_rule_read_backwards(
+    today: dt.date, expires: dt.date, months: int
+) -> None:
+    """The list of notices due for renewal (a bound on expires_on, for SQL) holds
+    exactly the notices whose reminder day has come."""
+    assert (add_months(expires, -months) <= today) == (expires <= lc.reminded_by(today, months))

@@ -21,6 +21,7 @@ from fastapi.testclient import TestClient
 from liaison.audit.chain import Action
 from liaison.errors import Conflict, Forbidden, InvalidInput
 from liaison.federation.messages import MessageType, seal
+from liaison.model.dates import add_months
 from liaison.model.identity import NodeKey
 from liaison.node.notices import outgoing
 from liaison.node.sweeping import NoticeSweeper
@@ -346,6 +347,36 @@ def test_a_notice_expires_on_its_day_by_itself_and_every_holder_stops_alerting(
         manila.team.auditor, limit=500, action="diffusion.change", object=notice_id
     )
     assert [(e.actor, e.detail["move"]) for e in entries][-1:] == [("node:system", "expire")]
+
+
+def test_the_renewal_list_holds_our_notices_from_their_reminder_day(partners: Federation) -> None:
+    manila = partners["manila"]
+    record = manila.node.records.create(manila.team.analyst, fugitive(), EVALUATED)
+    notice_id = issued(partners, arrest(record.record_id))
+    notices, supervisor = manila.node.notices, manila.team.supervisor
+    expires = dt.date.fromisoformat(str(notices.show(supervisor, notice_id).summary.expires_on))
+    remind = add_months(expires, -6)
+    real = manila.node.ctx.clock
+
+    def on(day: dt.date) -> list[tuple[str, bool]]:
+        manila.node.ctx.clock = lambda: dt.datetime.combine(day, dt.time(9), tzinfo=dt.UTC)
+        found = notices.page(supervisor, "out", renewal=True).notices
+        everyone = notices.page(supervisor, "out").notices
+        assert {n.notice_id for n in found} <= {n.notice_id for n in everyone if n.renewal_due}
+        return [(n.notice_id, n.renewal_due) for n in found]
+
+    try:
+        assert on(remind - dt.timedelta(days=1)) == []
+        assert on(remind) == [(notice_id, True)]
+        assert on(expires - dt.timedelta(days=1)) == [(notice_id, True)]
+        assert on(expires) == []  # too late to renew: the sweeper expires it
+        manila.node.ctx.clock = lambda: dt.datetime.combine(remind, dt.time(9), tzinfo=dt.UTC)
+        notices.renew(supervisor, notice_id, "The person is still wanted; warrant in force.")
+        assert on(remind) == []  # five more years
+    finally:
+        manila.node.ctx.clock = real
+    with pytest.raises(InvalidInput, match="renewal"):
+        notices.page(supervisor, "in", renewal=True)
 
 
 def state_of(member: Member, notice_id: str) -> str:

@@ -154,6 +154,9 @@ def test_draft_submit_approve_issue_respond_and_confirm(nodes: Nodes) -> None:
     issued = supervisor.get(f"/notices/{notice_id}").text
     assert "Disclosure register" in issued and "holds it" in issued and "moscow" in issued
     assert f'href="/notices/{notice_id}"' in supervisor.get("/notices?box=out&state=issued").text
+    due = supervisor.get("/notices?box=out&renewal=true").text  # issued today: years to go
+    assert "No notice of ours is due for renewal." in due and 'id="renewal" checked' not in due
+    assert "checked" in due.split('id="renewal"')[1].split(">")[0]
     nodes.fed.settle()
 
     officer = nodes.browser(nodes.moscow, "officer")

@@ -180,6 +180,9 @@ def list_(
     incoming: Annotated[bool, typer.Option("--in", help="partners' notices held here")] = False,
     outgoing: Annotated[bool, typer.Option("--out", help="this node's notices (default)")] = False,
     state: Annotated[str | None, typer.Option(help="draft, in_review, issued...")] = None,
+    renewal: Annotated[
+        bool, typer.Option("--renewal", help="ours due for renewal, the soonest expiry first")
+    ] = False,
     limit: Annotated[int, typer.Option()] = 50,
     offset: Annotated[int, typer.Option()] = 0,
     as_json: AsJson = False,
@@ -188,7 +191,8 @@ def list_(
     if incoming and outgoing:
         raise typer.BadParameter("--in or --out, not both")
     node = open_node()
-    found = node.notices.page(sign_in(node), "in" if incoming else "out", state, limit, offset)
+    box = "in" if incoming else "out"
+    found = node.notices.page(sign_in(node), box, state, limit, offset, renewal)
     if as_json:
         print_json(dataclasses.asdict(found))
         return
@@ -202,7 +206,7 @@ def list_(
             str(n.version),
             n.mode,
             n.caption,
-            n.expires_on or "",
+            f"{n.expires_on} (renew or let it expire)" if n.renewal_due else n.expires_on or "",
             n.originator_name,
         )
     console.print(table)

@@ -49,6 +49,7 @@ from liaison.diffusion.lifecycle import (
     allowed_moves,
     expiry_due,
     raises_alerts,
+    reminded_by,
     reminder_date,
     reminder_due,
 )
@@ -94,6 +95,7 @@ __all__ = [
     "override",
     "parse_draft",
     "raises_alerts",
+    "reminded_by",
     "reminder_date",
     "reminder_due",
     "request_type",

@@ -146,6 +146,17 @@ def reminder_due(notice: Notice, today: dt.date) -> bool:
     )
 
 
+def reminded_by(today: dt.date, months: int) -> dt.date:
+    """The last expiry day whose reminder (``months`` before it) has come by ``today``:
+    a notice is due for renewal when ``today < expires_on <= reminded_by(today, m)``,
+    the same days as ``reminder_due`` (the 31st's reminder falls on a shorter
+    month's last day, so on such a day every expiry to the month's end is due)."""
+    end = add_months(today, months)
+    if (today + dt.timedelta(days=1)).month != today.month:  # the month's last day
+        end = add_months(end.replace(day=1), 1) - dt.timedelta(days=1)
+    return end
+
+
 def expiry_due(notice: Notice, today: dt.date) -> bool:
     """Issued or suspended, and on or past its expiry day: the caller expires it."""
     return notice.state.issued and notice.expires_on is not None and today >= notice.expires_on

@@ -75,6 +75,9 @@ SCREEN_CANDIDATES = 50
 STOP_KEY = 2000
 _NOTICE_ID = re.compile(r"^ntc-[0-9a-f]{32}$")
 HOLDS, NOT_COVERED, DROPPED = "holds", "not_covered", "dropped"
+#: How long before expiry the renewal list takes a notice in (the longest reminder of
+#: any request type; each summary's ``renewal_due`` uses its own type's).
+_REMINDER_MONTHS = max(request_type(kind).reminder_months for kind in RequestKind)
 CONFIRMED = "confirmed"  # the originator's confirmation in a thread
 
 
@@ -148,6 +151,7 @@ class NoticeSummary:
     caption: str
     expires_on: str | None
     updated: str
+    renewal_due: bool  # ours, live, and its reminder day has come: renew or let it expire
 
 
 @dataclass(frozen=True)
@@ -175,6 +179,7 @@ class NoticePage:
     notices: list[NoticeSummary]
     box: str  # out | in
     state: str | None
+    renewal: bool  # only ours that are due for renewal, the soonest expiry first
     limit: int
     offset: int
 
@@ -532,10 +537,14 @@ class DiffusionService:
         state: str | None = None,
         limit: int = 50,
         offset: int = 0,
+        renewal: bool = False,
     ) -> NoticePage:
-        """Our notices (``out``) or the partners' we hold (``in``), latest change first."""
+        """Our notices (``out``) or the partners' we hold (``in``), latest change first;
+        with ``renewal``, ours whose reminder day has come, the soonest expiry first."""
         if box not in ("out", "in"):
             raise InvalidInput("box", box, "out (our notices) or in (the partners')")
+        if renewal and box != "out":
+            raise InvalidInput("renewal", renewal, "only our own notices are renewed (box out)")
         if state and state not in {s.value for s in life.State}:
             raise InvalidInput("state", state, "one of " + ", ".join(s.value for s in life.State))
         if not 1 <= limit <= MAX_PAGE or offset < 0:
@@ -543,18 +552,28 @@ class DiffusionService:
         with self.ctx.guard(actor):
             self.ctx.permit(actor, P.NOTICE_READ, Action.DIFFUSION_READ, "notices")
         with self.ctx.read() as conn:
-            me = self.ctx.node_id
+            me, today = self.ctx.node_id, self._today()
             rows = store.notices(
                 conn,
                 originator=me if box == "out" else None,
                 not_originator=me if box == "in" else None,
                 state=state,
+                expiring=(today, life.reminded_by(today, _REMINDER_MONTHS)) if renewal else None,
                 limit=limit,
                 offset=offset,
             )
             names = self._names(conn)
-            self.ctx.record(conn, actor, Action.DIFFUSION_READ, "notices", box=box, count=len(rows))
-            return NoticePage([self._summary(r, names) for r in rows], box, state, limit, offset)
+            self.ctx.record(
+                conn,
+                actor,
+                Action.DIFFUSION_READ,
+                "notices",
+                box=box,
+                renewal=renewal,
+                count=len(rows),
+            )
+            summaries = [self._summary(r, names) for r in rows]
+            return NoticePage(summaries, box, state, renewal, limit, offset)
 
     def show(self, actor: Actor, notice_id: str) -> NoticeView:
         with self.ctx.guard(actor):
@@ -1114,9 +1133,17 @@ class DiffusionService:
 
     def _summary(self, row: Row[Any], names: Mapping[str, str]) -> NoticeSummary:
         rt = request_type(RequestKind(row.kind))
+        own = row.originator == self.ctx.node_id
+        today = self._today()
+        due = (
+            own
+            and row.state in ("issued", "suspended")
+            and row.expires_on is not None
+            and today < row.expires_on <= life.reminded_by(today, rt.reminder_months)
+        )
         return NoticeSummary(
             notice_id=row.notice_id,
-            own=row.originator == self.ctx.node_id,
+            own=own,
             originator=row.originator,
             originator_name=names.get(row.originator, row.originator),
             kind=row.kind,
@@ -1129,6 +1156,7 @@ class DiffusionService:
             caption=row.caption,
             expires_on=row.expires_on.isoformat() if row.expires_on else None,
             updated=row.updated.isoformat(),
+            renewal_due=due,
         )
 
     def _view(self, conn: Connection, notice_id: str) -> NoticeView:

@@ -53,9 +53,13 @@ def notices(
     originator: str | None = None,
     not_originator: str | None = None,
     state: str | None = None,
+    expiring: tuple[dt.date, dt.date] | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> list[Row[Any]]:
+    """Notices, latest change first; with ``expiring`` (after, up to), the live ones
+    (issued or suspended) whose expiry day is after the first day and on or before
+    the second, the soonest first."""
     t = diffusion_notices
     query = select(t)
     if originator is not None:
@@ -64,6 +68,11 @@ def notices(
         query = query.where(t.c.originator != not_originator)
     if state:
         query = query.where(t.c.state == state)
+    if expiring is not None:
+        after, until = expiring
+        query = query.where(
+            t.c.state.in_(("issued", "suspended")), t.c.expires_on > after, t.c.expires_on <= until
+        ).order_by(t.c.expires_on)
     query = query.order_by(t.c.updated.desc(), t.c.notice_id).limit(limit).offset(offset)
     return list(conn.execute(query))
 

@@ -74,11 +74,14 @@ def list_notices(
     actor: ActorDep,
     box: Annotated[Literal["out", "in"], Query(description="ours, or the partners'")] = "out",
     state: Annotated[str | None, Query(max_length=16)] = None,
+    renewal: Annotated[
+        bool, Query(description="only ours due for renewal (reminder day come), soonest first")
+    ] = False,
     limit: Annotated[Limit, Query(le=200)] = 50,
     offset: Offset = 0,
 ) -> NoticePage:
     """Our notices (``out``) or the partners' notices this node holds (``in``)."""
-    return node.notices.page(actor, box, state, limit, offset)
+    return node.notices.page(actor, box, state, limit, offset, renewal)
 
 
 @router.post("/notices/check")

@@ -241,13 +241,18 @@ def notices(
     user: UserDep,
     box: Annotated[Literal["in", "out"] | None, Query()] = None,
     state: Annotated[str, Query(max_length=16)] = "",
+    renewal: Annotated[bool, Query()] = False,
     offset: Offset = 0,
 ) -> Response:
     chosen = box or default_box(user)
-    params = {"box": chosen, "state": state}
+    due = renewal and chosen == "out"  # only our own notices are renewed
+    params: dict[str, Any] = {"box": chosen, "state": state}
+    if due:
+        params["renewal"] = "true"
     status, errors, found = 200, {}, []
     try:
-        found = node.notices.page(user.actor, chosen, state or None, PAGE + 1, offset).notices
+        page = node.notices.page(user.actor, chosen, state or None, PAGE + 1, offset, due)
+        found = page.notices
     except InvalidInput as exc:
         status, errors = 422, {exc.field: exc.reason}
     return render(
