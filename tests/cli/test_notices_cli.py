@@ -6,6 +6,7 @@ roles refused; a deletion challenge decided. Names and numbers are fictitious.""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -123,6 +124,8 @@ def test_refused_fixed_approved_and_issued(
     assert code == 0 and "Rodrigo Villanueva Santos" in said(out)
     assert "warrant_reference: RTC-FIC-2026-0117" in said(out)
     assert "extradition_intent: yes" in said(out)
+    assert "review passed on" in said(out)
+    assert re.search(r"history \S+ v1 issue by cli:\w+", said(out)), said(out)
     code, out = liaison(env, "olga", "notice", "show", notice_id, "--json")
     view = orjson.loads(out)
     assert view["summary"]["state"] == "issued" and view["holders"] == []

@@ -408,7 +408,8 @@ def test_a_suspended_agreement_recalls_its_notices_and_resuming_restores_them(
         row = held(member, notice_id)
         assert row.state == "cancelled"  # it stops alerting and takes no response
         assert orjson.loads(row.body)["subjects"] == []
-        assert "no longer covers" in orjson.loads(row.body)["event"]["reason"]
+        event = orjson.loads(row.body)["event"]
+        assert "no longer covers" in event["reason"] and event["by"] == "node:system"
         member.node.records.create(member.team.analyst, fugitive(), EVALUATED)
         member.node.matching.process_all()
         assert notice_alerts(member) == []
@@ -426,6 +427,12 @@ def test_a_suspended_agreement_recalls_its_notices_and_resuming_restores_them(
     for name in ("moscow", "kuala-lumpur"):
         member = partners[name]
         assert held(member, notice_id).state == "issued"
+        (event,) = member.node.notices.show(member.team.officer, notice_id).history
+        assert (event.move, event.by, event.reason) == (
+            "issue",
+            "node:system",
+            "the agreement now covers this notice for you",
+        )
         assert [a.notice for a in notice_alerts(member)], name  # alerting again
 
 
@@ -554,6 +561,8 @@ def test_an_amendment_approved_by_another_reaches_every_holder(partners: Federat
     changed = arrest(record.record_id)
     changed["fields"]["penalty"] = "Life imprisonment and a fine of two million pesos"
     notices = manila.node.notices
+    with pytest.raises(InvalidInput, match="changes nothing"):
+        notices.propose_amendment(manila.team.analyst, notice_id, arrest(record.record_id))
     waiting = notices.propose_amendment(manila.team.analyst, notice_id, changed)
     assert waiting.pending is not None and waiting.summary.version == 1
     with pytest.raises(Forbidden):  # an analyst does not approve it
@@ -562,13 +571,22 @@ def test_an_amendment_approved_by_another_reaches_every_holder(partners: Federat
         manila.team.supervisor, notice_id, "The court raised the fine."
     )
     assert amended.summary.version == 2 and amended.pending is None
+    last = amended.history[-1]  # the author and the approver, both named
+    assert (last.move, last.by, last.approved_by) == (
+        "amend",
+        manila.team.analyst.label,
+        manila.team.supervisor.label,
+    )
     partners.settle()
     for name in ("moscow", "kuala-lumpur"):
         member = partners[name]
         view = member.node.notices.show(member.team.officer, notice_id)
         assert view.summary.version == 2
         assert view.fields["penalty"] == changed["fields"]["penalty"]
-        assert view.history[-1].move == "amend"
+        assert (view.history[-1].move, view.history[-1].approved_by) == (
+            "amend",
+            manila.team.supervisor.label,
+        )
 
 
 def test_an_auditor_overrides_a_neutrality_refusal_in_writing_and_it_is_published(

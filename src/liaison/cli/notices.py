@@ -362,6 +362,13 @@ def _details(view: NoticeView) -> None:
         console.print(line, markup=False)
     for name, value in view.fields.items():
         console.print(f"  {name}: {_value(value)}", markup=False)
+    if view.review is not None and view.review["passed"] and not view.review["override"]:
+        console.print(f"  review passed on {view.review['reviewed_on']}", markup=False)
+    for event in view.history:
+        approved = f", approved by {event.approved_by}" if event.approved_by else ""
+        why = f": {event.reason}" if event.reason else ""
+        line = f"  history {event.on} v{event.version} {event.move} by {event.by}{approved}{why}"
+        console.print(line, markup=False)
     for entry in view.thread:
         said = f" {entry.text}" if entry.text else ""
         ground = f" ({entry.ground})" if entry.ground else ""

@@ -115,6 +115,7 @@ def _event_to_dict(event: Event) -> dict[str, Any]:
         "on": event.on.isoformat(),
         "version": event.version,
         "reason": event.reason,
+        **({"approved_by": event.approved_by} if event.approved_by else {}),
     }
 
 
@@ -126,6 +127,7 @@ def _event(value: Any, where: str) -> Event:
         on=_day_value(_key(data, "on", where), f"{where}.on"),
         version=_version(_key(data, "version", where), f"{where}.version"),
         reason=_optional_text(_key(data, "reason", where), f"{where}.reason"),
+        approved_by=_optional_text(data.get("approved_by"), f"{where}.approved_by"),
     )
 
 

@@ -93,6 +93,7 @@ class Event:
     on: dt.date
     version: int
     reason: str | None = None
+    approved_by: str | None = None  # an amendment: who approved it (not its author)
 
 
 @dataclass(frozen=True)
@@ -429,5 +430,6 @@ def _next(
 ) -> Notice:
     version = changes.get("version", notice.version)
     assert isinstance(version, int)
-    event = Event(move, by, on, version, reason)
+    approver = changes.get("approved_by") if move is Move.AMEND else None
+    event = Event(move, by, on, version, reason, approver if isinstance(approver, str) else None)
     return replace(notice, history=(*notice.history, event), **changes)  # type: ignore[arg-type]

@@ -75,6 +75,8 @@ SCREEN_CANDIDATES = 50
 STOP_KEY = 2000
 _NOTICE_ID = re.compile(r"^ntc-[0-9a-f]{32}$")
 HOLDS, NOT_COVERED, DROPPED = "holds", "not_covered", "dropped"
+_NO_LONGER_COVERED = "the agreement no longer covers this notice for you"
+_COVERED = "the agreement now covers this notice for you"
 #: How long before expiry the renewal list takes a notice in (the longest reminder of
 #: any request type; each summary's ``renewal_due`` uses its own type's).
 _REMINDER_MONTHS = max(request_type(kind).reminder_months for kind in RequestKind)
@@ -133,6 +135,7 @@ class EventView:
     on: str
     version: int
     reason: str | None
+    approved_by: str | None = None  # an amendment's approver
 
 
 @dataclass(frozen=True)
@@ -351,6 +354,8 @@ class DiffusionService:
                 raise Conflict(f"notice {notice_id} is {notice.state.value}: it is not amended")
             if parsed.kind is not notice.draft.kind:
                 raise InvalidInput("kind", parsed.kind.value, f"the notice is {notice.draft.kind}")
+            if parsed.digest == notice.draft.digest:
+                raise InvalidInput("draft", parsed.digest[:12], "the amendment changes nothing")
             self._subjects_visible(conn, actor, parsed)
             pending = {"draft": codec.draft_to_dict(parsed), "by": actor.label}
             store.put_notice(
@@ -1019,7 +1024,8 @@ class DiffusionService:
                 if holding is not None and holding.agreement_id in kept:
                     continue  # kept under the ended agreement: no newer version, no recall
                 if holding is not None:
-                    self._queue(conn, notice, partner, holding.first_sent or now, dropped=True)
+                    withdrawn = self._by_node(notice, life.Move.CANCEL, _NO_LONGER_COVERED)
+                    self._queue(conn, notice, partner, holding.first_sent or now, True, withdrawn)
                     out.dropped.append(partner)
                 elif changes_only and was is not None:
                     continue
@@ -1037,7 +1043,9 @@ class DiffusionService:
             if changes_only and holding is not None and holding.version == notice.version:
                 continue
             first = was.first_sent if was is not None and was.first_sent else now
-            self._queue(conn, notice, partner, first)
+            # an agreement that moved sends it: the notice's own last move is older news
+            covers = self._by_node(notice, life.Move.ISSUE, _COVERED) if changes_only else None
+            self._queue(conn, notice, partner, first, event=covers)
             store.set_holder(
                 conn,
                 notice.notice_id,
@@ -1050,6 +1058,10 @@ class DiffusionService:
             )
             out.sent.append(partner)
         return out
+
+    def _by_node(self, notice: life.Notice, move: life.Move, reason: str) -> life.Event:
+        """A change the node makes for one partner (not a move of the notice)."""
+        return life.Event(move, SYSTEM.label, self._today(), notice.version, reason)
 
     def _resend(self, conn: Connection, notice: life.Notice) -> list[str]:
         """A change of state reaches every partner that holds the notice."""
@@ -1079,9 +1091,11 @@ class DiffusionService:
         partner: str,
         first_sent: dt.datetime,
         dropped: bool = False,
+        event: life.Event | None = None,
     ) -> None:
         records = record_store.current_for(conn, list(notice.draft.subject_ids))
-        body = version_body(notice, records, first_sent, self._caption(conn, notice.draft), dropped)
+        caption = self._caption(conn, notice.draft)
+        body = version_body(notice, records, first_sent, caption, dropped, event)
         notice_store.add(conn, partner, NoticeKind.DIFFUSION.value, {"body": body}, self.ctx.now())
 
     def _confirm(
@@ -1198,7 +1212,9 @@ class DiffusionService:
                 draft=draft,
                 review=notice.review.to_dict() if notice.review else None,
                 history=[
-                    EventView(e.move.value, e.by, e.on.isoformat(), e.version, e.reason)
+                    EventView(
+                        e.move.value, e.by, e.on.isoformat(), e.version, e.reason, e.approved_by
+                    )
                     for e in notice.history
                 ],
                 holders=holders,
@@ -1326,14 +1342,16 @@ def version_body(
     first_sent: dt.datetime,
     caption: str,
     dropped: bool = False,
+    event: life.Event | None = None,
 ) -> dict[str, Any]:
     """What a partner holds of a notice: the request (kind, fields, markings,
     evaluation), its subjects as they are now, its state and validity, and the last
-    change. Never the draft's history, the review, or the other recipients."""
+    change (``event``, when the node itself sends or withdraws it for the partner,
+    rather than the notice's own last move). Never the draft's history, the review,
+    or the other recipients."""
     draft = notice.draft.to_dict()
-    last = notice.history[-1]
+    last = event or notice.history[-1]
     state = "cancelled" if dropped else notice.state.value
-    reason = "the agreement no longer covers this notice for you" if dropped else last.reason
     wanted = set(notice.draft.subject_ids)
     return {
         "notice": notice.notice_id,
@@ -1360,11 +1378,12 @@ def version_body(
         "expires_on": notice.expires_on.isoformat() if notice.expires_on else None,
         "sent": first_sent.isoformat(),
         "event": {
-            "move": "cancel" if dropped else last.move.value,
+            "move": last.move.value,
             "by": last.by,
             "on": last.on.isoformat(),
             "version": notice.version,
-            "reason": reason,
+            "reason": last.reason,
+            "approved_by": last.approved_by,
         },
     }
 
@@ -1421,9 +1440,7 @@ def parse_version(body: Mapping[str, Any]) -> dict[str, Any]:
             except ValueError:
                 raise MessageRefused(f"body.{name}", value, "a date") from None
     _time(body, "sent")
-    event = _field(body, "event", dict)
-    if event.get("move") not in {m.value for m in life.Move}:
-        raise MessageRefused("body.event.move", event.get("move"), "a move")
+    event = _wire_event(_field(body, "event", dict))
     caption = _field(body, "caption", str)
     return {
         **body,
@@ -1437,6 +1454,29 @@ def parse_version(body: Mapping[str, Any]) -> dict[str, Any]:
         "expires_on": body.get("expires_on"),
         "event": event,
     }
+
+
+def _wire_event(event: Mapping[str, Any]) -> dict[str, Any]:
+    """The last change as a partner sent it, key by key (nothing else is kept)."""
+    if event.get("move") not in {m.value for m in life.Move}:
+        raise MessageRefused("body.event.move", event.get("move"), "a move")
+    out: dict[str, Any] = {"move": event["move"]}
+    for key in ("by", "on", "reason", "approved_by"):
+        value = event.get(key)
+        if value is not None and (not isinstance(value, str) or len(value) > 4000):
+            raise MessageRefused(f"body.event.{key}", value, "text")
+        out[key] = value
+    if not out["by"] or not out["on"]:
+        raise MessageRefused("body.event", event, "who made the change and on which day")
+    try:
+        dt.date.fromisoformat(out["on"])
+    except ValueError:
+        raise MessageRefused("body.event.on", out["on"], "a date") from None
+    version = event.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise MessageRefused("body.event.version", version, "a version number")
+    out["version"] = version
+    return out
 
 
 # --- helpers -----------------------------------------------------------------------------
