@@ -70,6 +70,31 @@ def test_malformed_json_body(client: TestClient, node: Node, team: Team) -> None
     )
     assert response.status_code == 422
     assert response.json()["title"] == "Invalid input"
+    (error,) = response.json()["errors"]  # the body is named, and where it broke
+    assert error["field"] == "body" and error["reason"].startswith(
+        "not valid JSON at character 22: "
+    )
+    empty = client.post(
+        "/api/v1/notices/check",
+        content=b"",
+        headers={**auth(node, team.analyst), "Content-Type": "application/json"},
+    )
+    assert empty.status_code == 422
+    assert empty.json()["errors"] == [
+        {"field": "body", "value": "", "reason": "a JSON body is required"}
+    ]
+
+
+def test_an_unknown_key_is_named_not_ignored(client: TestClient, node: Node, team: Team) -> None:
+    response = client.post(
+        "/api/v1/notices/check",
+        json={"identifiers": [{"kind": "passport", "value": "P7730419"}], "passports": []},
+        headers=auth(node, team.analyst),
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "passports", "value": "[]", "reason": "unknown key"}
+    ]
 
 
 def test_oversized_body(client: TestClient, node: Node, team: Team) -> None:

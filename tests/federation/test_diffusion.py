@@ -164,6 +164,8 @@ def test_a_diffusion_reaches_only_the_partner_chosen(partners: Federation) -> No
     moscow, manila_id = partners["moscow"], manila.node_id
     with pytest.raises(InvalidInput, match="ground"):  # will not act needs its ground
         moscow.node.notices.respond(moscow.team.officer, notice_id, "will_not_act")
+    with pytest.raises(InvalidInput, match="receiver"):  # only the originator confirms
+        moscow.node.notices.respond(moscow.team.officer, notice_id, "located", receiver="lsn-x")
     located = moscow.node.notices.respond(moscow.team.officer, notice_id, "located")
     due = [d for d in located.deadlines if d.after == "located"]
     assert [(d.who, d.step, d.met) for d in due] == [("originator", "confirm", False)]

@@ -121,17 +121,29 @@ async def _liaison(request: Request, exc: Exception) -> Response:
 
 async def _validation(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    errors = [
-        {
-            "field": ".".join(str(p) for p in err["loc"] if p != "body"),
-            "value": str(err.get("input"))[:120],
-            "reason": err["msg"],
-        }
-        for err in exc.errors()
-    ]
+    errors = [_unreadable(err) for err in exc.errors()]
     first = errors[0] if errors else {"field": "body", "reason": "invalid"}
     detail = f"{first['field']}: {first['reason']}"
     return _answer(request, 422, "Invalid input", detail, errors=errors)
+
+
+def _unreadable(err: Any) -> dict[str, str]:
+    """One thing FastAPI could not read, as field, value and reason: a body that is
+    not JSON names the body and where it broke, not a character offset as a field."""
+    field = ".".join(str(p) for p in err["loc"] if p != "body") or "body"
+    if err["type"] == "json_invalid":
+        where = err["loc"][-1] if len(err["loc"]) > 1 else "?"
+        why = (err.get("ctx") or {}).get("error", "invalid")
+        return {
+            "field": "body",
+            "value": "",
+            "reason": f"not valid JSON at character {where}: {why}",
+        }
+    if err["type"] == "missing" and field == "body":
+        return {"field": "body", "value": "", "reason": "a JSON body is required"}
+    if err["type"] == "extra_forbidden":
+        return {"field": field, "value": str(err.get("input"))[:120], "reason": "unknown key"}
+    return {"field": field, "value": str(err.get("input"))[:120], "reason": err["msg"]}
 
 
 async def _http(request: Request, exc: Exception) -> Response:

@@ -610,6 +610,10 @@ class DiffusionService:
             if row.originator == self.ctx.node_id:
                 self._confirm(conn, actor, row, kind, receiver, text, now)
                 return self._view(conn, notice_id)
+            if receiver is not None:
+                raise InvalidInput(
+                    "receiver", receiver, "only on our own notice, to confirm a partner's response"
+                )
             response = Response(
                 codec.one_of(ResponseKind, kind, "kind"),
                 self.ctx.node_id,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from liaison.api.deps import ActorDep, NodeDep, WhyDep
 from liaison.api.wire import Limit, Offset
@@ -28,11 +28,17 @@ Draft = Annotated[
 ]
 
 
-class ReasonIn(BaseModel):
+class Strict(BaseModel):
+    """A request body whose unknown keys are refused by name, not ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ReasonIn(Strict):
     reason: str = Field(max_length=4000, description="why, in 10 characters or more")
 
 
-class JustificationIn(BaseModel):
+class JustificationIn(Strict):
     justification: str = Field(
         max_length=4000,
         description="why the case is not predominantly political, military, religious or "
@@ -40,7 +46,7 @@ class JustificationIn(BaseModel):
     )
 
 
-class ResponseIn(BaseModel):
+class ResponseIn(Strict):
     kind: str = Field(
         max_length=32,
         description="acknowledged, located, detained, seized, not_found, will_not_act (as the "
@@ -53,12 +59,12 @@ class ResponseIn(BaseModel):
     )
 
 
-class IdentifierIn(BaseModel):
+class IdentifierIn(Strict):
     kind: Literal["passport", "id_number", "imo", "mmsi", "vehicle"]
     value: str = Field(max_length=100)
 
 
-class CheckIn(BaseModel):
+class CheckIn(Strict):
     identifiers: list[IdentifierIn] = Field(min_length=1, max_length=100)
 
 
@@ -182,19 +188,19 @@ def change_notice(
 # --- challenges by the person concerned ---------------------------------------------------
 
 
-class RequesterIn(BaseModel):
+class RequesterIn(Strict):
     name: str = Field(max_length=200)
     contact: str | None = Field(default=None, max_length=500)
 
 
-class ChallengeIn(BaseModel):
+class ChallengeIn(Strict):
     kind: Literal["access", "correction", "deletion"]
     records: list[str] = Field(min_length=1, max_length=50, description="record ids concerned")
     requester: RequesterIn
     correction: str | None = Field(default=None, max_length=4000)
 
 
-class ChallengeDecisionIn(BaseModel):
+class ChallengeDecisionIn(Strict):
     verdict: Literal["grant", "refuse", "partly"]
     reasons: str = Field(max_length=4000, description="20 characters or more")
     records: list[str] = Field(default_factory=list, max_length=50)
