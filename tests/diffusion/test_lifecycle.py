@@ -352,6 +352,18 @@ def test_reminder_due_six_months_before_expiry() -> None:
     assert lc.reminder_date(started()) is None
 
 
+def test_the_moves_offered_are_those_a_person_can_make_today() -> None:
+    M = Move  # noqa: N806 - short in a table
+    assert lc.moves_now(issued(), TODAY) == {M.AMEND, M.SUSPEND, M.CANCEL}
+    assert lc.moves_now(issued(), dt.date(2031, 6, 7)) == {M.AMEND, M.SUSPEND, M.CANCEL, M.RENEW}
+    assert lc.moves_now(suspended(), TODAY) == {M.AMEND, M.RESUME, M.CANCEL}
+    assert lc.moves_now(suspended(), EXPIRES) == {M.CANCEL}  # the sweeper expires it
+    assert lc.moves_now(started(), TODAY) == {M.EDIT, M.SUBMIT, M.CANCEL}
+    assert lc.moves_now(cancelled(), TODAY) == frozenset()
+    for state_of in (started, issued, suspended):  # what is offered is allowed
+        assert lc.moves_now(state_of(), TODAY) <= lc.allowed_moves(state_of())
+
+
 @given(
     today=st.dates(dt.date(2020, 1, 1), dt.date(2040, 12, 31)),
     expires=st.dates(dt.date(2020, 1, 1), dt.date(2041, 12, 31)),

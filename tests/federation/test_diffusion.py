@@ -208,6 +208,27 @@ def test_a_diffusion_to_a_partner_the_agreement_does_not_cover_is_refused(
     assert held(federation["moscow"], notice_id) is None
 
 
+@pytest.mark.parametrize(
+    ("recipient", "why"),
+    [
+        ("moscow", "a peer's name: give its node id"),
+        ("lsn-" + "a" * 40, "not a peer of this node"),
+        ("manila", "this node itself"),
+    ],
+)
+def test_a_diffusion_names_peers_by_node_id_when_it_is_drafted(
+    partners: Federation, recipient: str, why: str
+) -> None:
+    manila = partners["manila"]
+    record = manila.node.records.create(manila.team.analyst, fugitive(), EVALUATED)
+    named = manila.node_id if recipient == "manila" else recipient
+    draft = arrest(record.record_id, distribution={"mode": "diffusion", "recipients": [named]})
+    with pytest.raises(InvalidInput, match=why) as refused:
+        manila.node.notices.draft(manila.team.analyst, draft)
+    assert refused.value.field == "distribution.recipients"
+    assert manila.node.notices.page(manila.team.analyst).notices == []  # nothing kept
+
+
 def test_receiving_screens_at_once_and_a_later_record_raises_an_alert_naming_the_action(
     partners: Federation,
 ) -> None:
@@ -367,9 +388,11 @@ def test_the_renewal_list_holds_our_notices_from_their_reminder_day(partners: Fe
         assert {n.notice_id for n in found} <= {n.notice_id for n in everyone if n.renewal_due}
         return [(n.notice_id, n.renewal_due) for n in found]
 
+    assert notices.show(supervisor, notice_id).moves == ["amend", "cancel", "suspend"]
     try:
         assert on(remind - dt.timedelta(days=1)) == []
         assert on(remind) == [(notice_id, True)]
+        assert "renew" in notices.show(supervisor, notice_id).moves
         assert on(expires - dt.timedelta(days=1)) == [(notice_id, True)]
         assert on(expires) == []  # too late to renew: the sweeper expires it
         manila.node.ctx.clock = lambda: dt.datetime.combine(remind, dt.time(9), tzinfo=dt.UTC)

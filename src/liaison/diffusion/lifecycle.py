@@ -167,6 +167,21 @@ def allowed_moves(notice: Notice) -> frozenset[Move]:
     return MOVES[notice.state]
 
 
+#: Moves nobody makes by hand: the review runs on submit, expiry on its day.
+_AUTOMATIC = frozenset({Move.REVIEW, Move.EXPIRE})
+
+
+def moves_now(notice: Notice, today: dt.date) -> frozenset[Move]:
+    """The moves a person may make on the notice today: its state's, without the
+    automatic ones, renewal only from the reminder on, resumption only before expiry."""
+    moves = allowed_moves(notice) - _AUTOMATIC
+    if not reminder_due(notice, today):
+        moves -= {Move.RENEW}
+    if notice.expires_on is not None and today >= notice.expires_on:
+        moves -= {Move.RESUME, Move.AMEND}
+    return moves
+
+
 # --- moves ----------------------------------------------------------------------
 
 

@@ -212,6 +212,7 @@ class DiffusionService:
         with self.refusals(actor, Action.DIFFUSION_DRAFT, "notices"), self.ctx.tx() as conn:
             parsed = parse_draft(data, self.ctx.now().date())
             self._subjects_visible(conn, actor, parsed)
+            self._recipients_known(conn, parsed)
             notice = life.start(notice_id, parsed, actor.label, self._today())
             self._save(conn, notice)
             self.ctx.record(
@@ -233,6 +234,7 @@ class DiffusionService:
             parsed = parse_draft(data, self.ctx.now().date())
             notice = self._own(conn, notice_id)
             self._subjects_visible(conn, actor, parsed)
+            self._recipients_known(conn, parsed)
             changed = life.edit(notice, parsed, actor.label, self._today())
             self._save(conn, changed)
             self.ctx.record(
@@ -357,6 +359,7 @@ class DiffusionService:
             if parsed.digest == notice.draft.digest:
                 raise InvalidInput("draft", parsed.digest[:12], "the amendment changes nothing")
             self._subjects_visible(conn, actor, parsed)
+            self._recipients_known(conn, parsed)
             pending = {"draft": codec.draft_to_dict(parsed), "by": actor.label}
             store.put_notice(
                 conn, {"notice_id": notice_id, "pending": store.dumps(pending), **self._touch()}
@@ -929,6 +932,24 @@ class DiffusionService:
             if record is None or record.deleted or actor.clearance < level:
                 raise InvalidInput(f"subjects[{i}]", record_id, "no record of that id here")
 
+    def _recipients_known(self, conn: Connection, draft: NoticeDraft) -> None:
+        """A diffusion's recipients are peers of this node, by node id (not this node)."""
+        peers = federation_store.peer_names(conn)
+        for recipient in sorted(draft.distribution.recipients):
+            if recipient in peers:
+                continue
+            if recipient == self.ctx.node_id:
+                why = "this node itself; name the partners to send it to"
+            else:
+                known = ", ".join(f"{name} ({node_id})" for node_id, name in peers.items())
+                named = [node_id for node_id, name in peers.items() if name == recipient]
+                why = (
+                    f"a peer's name: give its node id, {named[0]}"
+                    if named
+                    else f"not a peer of this node; its peers: {known or 'none'}"
+                )
+            raise InvalidInput("distribution.recipients", recipient, why)
+
     def _review(self, conn: Connection, draft: NoticeDraft) -> Review:
         ids = list(draft.subject_ids)
         records = record_store.current_for(conn, ids)
@@ -1224,7 +1245,7 @@ class DiffusionService:
                 holders=holders,
                 thread=[_entry(e) for e in entries],
                 deadlines=_deadlines(RequestKind(row.kind), starts, entries, now),
-                moves=sorted(m.value for m in life.allowed_moves(notice)),
+                moves=_moves_now(notice, now.date()),
                 responses=sorted(r.value for r in rt.responses),
                 pending=orjson.loads(row.pending) if row.pending else None,
                 reminder_due=life.reminder_due(notice, now.date()),
@@ -1484,6 +1505,21 @@ def _wire_event(event: Mapping[str, Any]) -> dict[str, Any]:
 
 
 # --- helpers -----------------------------------------------------------------------------
+
+
+def _moves_now(notice: life.Notice, today: dt.date) -> list[str]:
+    """What a person may do on our notice today; ``override`` while a refused review
+    has only refusals an auditor may override (on a draft)."""
+    moves = sorted(m.value for m in life.moves_now(notice, today))
+    review = notice.review
+    if (
+        notice.state is life.State.DRAFT
+        and review is not None
+        and not review.passed
+        and all(r.overridable for r in review.denials)
+    ):
+        moves.append("override")
+    return sorted(moves)
 
 
 def _marked(record: Record, markings: Markings | None) -> Record:

@@ -488,7 +488,7 @@ def forms_for(user: WebUser, shown: NoticeView) -> list[str]:
     if user.may(P.NOTICE_DRAFT):
         out += [m for m in ("submit", "edit") if m in moves]
         out += ["amend"] if "amend" in moves and not shown.pending else []
-    if user.may(P.NOTICE_OVERRIDE) and _overridable(shown):
+    if user.may(P.NOTICE_OVERRIDE) and "override" in moves:
         out.append("override")
     if user.may(P.NOTICE_APPROVE):
         out += [m for m in ("approve", "issue") if m in moves]
@@ -497,14 +497,6 @@ def forms_for(user: WebUser, shown: NoticeView) -> list[str]:
     if user.may(P.NOTICE_RESPOND) and any(e.author == e.receiver for e in shown.thread):
         out.append("confirm")
     return out
-
-
-def _overridable(shown: NoticeView) -> bool:
-    review = shown.review
-    if review is None or review["passed"] or shown.summary.state != "draft":
-        return False
-    denials = [r for r in review["reasons"] if r["effect"] == "deny"]
-    return bool(denials) and all(r["overridable"] for r in denials)
 
 
 def _moves(node: Node) -> dict[str, Callable[..., Any]]:
