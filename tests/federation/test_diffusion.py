@@ -289,6 +289,10 @@ def test_a_border_check_of_a_stolen_passport_by_hit_or_no_hit(partners: Federati
     )
     assert hit.hit and [n.notice_id for n in hit.notices] == [notice_id]
     assert not miss.hit and miss.notices == []
+    (own,) = manila.node.notices.check(
+        manila.team.officer, [{"kind": "passport", "value": PASSPORT}]
+    )
+    assert own.hit and [n.notice_id for n in own.notices] == [notice_id]  # its own posts too
     with pytest.raises(InvalidInput):
         kl.node.notices.check(kl.team.officer, [{"kind": "shoe", "value": "42"}])
     with pytest.raises(Forbidden):

@@ -667,8 +667,9 @@ class DiffusionService:
 
     def check(self, actor: Actor, items: Sequence[Mapping[str, Any]]) -> list[CheckResult]:
         """A border post's hit/no-hit: each document, vehicle or vessel number against the
-        identifier lists this node holds that are issued and not expired. Nothing
-        leaves the node; each check is audited with what was asked and whether it hit."""
+        identifier lists this node holds that are issued and not expired, the partners'
+        and its own. Nothing leaves the node; each check is audited with what was asked
+        and whether it hit."""
         with self.ctx.guard(actor):
             self.ctx.permit(actor, P.NOTICE_CHECK, Action.DIFFUSION_CHECK, "notices")
         wanted = [_wanted(i, item) for i, item in enumerate(items)]
@@ -676,17 +677,18 @@ class DiffusionService:
             raise InvalidInput("identifiers", len(wanted), "1 to 100 per check")
         today = self._today()
         with self.refusals(actor, Action.DIFFUSION_CHECK, "notices"), self.ctx.tx() as conn:
+            me = self.ctx.node_id
             lists = [
                 row
-                for row in store.live_received(conn, self.ctx.node_id, _IDENTIFIER_KINDS)
+                for row in store.live_received(conn, me, _IDENTIFIER_KINDS)
+                + store.live_own(conn, me, _IDENTIFIER_KINDS)
                 if row.expires_on is None or today < row.expires_on
             ]
             names = self._names(conn)
             held: dict[tuple[str, str], list[Row[Any]]] = {}
             for row in lists:
-                for subject in store.subjects_of(conn, row.notice_id):
-                    entity = orjson.loads(subject.entity)
-                    for found in _identifiers(subject.schema, entity["properties"]):
+                for schema, properties in self._listed(conn, row):
+                    for found in _identifiers(schema, properties):
                         held.setdefault(found, []).append(row)
             out = []
             for kind, value in wanted:
@@ -707,6 +709,18 @@ class DiffusionService:
                 ],
             )
             return out
+
+    def _listed(
+        self, conn: Connection, row: Row[Any]
+    ) -> list[tuple[str, Mapping[str, Sequence[str]]]]:
+        """The subjects of an identifier list: a partner's as received, ours as our
+        records are now."""
+        if row.originator != self.ctx.node_id:
+            subjects = store.subjects_of(conn, row.notice_id)
+            return [(s.schema, orjson.loads(s.entity)["properties"]) for s in subjects]
+        notice = codec.notice_from_dict(orjson.loads(row.body))
+        records = record_store.current_for(conn, list(notice.draft.subject_ids))
+        return [(r.schema, r.properties) for r in records if not r.deleted]
 
     # --- taking in a partner's message --------------------------------------------------
 

@@ -94,6 +94,13 @@ def live_received(conn: Connection, me: str, kinds: Sequence[str]) -> list[Row[A
     return list(conn.execute(query.order_by(t.c.notice_id)))
 
 
+def live_own(conn: Connection, me: str, kinds: Sequence[str]) -> list[Row[Any]]:
+    """Our notices of these kinds that are issued (not suspended or ended)."""
+    t = diffusion_notices
+    query = select(t).where(t.c.originator == me, t.c.state == "issued", t.c.kind.in_(kinds))
+    return list(conn.execute(query.order_by(t.c.notice_id)))
+
+
 # --- subjects of partners' notices ---------------------------------------------------------
 
 
