@@ -46,6 +46,7 @@ from liaison.model.markings import Classification, Markings
 from liaison.model.roles import Actor, Role
 from liaison.node.context import NO_REASON, NodeContext, Why
 from liaison.node.feed_reader import Page, pages, resume_after
+from liaison.node.periodic import Periodic
 from liaison.node.setup import SYSTEM
 from liaison.node.stix import StixService
 from liaison.policy.permissions import Permission
@@ -349,16 +350,17 @@ def _feed(conn: Any, name: str) -> Feed:
     return found
 
 
-class FeedWorker:
+class FeedWorker(Periodic):
     """Pulls every feed in turn, every ``LIAISON_FEED_INTERVAL_SECONDS``, in a thread
     next to the API server (``LIAISON_FEED_WORKER``). Each pull is bounded by
     ``LIAISON_FEED_PULL_MAX_SECONDS``; a failed one is kept on its feed (last error)
     and tried again next round."""
 
+    name = "feeds"
+
     def __init__(self, service: FeedService, interval_seconds: float) -> None:
-        self.service, self.interval = service, interval_seconds
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._main, name="liaison-feeds", daemon=True)
+        super().__init__(interval_seconds)
+        self.service = service
 
     def round(self) -> list[PullReport]:
         """Pull each feed once (as the node itself); errors are kept, not raised."""
@@ -371,21 +373,6 @@ class FeedWorker:
             except Exception:  # kept on the feed and in the audit log by pull()
                 log.warning("feed %s: pull failed", feed.name, exc_info=True)
         return done
-
-    def _main(self) -> None:
-        while not self.stop.is_set():
-            try:
-                self.round()
-            except Exception:
-                log.exception("feeds: a round failed; trying again at the next")
-            self.stop.wait(self.interval)
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def close(self, timeout: float = 10.0) -> None:
-        self.stop.set()
-        self.thread.join(timeout)
 
 
 def describe(feed: Feed) -> dict[str, Any]:

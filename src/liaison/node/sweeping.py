@@ -8,41 +8,27 @@ as the system user's ``diffusion.change`` with ``move: expire``."""
 from __future__ import annotations
 
 import logging
-import threading
 
 from liaison.node.diffusion import DiffusionService
+from liaison.node.periodic import Periodic
 
 log = logging.getLogger(__name__)
 
 
-class NoticeSweeper:
+class NoticeSweeper(Periodic):
     """Runs ``sweep`` on a timer; a failed round is logged and tried again at the next."""
 
+    name = "sweeper"
+
     def __init__(self, service: DiffusionService, interval_seconds: float) -> None:
-        self.service, self.interval = service, interval_seconds
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._main, name="liaison-sweeper", daemon=True)
+        super().__init__(interval_seconds)
+        self.service = service
 
     def round(self) -> list[str]:
         expired = self.service.sweep()
         if expired:
             log.info("notices expired: %s", ", ".join(expired), extra={"expired": expired})
         return expired
-
-    def _main(self) -> None:
-        while not self.stop.is_set():
-            try:
-                self.round()
-            except Exception:  # the loop must outlive any one failure
-                log.exception("sweeper: a round failed; trying again at the next")
-            self.stop.wait(self.interval)
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def close(self, timeout: float = 10.0) -> None:
-        self.stop.set()
-        self.thread.join(timeout)
 
 
 __all__ = ["NoticeSweeper"]

@@ -31,7 +31,6 @@ import datetime as dt
 import logging
 import re
 import secrets
-import threading
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +62,7 @@ from liaison.model.roles import Actor
 from liaison.node.context import NodeContext
 from liaison.node.courier import INBOX, Clients, HttpClients
 from liaison.node.federation import FederationService, peer_actor
+from liaison.node.periodic import Periodic
 from liaison.node.transparency import TransparencyLog, origin_of
 from liaison.policy.permissions import Permission
 from liaison.storage import witness as store
@@ -505,35 +505,21 @@ def _hashes(value: Any) -> list[bytes]:
     return [base64.b64decode(h) for h in value]
 
 
-class WitnessThread:
+class WitnessThread(Periodic):
     """Offers this node's checkpoint to every peer every ``LIAISON_WITNESS_SECONDS``,
     in a thread next to the API server (``LIAISON_WITNESS_WORKER``). Each round is
     bounded by the federation timeout; a peer that does not answer is tried again
     at the next round."""
 
+    name = "witness"
+
     def __init__(self, service: WitnessService, interval_seconds: float) -> None:
-        self.service, self.interval = service, interval_seconds
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._main, name="liaison-witness", daemon=True)
+        super().__init__(interval_seconds)
+        self.service = service
 
     def round(self) -> list[Sent]:
         timeout = self.service.ctx.settings.federation_timeout_seconds
         return run(self.service.send, None, timeout)
-
-    def _main(self) -> None:
-        while not self.stop.is_set():
-            try:
-                self.round()
-            except Exception:  # the loop must outlive any one failure
-                log.exception("witness: a round failed; trying again at the next")
-            self.stop.wait(self.interval)
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def close(self, timeout: float = 10.0) -> None:
-        self.stop.set()
-        self.thread.join(timeout)
 
 
 def send_now(
