@@ -270,3 +270,12 @@ def test_the_package_exports_what_it_lists() -> None:
     for name in package.__all__:
         assert hasattr(package, name), name
     assert len(set(package.__all__)) == len(package.__all__)
+
+
+def test_docs_list_the_responses_each_kind_takes() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "notices.md").read_text()
+    rows = [line for line in docs.splitlines() if line.startswith("| **`")]
+    for kind in RequestKind:
+        (row,) = [r for r in rows if f"**`{kind.value}`**" in r.split("|")[1]]
+        listed = {r.strip() for r in row.split("|")[2].split(",")}
+        assert listed == {r.value for r in request_type(kind).responses}, kind

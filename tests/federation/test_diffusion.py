@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
 from liaison.audit.chain import Action
 from liaison.errors import Conflict, Forbidden, InvalidInput
@@ -26,6 +27,7 @@ from liaison.model.identity import NodeKey
 from liaison.node.notices import outgoing
 from liaison.node.sweeping import NoticeSweeper
 from liaison.storage import diffusion as diffusion_store
+from liaison.storage.tables import diffusion_holders
 from tests.conftest import auth
 from tests.federation.conftest import Federation, Member, agree
 from tests.federation.test_security import post
@@ -335,6 +337,27 @@ def test_a_cancellation_stops_alerts_at_every_holder(partners: Federation) -> No
             member.node.notices.respond(member.team.officer, notice_id, "located")
 
 
+def test_a_holder_registered_before_the_register_named_agreements_is_kept_too(
+    federation: Federation,
+) -> None:
+    """Holders written before migration 0016 have no agreement in the register: an
+    ended agreement that keeps what was received, with that partner, keeps them."""
+    manila, moscow = federation["manila"], federation["moscow"]
+    agree("ph-ru-keep", [manila, moscow], purposes=["cross_check", "alert"], on_end="keep")
+    record = manila.node.records.create(manila.team.analyst, fugitive(), EVALUATED)
+    notice_id = issued(federation, arrest(record.record_id))
+    with manila.node.ctx.tx() as conn:
+        conn.execute(
+            update(diffusion_holders)
+            .where(diffusion_holders.c.notice_id == notice_id)
+            .values(agreement_id=None)
+        )
+    manila.node.agreements.move(manila.team.officer, "ph-ru-keep", "terminate", "ended by treaty")
+    federation.settle()
+    assert register(manila, notice_id)["moscow"] == ("kept", None)
+    assert held(moscow, notice_id).state == "issued"
+
+
 def test_a_notice_expires_on_its_day_by_itself_and_every_holder_stops_alerting(
     partners: Federation,
 ) -> None:
@@ -476,12 +499,26 @@ def test_an_agreement_that_keeps_on_end_leaves_its_notices_with_the_holder(
     federation.settle()
     assert register(manila, notice_id) == {
         "kuala-lumpur": ("not_covered", None),  # a peer no agreement covers
-        "moscow": ("holds", "ph-ru-keep"),  # kept: the ended agreement says so
+        "moscow": ("kept", "ph-ru-keep"),  # kept: the ended agreement says so
     }
     assert held(moscow, notice_id).state == "issued"
-    manila.node.notices.cancel(manila.team.supervisor, notice_id, "Arrested in Manila.")
+    notices, supervisor = manila.node.notices, manila.team.supervisor
+    changed = arrest(record.record_id)
+    changed["fields"]["penalty"] = "Life imprisonment; the new penalty moscow may not see"
+    notices.propose_amendment(manila.team.analyst, notice_id, changed)
+    notices.approve_amendment(supervisor, notice_id, "The court changed the penalty.")
+    notices.suspend(supervisor, notice_id, "Pending a new warrant.")
     federation.settle()
-    assert held(moscow, notice_id).state == "cancelled"  # a cancellation still reaches it
+    row = held(moscow, notice_id)  # neither the amendment nor the suspension reached it
+    assert (row.version, row.state) == (1, "issued")
+    assert "may not see" not in row.body
+    notices.cancel(supervisor, notice_id, "Arrested in Manila.")
+    federation.settle()
+    row = held(moscow, notice_id)
+    assert row.state == "cancelled"  # a cancellation still reaches it, without contents
+    body = orjson.loads(row.body)
+    assert body["subjects"] == [] and "may not see" not in row.body
+    assert body["fields"]["penalty"] == "Life imprisonment and a fine"  # what it had
 
 
 def test_a_challenge_is_routed_to_the_originator_and_a_deletion_reaches_every_holder(

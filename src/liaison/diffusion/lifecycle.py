@@ -285,6 +285,7 @@ def amend(
 ) -> Notice:
     """A new version of an issued notice: complete, reviewed, approved by another."""
     _allowed(notice, Move.AMEND, on)
+    _before_expiry(notice, on, Move.AMEND)
     _same_kind(notice, draft)
     require_complete(draft)
     actor, approver = _actor(by), _actor(approved_by)

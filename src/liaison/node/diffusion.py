@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import re
 import secrets
 from collections.abc import Iterator, Mapping, Sequence
@@ -74,7 +75,12 @@ MAX_PAGE = 200
 SCREEN_CANDIDATES = 50
 STOP_KEY = 2000
 _NOTICE_ID = re.compile(r"^ntc-[0-9a-f]{32}$")
+log = logging.getLogger(__name__)
 HOLDS, NOT_COVERED, DROPPED = "holds", "not_covered", "dropped"
+#: A holder that keeps the version it has under an agreement that ended with ``on_end:
+#: keep``: it gets no newer version, only the end of the notice, without its contents.
+KEPT = "kept"
+_HOLDING = (HOLDS, KEPT)
 _NO_LONGER_COVERED = "the agreement no longer covers this notice for you"
 _COVERED = "the agreement now covers this notice for you"
 #: How long before expiry the renewal list takes a notice in (the longest reminder of
@@ -488,26 +494,33 @@ class DiffusionService:
         """Expire our issued notices whose expiry day has come, and tell their holders
         (theirs stop alerting on that day anyway); return the notices expired."""
         today = self._today()
+        with self.ctx.read() as conn:
+            due = [
+                row.notice_id
+                for row in store.live_of(conn, self.ctx.node_id)
+                if row.expires_on is not None and row.expires_on <= today
+            ]
         done = []
-        with self.ctx.tx() as conn:
-            for row in store.notices(conn, originator=self.ctx.node_id, limit=10_000):
-                if row.state not in ("issued", "suspended") or row.expires_on is None:
-                    continue
-                if row.expires_on > today:
-                    continue
-                notice = codec.notice_from_dict(orjson.loads(row.body))
-                expired = life.expire(notice, SYSTEM.label, today)
-                self._save(conn, expired)
-                sent = self._resend(conn, expired)
-                self.ctx.record(
-                    conn,
-                    SYSTEM,
-                    Action.DIFFUSION_CHANGE,
-                    row.notice_id,
-                    move="expire",
-                    holders=sent,
-                )
-                done.append(row.notice_id)
+        for notice_id in due:  # each in its own transaction: one failure stops no other
+            try:
+                with self.ctx.tx() as conn:
+                    notice = self._own(conn, notice_id)  # locked: a cancel may have come first
+                    if not life.expiry_due(notice, today):
+                        continue
+                    expired = life.expire(notice, SYSTEM.label, today)
+                    self._save(conn, expired)
+                    sent = self._resend(conn, expired)
+                    self.ctx.record(
+                        conn,
+                        SYSTEM,
+                        Action.DIFFUSION_CHANGE,
+                        notice_id,
+                        move="expire",
+                        holders=sent,
+                    )
+                done.append(notice_id)
+            except LiaisonError:
+                log.exception("notice %s: could not expire it; trying again next sweep", notice_id)
         return done
 
     def agreements_moved(self, conn: Connection) -> int:
@@ -517,9 +530,7 @@ class DiffusionService:
         holder it no longer covers is told to drop it, as records are recalled.
         Returns how many messages were queued."""
         queued = 0
-        for row in store.notices(conn, originator=self.ctx.node_id, limit=10_000):
-            if row.state not in ("issued", "suspended"):
-                continue
+        for row in store.live_of(conn, self.ctx.node_id):
             notice = codec.notice_from_dict(orjson.loads(row.body))
             sent = self._send(conn, notice, self._coverage(conn, notice), changes_only=True)
             if not (sent.sent or sent.dropped):
@@ -775,7 +786,7 @@ class DiffusionService:
                 "mode": held["mode"],
                 "caption": held["caption"],
                 # an ended notice keeps its request and history, not the people in it
-                "body": store.dumps(dict(body) if live else {**body, "subjects": []}),
+                "body": store.dumps(_kept_body(body, held, row, live)),
                 "pending": None,
                 "expires_on": dt.date.fromisoformat(held["expires_on"])
                 if held["expires_on"]
@@ -862,7 +873,7 @@ class DiffusionService:
             raise MessageRefused("body.notice", notice_id, "no such notice here")
         if row.originator == self.ctx.node_id:  # a receiver's response to our notice
             holder = {h.node_id: h for h in store.holders(conn, notice_id)}.get(sender.node_id)
-            if holder is None or holder.state != HOLDS:
+            if holder is None or holder.state not in _HOLDING:
                 raise MessageRefused("body.notice", notice_id, "the sender does not hold it")
             receiver, author = sender.node_id, sender.node_id
             try:
@@ -896,16 +907,16 @@ class DiffusionService:
     def _touch(self) -> dict[str, Any]:
         return {"updated": self.ctx.now()}
 
-    def _row(self, conn: Connection, notice_id: str) -> Row[Any]:
+    def _row(self, conn: Connection, notice_id: str, lock: bool = False) -> Row[Any]:
         if not _NOTICE_ID.match(notice_id):
             raise InvalidInput("notice_id", notice_id, "a notice id is ntc- and 32 hex digits")
-        row = store.notice(conn, notice_id)
+        row = store.notice(conn, notice_id, lock=lock)
         if row is None:
             raise NotFound("notice", notice_id)
         return row
 
     def _own(self, conn: Connection, notice_id: str) -> life.Notice:
-        row = self._row(conn, notice_id)
+        row = self._row(conn, notice_id, lock=True)  # one change of a notice at a time
         if row.originator != self.ctx.node_id:
             raise Conflict(f"notice {notice_id} is a partner's: only its originator changes it")
         return codec.notice_from_dict(orjson.loads(row.body))
@@ -1054,20 +1065,34 @@ class DiffusionService:
         register."""
         now = self.ctx.now()
         holders = {h.node_id: h for h in store.holders(conn, notice.notice_id)}
-        kept = kept_on_end(conn, policy_context(self.ctx, conn, []))
+        kept, keeping = self._kept(conn)
         out = Sent()
         for partner, cover in covered.items():
             was = holders.get(partner)
             holding = was if was is not None and was.state == HOLDS else None
             if cover.denials:
-                if holding is not None and holding.agreement_id in kept:
-                    continue  # kept under the ended agreement: no newer version, no recall
+                if holding is not None and (
+                    holding.agreement_id in kept
+                    # registered before the register kept agreements (0016)
+                    or (holding.agreement_id is None and partner in keeping)
+                ):  # kept under the ended agreement: no newer version, no recall
+                    store.set_holder(
+                        conn,
+                        notice.notice_id,
+                        partner,
+                        state=KEPT,
+                        version=int(holding.version),
+                        reasons=cover.denials,
+                        agreement_id=holding.agreement_id,
+                        now=now,
+                    )
+                    continue
                 if holding is not None:
                     withdrawn = self._by_node(notice, life.Move.CANCEL, _NO_LONGER_COVERED)
                     self._queue(conn, notice, partner, holding.first_sent or now, True, withdrawn)
                     out.dropped.append(partner)
-                elif changes_only and was is not None:
-                    continue
+                elif was is not None and (changes_only or was.state == KEPT):
+                    continue  # nothing new to tell it, nor to write
                 store.set_holder(
                     conn,
                     notice.notice_id,
@@ -1080,6 +1105,17 @@ class DiffusionService:
                 )
                 continue
             if changes_only and holding is not None and holding.version == notice.version:
+                if holding.agreement_id != cover.basis:  # another agreement covers it now
+                    store.set_holder(
+                        conn,
+                        notice.notice_id,
+                        partner,
+                        state=HOLDS,
+                        version=notice.version,
+                        reasons=[],
+                        agreement_id=cover.basis,
+                        now=now,
+                    )
                 continue
             first = was.first_sent if was is not None and was.first_sent else now
             # an agreement that moved sends it: the notice's own last move is older news
@@ -1102,11 +1138,24 @@ class DiffusionService:
         """A change the node makes for one partner (not a move of the notice)."""
         return life.Event(move, SYSTEM.label, self._today(), notice.version, reason)
 
+    def _kept(self, conn: Connection) -> tuple[frozenset[str], frozenset[str]]:
+        """The ended agreements whose parties keep what they received, and those parties."""
+        kept = kept_on_end(conn, policy_context(self.ctx, conn, []))
+        ended = [policy_store.load_agreement(conn, agreement_id) for agreement_id in kept]
+        parties = {p.node_id for a in ended if a is not None for p in a.document.parties}
+        return kept, frozenset(parties - {self.ctx.node_id})
+
     def _resend(self, conn: Connection, notice: life.Notice) -> list[str]:
-        """A change of state reaches every partner that holds the notice."""
+        """A change of state reaches every partner that holds the notice; one that keeps
+        an earlier version under an ended agreement hears only of the notice's end,
+        without its contents."""
         now = self.ctx.now()
         sent = []
         for holder in store.holders(conn, notice.notice_id):
+            if holder.state == KEPT and notice.state.final:
+                self._queue(conn, notice, holder.node_id, holder.first_sent or now, bare=True)
+                sent.append(holder.node_id)
+                continue
             if holder.state != HOLDS:
                 continue
             self._queue(conn, notice, holder.node_id, holder.first_sent or now)
@@ -1131,10 +1180,11 @@ class DiffusionService:
         first_sent: dt.datetime,
         dropped: bool = False,
         event: life.Event | None = None,
+        bare: bool = False,
     ) -> None:
         records = record_store.current_for(conn, list(notice.draft.subject_ids))
         caption = self._caption(conn, notice.draft)
-        body = version_body(notice, records, first_sent, caption, dropped, event)
+        body = version_body(notice, records, first_sent, caption, dropped, event, bare)
         notice_store.add(conn, partner, NoticeKind.DIFFUSION.value, {"body": body}, self.ctx.now())
 
     def _confirm(
@@ -1150,7 +1200,7 @@ class DiffusionService:
         if kind != CONFIRMED:
             raise InvalidInput("kind", kind, "on our own notice: confirmed (the request stands)")
         holders = {h.node_id: h for h in store.holders(conn, row.notice_id)}
-        if receiver is None or receiver not in holders or holders[receiver].state != HOLDS:
+        if receiver is None or receiver not in holders or holders[receiver].state not in _HOLDING:
             raise InvalidInput("receiver", receiver, "a partner that holds the notice")
         if row.state not in ("issued", "suspended"):
             raise Conflict(f"notice {row.notice_id} is {row.state}: nothing to confirm")
@@ -1281,7 +1331,7 @@ class DiffusionService:
             else [],
             draft=None,
             review=None,
-            history=[EventView(**held["event"])] if held.get("event") else [],
+            history=[_event_view(held["event"])] if held.get("event") else [],
             holders=[],
             thread=[_entry(e) for e in entries],
             deadlines=_deadlines(
@@ -1382,16 +1432,20 @@ def version_body(
     caption: str,
     dropped: bool = False,
     event: life.Event | None = None,
+    bare: bool = False,
 ) -> dict[str, Any]:
     """What a partner holds of a notice: the request (kind, fields, markings,
     evaluation), its subjects as they are now, its state and validity, and the last
     change (``event``, when the node itself sends or withdraws it for the partner,
     rather than the notice's own last move). Never the draft's history, the review,
-    or the other recipients."""
+    or the other recipients. A partner told to drop it (``dropped``) or hearing of its
+    end under an ended agreement (``bare``) gets neither fields nor subjects: it keeps
+    the request it had and no more."""
     draft = notice.draft.to_dict()
     last = event or notice.history[-1]
     state = "cancelled" if dropped else notice.state.value
-    wanted = set(notice.draft.subject_ids)
+    bare = bare or dropped
+    wanted = set() if bare else set(notice.draft.subject_ids)
     return {
         "notice": notice.notice_id,
         "version": notice.version,
@@ -1399,7 +1453,7 @@ def version_body(
         "kind": notice.draft.kind.value,
         "mode": notice.mode.value,
         "caption": caption,
-        "fields": draft["fields"],
+        "fields": {} if bare else draft["fields"],
         "markings": (notice.review.markings if notice.review else notice.draft.markings).to_dict(),
         "evaluation": draft["evaluation"],
         "language": notice.draft.language,
@@ -1422,8 +1476,10 @@ def version_body(
             "on": last.on.isoformat(),
             "version": notice.version,
             "reason": last.reason,
-            "approved_by": last.approved_by,
         },
+        # beside the event, not in it: a node of the previous version reads only the
+        # event's own keys
+        "event_approved_by": last.approved_by,
     }
 
 
@@ -1480,6 +1536,10 @@ def parse_version(body: Mapping[str, Any]) -> dict[str, Any]:
                 raise MessageRefused(f"body.{name}", value, "a date") from None
     _time(body, "sent")
     event = _wire_event(_field(body, "event", dict))
+    approver = body.get("event_approved_by")
+    if approver is not None and (not isinstance(approver, str) or len(approver) > 200):
+        raise MessageRefused("body.event_approved_by", approver, "who approved it, as text")
+    event["approved_by"] = approver
     caption = _field(body, "caption", str)
     return {
         **body,
@@ -1495,12 +1555,37 @@ def parse_version(body: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _kept_body(
+    body: Mapping[str, Any], held: Mapping[str, Any], row: Row[Any] | None, live: bool
+) -> dict[str, Any]:
+    """What a holder stores of a version: the checked event; of an ended notice, no
+    subjects, and the request it had when the end came without one."""
+    out = {**body, "event": held["event"]}
+    if live:
+        return out
+    out["subjects"] = []
+    if not body.get("fields") and row is not None:
+        out["fields"] = orjson.loads(row.body).get("fields") or {}
+    return out
+
+
+def _event_view(event: Mapping[str, Any]) -> EventView:
+    return EventView(
+        move=str(event.get("move")),
+        by=str(event.get("by")),
+        on=str(event.get("on")),
+        version=int(event.get("version") or 0),
+        reason=event.get("reason"),
+        approved_by=event.get("approved_by"),
+    )
+
+
 def _wire_event(event: Mapping[str, Any]) -> dict[str, Any]:
     """The last change as a partner sent it, key by key (nothing else is kept)."""
     if event.get("move") not in {m.value for m in life.Move}:
         raise MessageRefused("body.event.move", event.get("move"), "a move")
     out: dict[str, Any] = {"move": event["move"]}
-    for key in ("by", "on", "reason", "approved_by"):
+    for key in ("by", "on", "reason"):
         value = event.get(key)
         if value is not None and (not isinstance(value, str) or len(value) > 4000):
             raise MessageRefused(f"body.event.{key}", value, "text")

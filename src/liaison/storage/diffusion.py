@@ -94,6 +94,13 @@ def live_received(conn: Connection, me: str, kinds: Sequence[str]) -> list[Row[A
     return list(conn.execute(query.order_by(t.c.notice_id)))
 
 
+def live_of(conn: Connection, originator: str) -> list[Row[Any]]:
+    """Every notice of this originator that is issued or suspended, by id."""
+    t = diffusion_notices
+    query = select(t).where(t.c.originator == originator, t.c.state.in_(("issued", "suspended")))
+    return list(conn.execute(query.order_by(t.c.notice_id)))
+
+
 def live_own(conn: Connection, me: str, kinds: Sequence[str]) -> list[Row[Any]]:
     """Our notices of these kinds that are issued (not suspended or ended)."""
     t = diffusion_notices
