@@ -47,3 +47,17 @@ def test_serve_says_where_it_listens_and_with_which_certificate(tmp_path: Path) 
     assert "https://[::1]:8443/" in listening("manila", "::1", 8443, str(cert))
     plain = listening("manila", "0.0.0.0", 8080, None)  # noqa: S104 - a string, not a bind
     assert plain.startswith("manila: serving on http://0.0.0.0:8080/") and "no TLS" in plain
+
+
+def test_a_fingerprint_is_printed_as_it_is_never_as_emoji(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """rich reads ":CD:" and ":AB:" as emoji codes: one certificate in a few printed a
+    fingerprint with a disc in it, which no browser would match."""
+    from liaison.cli.common import console as cli_console
+    from liaison.demo.__main__ import console as demo_console
+
+    text = "SHA-256 A1:CD:ED:06:AB:C0"
+    for printer in (demo_console, cli_console):
+        printer.print(text, soft_wrap=True)
+        assert capsys.readouterr().out == text + "\n"

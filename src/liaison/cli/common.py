@@ -17,8 +17,10 @@ from liaison.model.roles import Actor
 from liaison.node import Node
 from liaison.settings import Settings
 
-console = Console()
-err = Console(stderr=True)
+# no emoji codes: rich would show a fingerprint's ":CD:" or ":AB:" as an emoji, and a
+# record's or a user's text the same way
+console = Console(emoji=False)
+err = Console(stderr=True, emoji=False)
 F = TypeVar("F", bound=Callable[..., Any])
 
 

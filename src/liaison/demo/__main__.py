@@ -49,7 +49,7 @@ from liaison.node.courier import hit_query_now, send_agreement_now
 from liaison.node.sources import jsonl_lines
 from liaison.storage import federation as fed_store
 
-console = Console()
+console = Console(emoji=False)  # a fingerprint's ":CD:" is not an emoji (cli/common.py)
 NAMES = ("manila", "moscow", "kuala-lumpur")
 SETTLE_SECONDS = 180.0
 FAST = {"federation_poll_seconds": 0.2, "federation_pull_seconds": 10.0}
@@ -377,7 +377,7 @@ def _print_where(nodes: list[NodeProcess]) -> None:
         console.print(protocols, markup=False, soft_wrap=True)
         said = f"  certificate {cert} (self-signed: accept it in the browser)"
         console.print(said, markup=False, soft_wrap=True)  # unwrapped: a path to copy
-        console.print(f"  SHA-256 {fingerprint(cert.read_text())}", soft_wrap=True)
+        console.print(f"  SHA-256 {fingerprint(cert.read_text())}", soft_wrap=True, markup=False)
         for user, (role, _) in USERS.items():
             label = role.replace("_", " ")
             console.print(f"  sign in as {user:<10} {n.passwords[user]:<18} {label}", markup=False)

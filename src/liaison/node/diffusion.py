@@ -1104,24 +1104,16 @@ class DiffusionService:
                     now=now,
                 )
                 continue
-            if changes_only and holding is not None and holding.version == notice.version:
-                if holding.agreement_id != cover.basis:  # another agreement covers it now
-                    store.set_holder(
-                        conn,
-                        notice.notice_id,
-                        partner,
-                        state=HOLDS,
-                        version=notice.version,
-                        reasons=[],
-                        agreement_id=cover.basis,
-                        now=now,
-                    )
-                continue
-            first = was.first_sent if was is not None and was.first_sent else now
-            # an agreement that moved sends it: the notice's own last move is older news
-            covers = self._by_node(notice, life.Move.ISSUE, _COVERED) if changes_only else None
-            self._queue(conn, notice, partner, first, event=covers)
-            store.set_holder(
+            has_it = changes_only and holding is not None and holding.version == notice.version
+            if has_it and holding is not None and holding.agreement_id == cover.basis:
+                continue  # nothing changed for this partner
+            if not has_it:
+                first = was.first_sent if was is not None and was.first_sent else now
+                # an agreement that moved sends it: the notice's own last move is older news
+                covers = self._by_node(notice, life.Move.ISSUE, _COVERED) if changes_only else None
+                self._queue(conn, notice, partner, first, event=covers)
+                out.sent.append(partner)
+            store.set_holder(  # the register follows the agreement that covers it now
                 conn,
                 notice.notice_id,
                 partner,
@@ -1131,7 +1123,6 @@ class DiffusionService:
                 agreement_id=cover.basis,
                 now=now,
             )
-            out.sent.append(partner)
         return out
 
     def _by_node(self, notice: life.Notice, move: life.Move, reason: str) -> life.Event:
