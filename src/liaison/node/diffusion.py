@@ -58,7 +58,7 @@ from liaison.model.roles import Actor
 from liaison.model.vocab import Purpose
 from liaison.node.context import NO_REASON, NodeContext, Why
 from liaison.node.decisions import facts_for, policy_context
-from liaison.node.outbox import kept_on_end
+from liaison.node.outbox import ended_keeping
 from liaison.node.setup import SYSTEM
 from liaison.policy.decide import Outcome, Partner, Use, decide
 from liaison.policy.permissions import Permission
@@ -689,10 +689,14 @@ class DiffusionService:
         today = self._today()
         with self.refusals(actor, Action.DIFFUSION_CHECK, "notices"), self.ctx.tx() as conn:
             me = self.ctx.node_id
+            own = [  # ours too: issued (not suspended), of the identifier kinds
+                row
+                for row in store.live_of(conn, me)
+                if row.state == "issued" and row.kind in _IDENTIFIER_KINDS
+            ]
             lists = [
                 row
-                for row in store.live_received(conn, me, _IDENTIFIER_KINDS)
-                + store.live_own(conn, me, _IDENTIFIER_KINDS)
+                for row in store.live_received(conn, me, _IDENTIFIER_KINDS) + own
                 if row.expires_on is None or today < row.expires_on
             ]
             names = self._names(conn)
@@ -1131,9 +1135,9 @@ class DiffusionService:
 
     def _kept(self, conn: Connection) -> tuple[frozenset[str], frozenset[str]]:
         """The ended agreements whose parties keep what they received, and those parties."""
-        kept = kept_on_end(conn, policy_context(self.ctx, conn, []))
-        ended = [policy_store.load_agreement(conn, agreement_id) for agreement_id in kept]
-        parties = {p.node_id for a in ended if a is not None for p in a.document.parties}
+        ended = ended_keeping(conn, policy_context(self.ctx, conn, []))
+        parties = {p.node_id for a in ended for p in a.document.parties}
+        kept = frozenset(a.document.agreement_id for a in ended)
         return kept, frozenset(parties - {self.ctx.node_id})
 
     def _resend(self, conn: Connection, notice: life.Notice) -> list[str]:

@@ -23,7 +23,7 @@ from liaison.model.records import Record
 from liaison.node.context import NodeContext
 from liaison.node.decisions import best_push, facts_for, policy_context
 from liaison.node.hits import HitService
-from liaison.policy.agreements import AgreementState, OnEnd
+from liaison.policy.agreements import Agreement, AgreementState, OnEnd
 from liaison.policy.decide import (
     PolicyContext,
 )
@@ -100,7 +100,7 @@ def propagate_all(ctx: NodeContext, conn: Connection, chunk: int = 2000) -> int:
         queued += propagate(ctx, conn, found)
 
 
-def kept_on_end(conn: Connection, context: PolicyContext) -> frozenset[str]:
+def ended_keeping(conn: Connection, context: PolicyContext) -> list[Agreement]:
     """Agreements no longer in force whose parties keep what they received: the
     ``on_end`` of the version that was in force decides (not that of a draft
     amendment that may wait beside it)."""
@@ -109,12 +109,25 @@ def kept_on_end(conn: Connection, context: PolicyContext) -> frozenset[str]:
         for state in (AgreementState.ACTIVE, AgreementState.SUSPENDED, AgreementState.TERMINATED)
         for agreement in policy_store.all_agreements(conn, state)
     ]
-    return frozenset(
-        a.document.agreement_id
+    return [
+        a
         for a in ended
         if a.document.agreement_id not in context.agreements.by_id
         and a.document.on_end is OnEnd.KEEP
-    )
+    ]
 
 
-__all__ = ["Holding", "best_push", "kept_on_end", "propagate", "propagate_all", "propagate_ids"]
+def kept_on_end(conn: Connection, context: PolicyContext) -> frozenset[str]:
+    """The ids of ``ended_keeping``."""
+    return frozenset(a.document.agreement_id for a in ended_keeping(conn, context))
+
+
+__all__ = [
+    "Holding",
+    "best_push",
+    "ended_keeping",
+    "kept_on_end",
+    "propagate",
+    "propagate_all",
+    "propagate_ids",
+]

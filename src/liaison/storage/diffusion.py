@@ -101,13 +101,6 @@ def live_of(conn: Connection, originator: str) -> list[Row[Any]]:
     return list(conn.execute(query.order_by(t.c.notice_id)))
 
 
-def live_own(conn: Connection, me: str, kinds: Sequence[str]) -> list[Row[Any]]:
-    """Our notices of these kinds that are issued (not suspended or ended)."""
-    t = diffusion_notices
-    query = select(t).where(t.c.originator == me, t.c.state == "issued", t.c.kind.in_(kinds))
-    return list(conn.execute(query.order_by(t.c.notice_id)))
-
-
 # --- subjects of partners' notices ---------------------------------------------------------
 
 
